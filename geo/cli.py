@@ -12,7 +12,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("geo.cmd_toponyms", "geo.cmd_extract", "geo.cmd_eval", "geo.cmd_assets")
+COMMAND_MODULES = (
+    "geo.cmd_toponyms",
+    "geo.cmd_extract",
+    "geo.cmd_geocode",
+    "geo.cmd_eval",
+    "geo.cmd_assets",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
