@@ -1,0 +1,171 @@
+"""Geodesic arcs between two (lon, lat) points in WGS84 (EPSG:4326).
+
+Two shapes of the same great circle:
+
+- :func:`geodesic_line` for *export*: longitudes stay in [-180, 180] and a line that crosses
+  the antimeridian is cut there into a ``MultiLineString`` (RFC 7946 §3.1.9).
+- :func:`unwrapped_line` for *display*: one continuous ``LineString`` whose longitudes may leave
+  [-180, 180], so Leaflet draws Tokyo → Honolulu across the Pacific instead of across Eurasia.
+
+Both start exactly at the origin and end exactly at the target (for the unwrapped line, at the
+target's longitude shifted by a multiple of 360°).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from pyproj import Geod
+from shapely.geometry import LineString, MultiLineString
+
+__all__ = ["geodesic_coords", "geodesic_line", "geodesic_length_km", "unwrapped_line"]
+
+_GEOD = Geod(ellps="WGS84")
+LonLat = tuple[float, float]
+
+
+def _check(point: LonLat, name: str) -> tuple[float, float]:
+    try:
+        lon, lat = float(point[0]), float(point[1])
+    except (TypeError, ValueError, IndexError) as err:
+        raise ValueError(f"{name} must be a (lon, lat) pair of numbers, got {point!r}") from err
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError(f"{name} must be finite, got {point!r}")
+    if not -90.0 <= lat <= 90.0 or not -540.0 <= lon <= 540.0:
+        raise ValueError(
+            f"{name} {point!r} is outside WGS84 ranges (lat in [-90, 90]); "
+            "coordinates must be (lon, lat), not (lat, lon)"
+        )
+    # Normalise to [-180, 180] but keep exactly 180 (a valid RFC 7946 longitude).
+    if lon > 180.0 or lon < -180.0:
+        lon = (lon + 180.0) % 360.0 - 180.0
+    return lon, lat
+
+
+def geodesic_length_km(origin: LonLat, target: LonLat) -> float:
+    """Return the geodesic (WGS84 ellipsoid) distance between two (lon, lat) points in km.
+
+    >>> round(geodesic_length_km((0.0, 0.0), (1.0, 0.0)), 1)
+    111.3
+    """
+    (lon1, lat1), (lon2, lat2) = _check(origin, "origin"), _check(target, "target")
+    _, _, dist_m = _GEOD.inv(lon1, lat1, lon2, lat2)
+    return float(dist_m) / 1000.0
+
+
+def geodesic_coords(
+    origin: LonLat, target: LonLat, *, max_segment_km: float = 50.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the wrapped longitudes and latitudes of the densified great circle.
+
+    Parameters
+    ----------
+    origin, target : (lon, lat)
+        End points in degrees, EPSG:4326.
+    max_segment_km : float
+        Longest allowed distance between consecutive vertices, in km.
+
+    Returns
+    -------
+    (lons, lats) : two float arrays of equal length ≥ 2, longitudes in [-180, 180]; the first
+    vertex is exactly ``origin`` and the last exactly ``target`` (an end point on the
+    antimeridian may come back as 180 instead of -180, the same meridian).
+    """
+    if not max_segment_km > 0:
+        raise ValueError(f"max_segment_km must be > 0, got {max_segment_km!r}")
+    (lon1, lat1), (lon2, lat2) = _check(origin, "origin"), _check(target, "target")
+    _, _, dist_m = _GEOD.inv(lon1, lat1, lon2, lat2)
+    n_inner = max(0, math.ceil(dist_m / 1000.0 / max_segment_km) - 1)
+    lons = [lon1]
+    lats = [lat1]
+    if n_inner:
+        inner = _GEOD.npts(lon1, lat1, lon2, lat2, n_inner)
+        lons.extend(p[0] for p in inner)
+        lats.extend(p[1] for p in inner)
+    lons.append(lon2)
+    lats.append(lat2)
+    # ±180 is one meridian: an end point on it takes its neighbour's sign, so a line that merely
+    # touches the antimeridian is not "crossed" by a jump from -180 to +179.
+    if abs(lons[0]) == 180.0:
+        lons[0] = math.copysign(180.0, lons[1])
+    if abs(lons[-1]) == 180.0:
+        lons[-1] = math.copysign(180.0, lons[-2])
+    return np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+
+
+def geodesic_line(
+    origin: LonLat, target: LonLat, *, max_segment_km: float = 50.0
+) -> LineString | MultiLineString:
+    """Return the great circle from `origin` to `target`, cut at the antimeridian.
+
+    Parameters
+    ----------
+    origin, target : (lon, lat)
+        End points in degrees, EPSG:4326.
+    max_segment_km : float
+        Densification: longest distance between consecutive vertices, in km.
+
+    Returns
+    -------
+    LineString or MultiLineString
+        A ``LineString`` when the path stays within [-180, 180]; otherwise a ``MultiLineString``
+        whose parts meet at ±180 with a shared crossing latitude (RFC 7946 §3.1.9). The first
+        vertex is exactly `origin` and the last vertex of the last part is exactly `target`.
+        Identical end points give a two-vertex, zero-length ``LineString``.
+
+    Raises
+    ------
+    ValueError
+        On non-finite or out-of-range coordinates (often (lat, lon) given instead of (lon, lat)).
+
+    Examples
+    --------
+    >>> line = geodesic_line((51.39, 35.69), (67.0, 30.18))  # Tehran → Quetta
+    >>> line.geom_type, line.coords[-1]
+    ('LineString', (67.0, 30.18))
+    >>> geodesic_line((139.69, 35.68), (-157.85, 21.31)).geom_type  # Tokyo → Honolulu
+    'MultiLineString'
+    """
+    lons, lats = geodesic_coords(origin, target, max_segment_km=max_segment_km)
+    if not np.any(np.abs(np.diff(lons)) > 180.0):
+        return LineString(np.column_stack([lons, lats]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fixed = _antimeridian_fix(LineString(np.column_stack([lons, lats])))
+    if isinstance(fixed, LineString):
+        return fixed
+    # The splitter recomputes coordinates (35.68 → 35.68000000000001); restore the exact ends.
+    parts = [list(part.coords) for part in fixed.geoms]
+    parts[0][0] = (float(lons[0]), float(lats[0]))
+    parts[-1][-1] = (float(lons[-1]), float(lats[-1]))
+    return MultiLineString(parts)
+
+
+def _antimeridian_fix(line: LineString) -> LineString | MultiLineString:
+    import antimeridian  # imported lazily: only antimeridian crossers need it
+
+    fixed = antimeridian.fix_line_string(line, great_circle=True)
+    return fixed  # type: ignore[no-any-return]
+
+
+def unwrapped_line(origin: LonLat, target: LonLat, *, max_segment_km: float = 50.0) -> LineString:
+    """Return the great circle as one continuous line for display (longitudes unwrapped).
+
+    Longitudes start at the origin's and change continuously, so they may leave [-180, 180]
+    (Tokyo → Honolulu ends at 202.15 instead of -157.85). Do not export this shape as GeoJSON;
+    use :func:`geodesic_line`.
+
+    Examples
+    --------
+    >>> line = unwrapped_line((139.69, 35.68), (-157.85, 21.31))
+    >>> round(line.coords[-1][0], 2)
+    202.15
+    """
+    lons, lats = geodesic_coords(origin, target, max_segment_km=max_segment_km)
+    unwrapped = np.degrees(np.unwrap(np.radians(lons)))
+    # unwrap accumulates float error; land exactly on origin and on target ± k·360.
+    unwrapped[0] = lons[0]
+    unwrapped[-1] = lons[-1] + 360.0 * round((unwrapped[-1] - lons[-1]) / 360.0)
+    return LineString(np.column_stack([unwrapped, lats]))

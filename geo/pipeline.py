@@ -1,0 +1,447 @@
+"""The extraction pipeline: articles → toponyms → strikes → merged events → frames.
+
+``run_paths`` reads files, ``run_articles`` runs the stages on already-read articles, and the
+returned :class:`Extraction` turns its results into two GeoDataFrames (EPSG:4326) that the app,
+the exporters and notebooks share: one row per place, one row per strike event.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import GeoError
+from geo.models import KIND_DEMONYM, Article, Sentence, Strike, Toponym
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
+
+    from geo.gazetteer import Gazetteer
+
+__all__ = [
+    "PLACE_COLUMNS",
+    "STRIKE_COLUMNS",
+    "Extraction",
+    "article_label",
+    "excerpt_around",
+    "run_articles",
+    "run_paths",
+]
+
+# Called after each article: (articles done, articles in total).
+Progress = Callable[[int, int], None]
+
+PLACE_COLUMNS = [
+    "place_id",
+    "name",
+    "kind",
+    "country_iso3",
+    "admin1",
+    "admin1_code",
+    "geonames_id",
+    "is_target",
+    "n_mentions",
+    "n_articles",
+    "mentions",
+]
+STRIKE_COLUMNS = [f.name for f in dataclasses.fields(Strike)]
+
+# Excerpts are the sentence around a mention; very long "sentences" (lists, tables, text without
+# punctuation) are cut to about this many characters around the mention, at word boundaries.
+MAX_EXCERPT_CHARS = 320
+
+
+@dataclass
+class Extraction:
+    """Everything one run found.
+
+    Attributes
+    ----------
+    articles : list of Article
+        The articles read, in input order.
+    toponyms : dict
+        Article id → its resolved toponyms, sorted by start offset.
+    strikes : list of Strike
+        Merged strike events (several reports of one strike are one event with several sources).
+    errors : list of str
+        One ``"<path>: <reason>"`` per input that could not be read or processed.
+    """
+
+    articles: list[Article] = field(default_factory=list)
+    toponyms: dict[str, list[Toponym]] = field(default_factory=dict)
+    strikes: list[Strike] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def places_frame(self) -> GeoDataFrame:
+        """Return one row per resolved place (by ``place_id``), Point geometry, EPSG:4326.
+
+        Columns: ``place_id, name, kind, country_iso3, admin1, admin1_code, geonames_id,
+        is_target, n_mentions, n_articles, mentions``. ``mentions`` is a list of dicts
+        ``{article, article_id, title, date, text, start, end, excerpt}`` in input order, where
+        ``article`` is the input path as given (or the article id for texts and JSONL lines),
+        ``start``/``end`` index the article text and ``excerpt`` is the sentence holding the
+        mention. ``admin1`` comes from a spatial join with the Natural Earth provinces (the
+        gazetteer's value when the point falls outside every province); it is left empty for
+        countries, regions and seas, whose point is only representative. ``is_target`` is True
+        when a strike event targets the place.
+        """
+        return build_places_frame(self.articles, self.toponyms, self.strikes)
+
+    def strikes_frame(self) -> GeoDataFrame:
+        """Return one row per strike event with a geodesic line from origin to target.
+
+        Every :class:`~geo.models.Strike` field is a column (``weapons`` as a list of str,
+        ``sources`` as a list of dicts with the :class:`~geo.models.Source` fields), plus
+        ``n_sources``. The geometry (EPSG:4326) is :func:`geo.arcs.geodesic_line` from
+        ``(origin_lon, origin_lat)`` to ``(target_lon, target_lat)``: a LineString, or a
+        MultiLineString cut at the antimeridian; its last vertex is the target.
+        """
+        return build_strikes_frame(self.strikes)
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+
+
+def run_articles(
+    articles: Iterable[Article],
+    *,
+    gazetteer: Gazetteer | None = None,
+    progress: Progress | None = None,
+) -> Extraction:
+    """Find toponyms and strikes in each article, then merge repeated reports into events.
+
+    Parameters
+    ----------
+    articles : iterable of Article
+        Already read articles (see :mod:`geo.ingest`).
+    gazetteer : Gazetteer, optional
+        Defaults to :func:`geo.gazetteer.load_gazetteer` (process-cached).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each article.
+
+    Returns
+    -------
+    Extraction
+        An article whose processing raised a :class:`~geo.errors.GeoError` is reported in
+        ``errors`` and skipped; the others are kept.
+    """
+    from geo.events import merge_strikes
+    from geo.strikes import extract_strikes
+    from geo.toponyms import find_toponyms
+
+    articles = list(articles)
+    if gazetteer is None:
+        from geo.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    result = Extraction()
+    labels = _labels(articles)
+    raw: list[Strike] = []
+    for done, article in enumerate(articles, start=1):
+        try:
+            found = find_toponyms(article.text, gazetteer, article.language)
+            strikes = extract_strikes(article, found)
+        except GeoError as err:
+            result.errors.append(f"{labels[article.id]}: {err}")
+        else:
+            result.articles.append(article)
+            result.toponyms[article.id] = list(found)
+            raw.extend(_relabel(s, labels) for s in strikes)
+        if progress is not None:
+            progress(done, len(articles))
+    result.strikes = merge_strikes(raw)
+    return result
+
+
+def run_paths(
+    paths: Iterable[str | Path],
+    *,
+    gazetteer: Gazetteer | None = None,
+    progress: Progress | None = None,
+) -> Extraction:
+    """Read every path (txt, html or jsonl) and run :func:`run_articles` on what was readable.
+
+    An unreadable input (missing, empty, binary, undecodable...) does not stop the run: it is
+    recorded in ``errors`` as ``"<path>: <reason>"`` with the path exactly as given.
+    ``progress(done, total)`` counts input paths while reading, then articles.
+    """
+    from geo.ingest import read_articles
+
+    paths = list(paths)
+    articles: list[Article] = []
+    errors: list[str] = []
+    for done, path in enumerate(paths, start=1):
+        try:
+            articles.extend(read_articles(path))
+        except (GeoError, OSError) as err:
+            errors.append(f"{path}: {err}")
+        if progress is not None:
+            progress(done, len(paths))
+    result = run_articles(articles, gazetteer=gazetteer, progress=progress)
+    result.errors[:0] = errors
+    return result
+
+
+def article_label(article: Article, *, shared_path: bool = False) -> str:
+    """Return how outputs name an article: its path as given, else its id.
+
+    Articles that share one file (JSONL lines) are named by their id (``shared_path=True``).
+    """
+    if article.path and not shared_path:
+        return article.path
+    return article.id
+
+
+def _labels(articles: list[Article]) -> dict[str, str]:
+    per_path = Counter(a.path for a in articles if a.path)
+    return {a.id: article_label(a, shared_path=per_path[a.path or ""] > 1) for a in articles}
+
+
+def _relabel(strike: Strike, labels: dict[str, str]) -> Strike:
+    """Make a strike name its articles the way the places frame does (path as given or id)."""
+    sources = tuple(
+        dataclasses.replace(s, article=labels.get(s.article_id, s.article)) for s in strike.sources
+    )
+    first = sources[0] if sources else None
+    article = labels.get(first.article_id, strike.article) if first else strike.article
+    return dataclasses.replace(strike, sources=sources, article=article)
+
+
+# --------------------------------------------------------------------------------------------
+# Frames
+
+
+def excerpt_around(
+    text: str,
+    start: int,
+    end: int,
+    sentences: tuple[Sentence, ...] = (),
+    *,
+    max_chars: int = MAX_EXCERPT_CHARS,
+) -> str:
+    """Return the sentence of `text` that holds ``text[start:end]``, cut to about `max_chars`.
+
+    Whitespace runs (line breaks) become single spaces; a cut is marked with "…" and falls on
+    a word boundary. Without `sentences`, the sentence is found by punctuation.
+
+    >>> excerpt_around("Eerst dit. Iran viel Pakistan aan. Dan dat.", 21, 29)
+    'Iran viel Pakistan aan.'
+    """
+    lo, hi = _sentence_bounds(text, start, end, sentences)
+    if hi - lo > max_chars:
+        half = max(0, (max_chars - (end - start)) // 2)
+        new_lo = max(lo, start - half)
+        new_hi = min(hi, max(end + half, new_lo + max_chars))
+        new_lo = max(lo, min(new_lo, new_hi - max_chars))
+        # move inwards to whitespace so no word is cut in half
+        if new_lo > lo:
+            space = text.find(" ", new_lo, start)
+            new_lo = space + 1 if space != -1 else new_lo
+        if new_hi < hi:
+            space = text.rfind(" ", end, new_hi)
+            new_hi = space if space != -1 else new_hi
+        prefix = "…" if new_lo > lo else ""
+        suffix = "…" if new_hi < hi else ""
+        return prefix + " ".join(text[new_lo:new_hi].split()) + suffix
+    return " ".join(text[lo:hi].split())
+
+
+_SENTENCE_END = ".!?\n"
+
+
+def _sentence_bounds(
+    text: str, start: int, end: int, sentences: tuple[Sentence, ...]
+) -> tuple[int, int]:
+    if sentences:
+        starts = [s.start for s in sentences]
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and sentences[i].start <= start and end <= sentences[i].end:
+            return sentences[i].start, sentences[i].end
+    lo = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
+    his = [text.find(ch, end) for ch in _SENTENCE_END]
+    found = [h for h in his if h != -1]
+    hi = min(found) + 1 if found else len(text)
+    return lo, hi
+
+
+def _frame(
+    rows: list[dict[str, Any]],
+    geometry: list[Any],
+    columns: list[str],
+    dtypes: dict[str, Any],
+) -> GeoDataFrame:
+    """Assemble a GeoDataFrame; text columns stay ``object`` so missing values are ``None``.
+
+    pandas 3 would infer its ``str`` dtype, which turns ``None`` into ``NaN``.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    data = pd.DataFrame(rows, columns=columns, dtype=object)
+    data = data.astype(dtypes)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
+
+
+_PLACE_DTYPES: dict[str, Any] = {
+    "geonames_id": "Int64",
+    "is_target": bool,
+    "n_mentions": int,
+    "n_articles": int,
+}
+_STRIKE_DTYPES: dict[str, Any] = {
+    "target_lon": float,
+    "target_lat": float,
+    "origin_lon": float,
+    "origin_lat": float,
+    "cross_border": bool,
+    "killed": "Int64",
+    "injured": "Int64",
+    "confidence": float,
+    "start": int,
+    "end": int,
+    "edited": bool,
+    "n_sources": int,
+}
+
+
+# Kinds whose point is only representative of an area: no province is attributed to them.
+_AREA_KINDS = frozenset({"country", "region", "water"})
+
+
+def build_places_frame(
+    articles: list[Article], toponyms: dict[str, list[Toponym]], strikes: list[Strike]
+) -> GeoDataFrame:
+    """Return the places frame of :meth:`Extraction.places_frame` (see there)."""
+    from shapely.geometry import Point
+
+    labels = _labels(articles)
+    rows: dict[str, dict[str, Any]] = {}
+    points: dict[str, tuple[float, float]] = {}
+    seen_article: dict[str, set[str]] = {}
+    for article in articles:
+        for top in toponyms.get(article.id, ()):
+            if top.lon is None or top.lat is None or not top.place_id:
+                continue
+            row = rows.get(top.place_id)
+            if row is None:
+                row = rows[top.place_id] = {
+                    "place_id": top.place_id,
+                    "name": top.name,
+                    "kind": _place_kind(top),
+                    "country_iso3": top.country_iso3,
+                    "admin1": top.admin1,
+                    "admin1_code": top.admin1_code,
+                    "geonames_id": top.geonames_id,
+                    "mentions": [],
+                }
+                points[top.place_id] = (top.lon, top.lat)
+                seen_article[top.place_id] = set()
+            elif row["kind"] == "country" and top.kind != KIND_DEMONYM:
+                row["kind"] = _place_kind(top)
+            seen_article[top.place_id].add(article.id)
+            row["mentions"].append(
+                {
+                    "article": labels[article.id],
+                    "article_id": article.id,
+                    "title": article.title,
+                    "date": article.date,
+                    "text": top.text,
+                    "start": top.start,
+                    "end": top.end,
+                    "excerpt": excerpt_around(article.text, top.start, top.end, article.sentences),
+                }
+            )
+    targets = {s.target_place_id for s in strikes if s.target_place_id}
+    # strikes without a place id (edited in the app) are matched to places by position
+    target_points = {
+        (round(s.target_lon, 4), round(s.target_lat, 4)) for s in strikes if not s.target_place_id
+    }
+    ordered = sorted(rows, key=lambda pid: (-len(rows[pid]["mentions"]), rows[pid]["name"], pid))
+    out = []
+    for pid in ordered:
+        row = rows[pid]
+        lon, lat = points[pid]
+        row["is_target"] = pid in targets or (round(lon, 4), round(lat, 4)) in target_points
+        row["n_mentions"] = len(row["mentions"])
+        row["n_articles"] = len(seen_article[pid])
+        out.append(row)
+    frame = _frame(out, [Point(*points[pid]) for pid in ordered], PLACE_COLUMNS, _PLACE_DTYPES)
+    return _assign_admin1(frame)
+
+
+def _place_kind(top: Toponym) -> str:
+    # A demonym ("Iraanse") names its country; the place itself is the country.
+    return "country" if top.kind == KIND_DEMONYM else top.kind
+
+
+def _assign_admin1(frame: GeoDataFrame) -> GeoDataFrame:
+    """Fill admin1/admin1_code (and a missing country_iso3) of point places from the polygons.
+
+    Countries, regions and seas get no admin1: their point is only representative.
+    """
+    import pandas as pd
+
+    result = frame.copy()
+    is_point = ~result["kind"].isin(_AREA_KINDS).to_numpy()
+    for column in ("admin1", "admin1_code"):
+        kept = [v if keep else None for v, keep in zip(result[column], is_point, strict=True)]
+        result[column] = pd.Series(kept, index=result.index, dtype=object)
+    if not is_point.any():
+        return result
+    located = _locate_points(result.geometry[is_point])
+    if located is None:
+        return result
+    positions = [i for i, keep in enumerate(is_point) if keep]
+    for column in ("admin1", "admin1_code", "country_iso3"):
+        values = list(result[column])
+        for pos, found in zip(positions, located[column], strict=True):
+            # the polygons win for provinces; the gazetteer's country stays (it knows disputed
+            # areas), the join only fills a missing one
+            if _present(found) and (column != "country_iso3" or not _present(values[pos])):
+                values[pos] = found
+        result[column] = pd.Series(values, index=result.index, dtype=object)
+    return result
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value == value  # NaN != NaN
+
+
+def _locate_points(points: Any) -> dict[str, list[Any]] | None:
+    import geopandas as gpd
+
+    try:
+        from geo.boundaries import assign_admin
+    except ModuleNotFoundError as err:  # boundaries not installed yet: keep gazetteer values
+        if err.name != "geo.boundaries":
+            raise
+        return None
+    frame = gpd.GeoDataFrame(geometry=list(points), crs="EPSG:4326")
+    joined = assign_admin(frame).reset_index(drop=True)
+    return {c: list(joined[c]) for c in ("admin1", "admin1_code", "country_iso3")}
+
+
+def build_strikes_frame(strikes: list[Strike]) -> GeoDataFrame:
+    """Return the strikes frame of :meth:`Extraction.strikes_frame` (see there)."""
+    from geo.arcs import geodesic_line
+
+    rows = []
+    geometry = []
+    for strike in strikes:
+        row = {f: getattr(strike, f) for f in STRIKE_COLUMNS}
+        row["weapons"] = list(strike.weapons)
+        row["sources"] = [dataclasses.asdict(s) for s in strike.sources]
+        row["n_sources"] = len(strike.sources)
+        rows.append(row)
+        geometry.append(
+            geodesic_line(
+                (strike.origin_lon, strike.origin_lat), (strike.target_lon, strike.target_lat)
+            )
+        )
+    return _frame(rows, geometry, [*STRIKE_COLUMNS, "n_sources"], _STRIKE_DTYPES)
