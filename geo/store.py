@@ -42,6 +42,7 @@ __all__ = [
     "apply_corrections",
     "correct_strikes",
     "default_data_dir",
+    "source_key",
 ]
 
 DB_NAME = "strikemap.sqlite3"
@@ -77,7 +78,8 @@ CREATE TABLE IF NOT EXISTS corrections (
     date TEXT,
     rejected INTEGER NOT NULL DEFAULT 0,
     edited_at TEXT NOT NULL,
-    note TEXT
+    note TEXT,
+    source_keys TEXT NOT NULL DEFAULT ''
 );
 """
 
@@ -108,6 +110,7 @@ _REQUIRED_COLUMNS: dict[str, set[str]] = {
         "rejected",
         "edited_at",
         "note",
+        "source_keys",
     },
 }
 
@@ -137,6 +140,9 @@ class Correction:
     """An analyst's correction of one strike. ``None`` fields keep the extracted value.
 
     ``target_lon``/``target_lat`` move the target (WGS84); ``is_rejected`` drops the strike.
+    ``source_keys`` (see :func:`source_key`) are the reports the strike had when corrected:
+    event ids change when a new article adds a report, and the correction then follows the
+    event that holds any of these reports.
     """
 
     strike_id: str
@@ -150,6 +156,7 @@ class Correction:
     is_rejected: bool = False
     note: str | None = None
     edited_at: str = ""
+    source_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.strike_id:
@@ -375,17 +382,25 @@ class Store:
             conn.close()
 
     def _corpus(self) -> list[Article]:
+        """Read every article file of the corpus folder; unreadable files become messages."""
+        from geo.ingest import read_articles
+
         if not self.corpus_dir.is_dir():
             return []
-        try:
-            from geo.ingest import read_articles
-        except ImportError:  # the ingest module is optional for the store itself
-            return []
-        try:
-            return read_articles(self.corpus_dir)
-        except InputError as err:
-            self.messages.append(f"The default articles could not be read: {err}")
-            return []
+        articles: list[Article] = []
+        problems: list[str] = []
+        for path in sorted(self.corpus_dir.iterdir()):
+            if not path.is_file() or path.name.startswith(".") or path.suffix == ".md":
+                continue
+            try:
+                articles.extend(read_articles(path, errors=problems))
+            except InputError as err:
+                problems.append(str(err))
+        if problems:
+            self.messages.append(
+                "Some default articles could not be read: " + "; ".join(problems[:5])
+            )
+        return articles
 
     # -- articles ------------------------------------------------------------------------
 
@@ -495,8 +510,8 @@ class Store:
                 """
                 INSERT OR REPLACE INTO corrections (strike_id, attacker, attacker_iso3,
                     target_name, target_iso3, target_lon, target_lat, date, rejected,
-                    edited_at, note)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    edited_at, note, source_keys)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     saved.strike_id,
@@ -510,6 +525,7 @@ class Store:
                     int(saved.is_rejected),
                     saved.edited_at,
                     saved.note,
+                    "\n".join(saved.source_keys),
                 ),
             )
         return saved
@@ -539,6 +555,7 @@ class Store:
                 is_rejected=bool(row["rejected"]),
                 note=row["note"],
                 edited_at=row["edited_at"],
+                source_keys=tuple(k for k in row["source_keys"].split("\n") if k),
             )
             for row in rows
         }
@@ -568,36 +585,29 @@ class Store:
 
 
 def _article_from_row(row: sqlite3.Row) -> Article:
-    """Rebuild an Article; sentences are recomputed by the ingest module when available."""
+    """Rebuild an Article; sentences are recomputed (offsets index the stored text)."""
+    from geo.ingest import article_from_text
+
     try:
-        from geo.ingest import article_from_text
-    except ImportError:
-        article_from_text = None
-    if article_from_text is not None:
-        try:
-            article = article_from_text(
-                row["text"],
-                title=row["title"],
-                date=row["date"],
-                url=row["url"],
-                id=row["id"],
-                path=row["path"],
-            )
-            if article.text == row["text"]:
-                if article.language is None and row["language"]:
-                    article = dataclasses.replace(article, language=row["language"])
-                return article
-        except InputError:
-            pass
-    return Article(
-        id=row["id"],
-        title=row["title"],
-        date=row["date"],
-        text=row["text"],
-        url=row["url"],
-        path=row["path"],
-        language=row["language"],
-    )
+        return article_from_text(
+            row["text"],
+            title=row["title"],
+            date=row["date"],
+            url=row["url"],
+            id=row["id"],
+            path=row["path"],
+            language=row["language"],
+        )
+    except InputError:  # stored by an older version with looser checks: keep it readable
+        return Article(
+            id=row["id"],
+            title=row["title"],
+            date=row["date"],
+            text=row["text"],
+            url=row["url"],
+            path=row["path"],
+            language=row["language"],
+        )
 
 
 # -- corrections applied to frames ---------------------------------------------------------
@@ -624,10 +634,37 @@ def _line(origin: tuple[float, float], target: tuple[float, float]) -> Any:
     return geodesic_line(origin, target)
 
 
-def _by_id(corrections: Mapping[str, Correction] | Iterable[Correction]) -> dict[str, Correction]:
-    if isinstance(corrections, Mapping):
-        return dict(corrections)
-    return {c.strike_id: c for c in corrections}
+def source_key(source: Any) -> str:
+    """Return the key of one report: ``"<article id>:<start>:<end>"`` (Source or its dict)."""
+    if isinstance(source, Mapping):
+        return f"{source.get('article_id')}:{source.get('start')}:{source.get('end')}"
+    return f"{source.article_id}:{source.start}:{source.end}"
+
+
+class _Matcher:
+    """Find the correction of a strike: by id, else by a report the corrected strike had."""
+
+    def __init__(self, corrections: Mapping[str, Correction] | Iterable[Correction]) -> None:
+        items = corrections.values() if isinstance(corrections, Mapping) else corrections
+        self.by_id: dict[str, Correction] = {}
+        self.by_source: dict[str, Correction] = {}
+        for c in items:
+            self.by_id[c.strike_id] = c
+            for key in c.source_keys:
+                self.by_source.setdefault(key, c)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_id)
+
+    def find(self, strike_id: str, sources: Any) -> Correction | None:
+        found = self.by_id.get(strike_id)
+        if found is not None or not self.by_source:
+            return found
+        for source in sources if isinstance(sources, list | tuple) else ():
+            found = self.by_source.get(source_key(source))
+            if found is not None:
+                return found
+        return None
 
 
 def _updates(current: Mapping[str, Any], c: Correction) -> dict[str, Any]:
@@ -666,10 +703,10 @@ def correct_strikes(
     The Strike-level twin of :func:`apply_corrections`; use it before building frames so that
     places frames see the corrected targets.
     """
-    by_id = _by_id(corrections)
+    matcher = _Matcher(corrections)
     out: list[Strike] = []
     for strike in strikes:
-        correction = by_id.get(strike.id)
+        correction = matcher.find(strike.id, strike.sources)
         if correction is None:
             out.append(strike)
         elif not correction.is_rejected:
@@ -686,7 +723,8 @@ def apply_corrections(
     Corrected rows get ``edited=True``; rejected strikes are dropped. A moved target gets a new
     geodesic line from the unchanged origin, and ``cross_border`` / ``target_iso3`` are
     recomputed from the boundaries (an explicit ``target_iso3`` in the correction wins).
-    Corrections of strikes that are not in the frame are ignored.
+    Corrections of strikes that are not in the frame are ignored; a strike whose id changed
+    (a new article added a report) is matched by its reports (``Correction.source_keys``).
 
     Parameters
     ----------
@@ -699,17 +737,18 @@ def apply_corrections(
     GeoDataFrame
         Same columns, EPSG:4326.
     """
-    by_id = _by_id(corrections)
+    matcher = _Matcher(corrections)
     out = strikes.copy()
     if "edited" not in out.columns:
         out["edited"] = False
     out["edited"] = out["edited"].fillna(False).astype(bool)
-    if out.empty or not by_id:
+    if out.empty or not matcher:
         return out
     drop: list[Any] = []
     geometry = out.geometry.name
-    for index, strike_id in out["id"].items():
-        correction = by_id.get(strike_id)
+    sources = out["sources"] if "sources" in out.columns else [()] * len(out)
+    for index, strike_id, strike_sources in zip(out.index, out["id"], sources, strict=True):
+        correction = matcher.find(strike_id, strike_sources)
         if correction is None:
             continue
         if correction.is_rejected:

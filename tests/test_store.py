@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import sqlite3
 import threading
@@ -12,7 +13,14 @@ from shapely.geometry import LineString
 
 from geo.errors import InputError, StoreError
 from geo.models import Article, Source, Strike
-from geo.store import Correction, Store, apply_corrections, correct_strikes, default_data_dir
+from geo.store import (
+    Correction,
+    Store,
+    apply_corrections,
+    correct_strikes,
+    default_data_dir,
+    source_key,
+)
 
 SEED_TEXT = (
     "date 2024-01\nIran vuurde raketten af op Pakistan. Doelwit was Jaish al-Adl in Panjgur.\n"
@@ -340,3 +348,25 @@ def test_no_corrections_returns_copy():
     frame = _frame([_strike("s1")])
     out = apply_corrections(frame, {})
     assert out is not frame and out.equals(frame)
+
+
+def test_correction_follows_event_whose_id_changed(store):
+    original = _strike("ev-old")
+    saved = store.set_correction(
+        Correction(
+            "ev-old",
+            attacker="IRGC",
+            source_keys=tuple(source_key(s) for s in original.sources),
+        )
+    )
+    assert Store(store.path, seed=False).corrections()["ev-old"].source_keys == saved.source_keys
+    # a new article reported the same strike: merged event, new id, the old report still in it
+    extra = Source("b1", "b1", "Other", "2024-01-17", "Iran struck Panjgur.", 0, 20)
+    merged = dataclasses.replace(original, id="ev-new", sources=(*original.sources, extra))
+    unrelated = dataclasses.replace(_strike("ev-x"), sources=(extra,))
+    out = apply_corrections(_frame([merged]), store.corrections())
+    assert out["attacker"].tolist() == ["IRGC"] and out["edited"].tolist() == [True]
+    [fixed] = correct_strikes([merged], store.corrections())
+    assert fixed.attacker == "IRGC"
+    [untouched] = correct_strikes([unrelated], store.corrections())
+    assert untouched.attacker == "Iran" and not untouched.edited
