@@ -164,8 +164,8 @@ def unwrapped_line(origin: LonLat, target: LonLat, *, max_segment_km: float = 50
     202.15
     """
     lons, lats = geodesic_coords(origin, target, max_segment_km=max_segment_km)
-    unwrapped = np.degrees(np.unwrap(np.radians(lons)))
-    # unwrap accumulates float error; land exactly on origin and on target ± k·360.
-    unwrapped[0] = lons[0]
-    unwrapped[-1] = lons[-1] + 360.0 * round((unwrapped[-1] - lons[-1]) / 360.0)
+    # Add ±360 after every jump instead of numpy.unwrap on radians: exact, no float drift.
+    steps = np.diff(lons)
+    shifts = np.where(steps > 180.0, -360.0, np.where(steps < -180.0, 360.0, 0.0))
+    unwrapped = lons + np.concatenate([[0.0], np.cumsum(shifts)])
     return LineString(np.column_stack([unwrapped, lats]))

@@ -1,0 +1,107 @@
+"""Geodesic arcs: densified great circles, exact ends, antimeridian cut, display unwrapping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyproj import Geod
+from shapely.geometry import LineString, MultiLineString
+
+from geo.arcs import geodesic_length_km, geodesic_line, unwrapped_line
+
+TEHRAN = (51.389, 35.689)
+QUETTA = (66.975, 30.187)
+TOKYO = (139.692, 35.690)
+HONOLULU = (-157.858, 21.307)
+GEOD = Geod(ellps="WGS84")
+
+
+def _segment_lengths_km(coords: list[tuple[float, float]]) -> np.ndarray:
+    lons, lats = np.array(coords).T
+    _, _, dist = GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+    return np.asarray(dist) / 1000.0
+
+
+def test_tehran_quetta_is_a_densified_great_circle() -> None:
+    line = geodesic_line(TEHRAN, QUETTA)
+    assert isinstance(line, LineString)
+    assert line.coords[0] == TEHRAN and line.coords[-1] == QUETTA
+    segments = _segment_lengths_km(list(line.coords))
+    total = geodesic_length_km(TEHRAN, QUETTA)
+    assert 1400 < total < 1600
+    assert segments.max() <= 50.0 + 1e-6
+    assert segments.sum() == pytest.approx(total, rel=1e-6)
+    # every vertex lies on the geodesic: the forward azimuth from Tehran stays constant
+    # relative to pyproj's own intermediate points
+    expected = GEOD.npts(*TEHRAN, *QUETTA, len(line.coords) - 2)
+    assert np.allclose(np.array(line.coords[1:-1]), np.array(expected))
+
+
+def test_segment_length_is_configurable() -> None:
+    coarse = geodesic_line(TEHRAN, QUETTA, max_segment_km=500)
+    fine = geodesic_line(TEHRAN, QUETTA, max_segment_km=10)
+    assert len(coarse.coords) == 5
+    assert len(fine.coords) > 140
+    with pytest.raises(ValueError, match="max_segment_km"):
+        geodesic_line(TEHRAN, QUETTA, max_segment_km=0)
+
+
+def test_tokyo_honolulu_is_cut_at_the_antimeridian() -> None:
+    line = geodesic_line(TOKYO, HONOLULU)
+    assert isinstance(line, MultiLineString)
+    west, east = line.geoms
+    assert west.coords[0] == TOKYO
+    assert east.coords[-1] == HONOLULU
+    assert west.coords[-1][0] == 180.0 and east.coords[0][0] == -180.0
+    assert west.coords[-1][1] == pytest.approx(east.coords[0][1])
+    for part in line.geoms:
+        lons = np.array(part.coords)[:, 0]
+        assert np.all(np.abs(np.diff(lons)) < 180)
+        assert np.all((lons >= -180) & (lons <= 180))
+
+
+def test_honolulu_tokyo_runs_the_other_way() -> None:
+    line = geodesic_line(HONOLULU, TOKYO)
+    assert isinstance(line, MultiLineString)
+    assert line.geoms[0].coords[0] == HONOLULU and line.geoms[-1].coords[-1] == TOKYO
+    assert line.geoms[0].coords[-1][0] == -180.0
+
+
+def test_unwrapped_line_is_continuous_for_display() -> None:
+    line = unwrapped_line(TOKYO, HONOLULU)
+    lons = np.array(line.coords)[:, 0]
+    assert np.all(np.abs(np.diff(lons)) < 5)
+    assert line.coords[0] == TOKYO
+    assert line.coords[-1] == (HONOLULU[0] + 360.0, HONOLULU[1])
+    # without a crossing, the display line is the export line
+    assert unwrapped_line(TEHRAN, QUETTA).equals(geodesic_line(TEHRAN, QUETTA))
+
+
+def test_identical_endpoints_give_a_two_vertex_line() -> None:
+    line = geodesic_line(QUETTA, QUETTA)
+    assert isinstance(line, LineString)
+    assert list(line.coords) == [QUETTA, QUETTA]
+
+
+def test_lines_through_and_from_the_poles() -> None:
+    north = geodesic_line((0.0, 90.0), (10.0, 60.0))
+    assert north.coords[0] == (0.0, 90.0) and north.coords[-1] == (10.0, 60.0)
+    over_pole = geodesic_line((10.0, 80.0), (-170.0, 80.0))  # the shortest path crosses the pole
+    lats = np.array(over_pole.coords)[:, 1]
+    assert lats.max() > 89.5  # vertices are 50 km (0.45°) apart
+    assert over_pole.coords[-1] == (-170.0, 80.0)
+    pole_to_pole = geodesic_line((0.0, 90.0), (0.0, -90.0))
+    assert pole_to_pole.coords[-1] == (0.0, -90.0)
+    assert len(pole_to_pole.coords) > 300
+
+
+def test_end_point_on_the_antimeridian_is_not_a_crossing() -> None:
+    line = geodesic_line((-180.0, 10.0), (170.0, 10.0))
+    assert isinstance(line, LineString)
+    assert line.coords[0] == (180.0, 10.0)  # the same meridian, spelled as its neighbours
+
+
+@pytest.mark.parametrize("bad", [(35.7, 151.4), (float("nan"), 1.0), ("a", 1.0), (1.0,)])
+def test_bad_coordinates_are_refused(bad: tuple) -> None:
+    with pytest.raises(ValueError, match="origin"):
+        geodesic_line(bad, QUETTA)
