@@ -111,10 +111,19 @@ def max_article_bytes(max_bytes: int | None = None) -> int:
     return int(megabytes * 1024 * 1024)
 
 
+def _size(n_bytes: int) -> str:
+    """Return a short human size: ``1.3 MB``, ``20 MB``, ``10 KB``, ``512 bytes``."""
+    if n_bytes >= 1048576:
+        return f"{n_bytes / 1048576:.1f}".removesuffix(".0") + " MB"
+    if n_bytes >= 1024:
+        return f"{n_bytes / 1024:.0f} KB"
+    return f"{n_bytes} bytes"
+
+
 def _too_large(source: str, size: int | None, limit: int) -> InputError:
-    what = "the input" if size is None else f"{size / 1048576:.1f} MB"
+    what = "the input" if size is None else _size(size)
     return InputError(
-        f"{source}: {what} is over the {limit / 1048576:g} MB limit for one "
+        f"{source}: {what} is over the {_size(limit)} limit for one "
         f"article; split it into several files (or JSON Lines), or raise the limit with "
         f"${MAX_ENV} / --max-mb"
     )
@@ -704,7 +713,8 @@ class _TextExtractor(HTMLParser):
     def _flush(self) -> None:
         block = "".join(self._current)
         if not self._pre_depth:
-            block = _SPACE.sub(" ", block)
+            # &nbsp; glues words for layout only; a plain space keeps "Tehran declined" matchable.
+            block = _SPACE.sub(" ", block.replace("\xa0", " "))
         block = block.strip()
         if block:
             self.blocks.append(block)
