@@ -29,6 +29,7 @@ __all__ = [
     "Extraction",
     "article_label",
     "excerpt_around",
+    "read_paths",
     "run_articles",
     "run_paths",
 ]
@@ -171,31 +172,49 @@ def run_paths(
     recorded in ``errors`` as ``"<path>: <reason>"`` with the path exactly as given.
     ``progress(done, total)`` counts input paths while reading, then articles.
     """
+    articles, errors = read_paths(paths, progress=progress)
+    result = run_articles(articles, gazetteer=gazetteer, progress=progress)
+    result.errors[:0] = errors
+    return result
+
+
+def read_paths(
+    paths: Iterable[str | Path], *, progress: Progress | None = None
+) -> tuple[list[Article], list[str]]:
+    """Read every path; return the articles and one ``"<path>: <reason>"`` per failed input.
+
+    A JSON Lines file with some bad records contributes its good records and one error per
+    bad record.
+    """
     from geo.ingest import read_articles
 
     paths = list(paths)
     articles: list[Article] = []
     errors: list[str] = []
     for done, path in enumerate(paths, start=1):
+        name = str(path)
         try:
-            articles.extend(read_articles(path))
+            articles.extend(read_articles(path, errors=errors))
         except (GeoError, OSError) as err:
-            errors.append(f"{path}: {err}")
+            message = str(err)
+            errors.append(message if message.startswith(f"{name}:") else f"{name}: {message}")
         if progress is not None:
             progress(done, len(paths))
-    result = run_articles(articles, gazetteer=gazetteer, progress=progress)
-    result.errors[:0] = errors
-    return result
+    return articles, errors
 
 
 def article_label(article: Article, *, shared_path: bool = False) -> str:
-    """Return how outputs name an article: its path as given, else its id.
+    """Return how outputs name an article: the input path as given, else the article id.
 
-    Articles that share one file (JSONL lines) are named by their id (``shared_path=True``).
+    Articles of a JSON / JSON Lines file, or of any file holding several articles
+    (``shared_path=True``), are named by their id, since the path does not tell them apart.
     """
-    if article.path and not shared_path:
+    if article.path and not shared_path and Path(article.path).suffix.lower() not in _JSON_SUFFIXES:
         return article.path
     return article.id
+
+
+_JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 
 
 def _labels(articles: list[Article]) -> dict[str, str]:
