@@ -1,0 +1,1227 @@
+"""Extract strikes (attacker -> target) from the sentences of an article, Dutch and English.
+
+The rules are linguistic and general; nothing here knows a particular conflict. Per sentence:
+
+1. **Mentions.** Actors from ``data/actors/actors.json`` (:mod:`geo.actors`) and the toponyms
+   the gazetteer found (countries and demonyms are actors too; cities, provinces and regions are
+   places). An actor overlapping a toponym keeps both: the actor says *who*, the toponym *where*.
+2. **Cues.** Verbs and nouns of attack, inflected ("bestookt", "vielen ... aan", "luchtaanval",
+   "shelled", "air strikes"). Weak cues ("getroffen", "hit", "launched", "fired") count only
+   next to a weapon word or another cue. Terror bombings ("aanslag", "terrorist attack"),
+   cyber attacks, heart attacks and labour strikes are not cues.
+3. **Clauses.** The sentence is cut at , ; : and dashes; a piece without a cue joins the
+   previous piece, except a gapped piece ("..., and Iran in Pakistan") that repeats the
+   previous cue with a new attacker and place. Each clause yields at most one strike per
+   attacker x target.
+4. **Non-events.** A clause is dropped when the cue is negated ("niet", "geen", "not", "no";
+   but "nooit eerder"/"never before" is an event), when a threat, warning, denial, plan,
+   condition or modal governs it ("dreigt", "waarschuwt", "zou kunnen", "overweegt", "wil",
+   "threatens", "warned", "vowed", "could", "would", "may", "will", "plans to", "denied", "if"),
+   unless a subordinator ("nadat", "after", "toen", "when", "because") sits between the two,
+   and when the sentence is a question. Causes ("als reactie op ...", "in retaliation for ...")
+   are background: nothing in them is a target or a cue.
+5. **Roles.** By the nearest preposition before a mention: ``door``/``by`` mark the attacker
+   (passive agent; also "aanval van X" right after a cue noun); ``vanuit``/``vanaf``/``from``
+   the launch site; ``op``/``tegen``/``in``/``naar``/``on``/``at``/``against``/``into`` the
+   target. Bare mentions before the cue are attackers in the active voice and targets in the
+   passive voice or with a "doelwit"/"target" copula; after a verb cue they are objects
+   (targets), except the first actor after a Dutch verb when none precedes (verb-second:
+   "nooit eerder vuurde Iran raketten af op Pakistan"). Coordinated mentions share a role
+   ("Turkey and Iran attacking targets in Iraq & Syria" gives 2 x 2 strikes). Attribution
+   ("volgens X", "according to X", ", stelt X", ", aldus X") names a claimant, which becomes
+   the attacker only when nothing else does and it is not of the target's country.
+6. **Coreference.** A clause with a cue and a target but no attacker ("De aanval in Irak was
+   gericht tegen ...", a passive without agent, "the strikes on ...") takes the attacker of the
+   most recent strike in the same article, or the article's most frequent explicit attacker.
+   An explicit but unknown agent ("aanvallen van militanten") blocks this.
+7. **Target.** Places with a target role; per target country the most specific one
+   (city > province > region > country); a demonym ("targeting Iraqi groups") or a target
+   actor's single base country when no place is named. A country-level target is refined to the
+   one province/region of that country the article names, when it names exactly one.
+8. **Counts, weapons, date.** "twee kinderen gedood", "at least 12 people were killed",
+   "drie meisjes gewond" (digits or words, :mod:`geo.numbers`); vague counts ("dozens",
+   "tientallen") stay ``None``. A later sentence that refers back to the attack ("Bij de aanval
+   kwamen twee kinderen om het leven") or only reports casualties within two sentences of the
+   last strike sentence adds its counts (the maximum wins), weapons and target actor to the most
+   recent strike. The date is the article's unless the sentence names a day ("op 16 januari").
+
+Confidence (documented in :func:`_confidence`) grows with cue strength, attacker explicitness
+(named actor > country/demonym > claimant > coreference) and target precision, and shrinks for
+hedged reports ("zou ... zijn geweest", "reportedly", claims).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from geo.actors import ActorMatcher, ActorMention, fold, load_actors
+from geo.errors import GeoError
+from geo.models import (
+    KIND_ADMIN1,
+    KIND_CITY,
+    KIND_COUNTRY,
+    KIND_DEMONYM,
+    KIND_REGION,
+    KIND_WATER,
+    Article,
+    Sentence,
+    Source,
+    Strike,
+    Toponym,
+)
+from geo.numbers import find_numbers
+
+__all__ = ["extract_strikes", "find_casualties", "find_weapons", "sentence_date"]
+
+# --------------------------------------------------------------------------------------------
+# Lexicons (matched on accent-folded, lower-cased text; offsets are preserved by `fold`).
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _CueSpec:
+    pattern: str
+    strength: float
+    lang: str
+    noun: bool = False
+    participle: bool = False  # a form that can be passive ("aangevallen", "attacked")
+    weak: bool = False  # needs a weapon or another cue in the clause
+    target_noun: bool = False  # "doelwit", "target": bare mentions around it are targets
+
+
+_CUES: tuple[_CueSpec, ...] = (
+    # Dutch nouns
+    _CueSpec(
+        r"(?:lucht|raket|drone|bom|artillerie|tegen|vergeldings|grond|lucht-|raket-|drone-|"
+        r"militaire\s)?aanval(?:len)?",
+        0.6,
+        "nl",
+        noun=True,
+    ),
+    _CueSpec(r"(?:lucht)?bombardement(?:en)?", 0.7, "nl", noun=True),
+    _CueSpec(r"(?:artillerie)?beschieting(?:en)?", 0.7, "nl", noun=True),
+    _CueSpec(r"raketinslag(?:en)?|inslagen", 0.5, "nl", noun=True),
+    _CueSpec(r"liquidatie", 0.45, "nl", noun=True),
+    _CueSpec(r"doelwit(?:ten)?", 0.4, "nl", noun=True, target_noun=True),
+    # Dutch verbs
+    _CueSpec(r"aangevallen", 0.7, "nl", participle=True),
+    _CueSpec(r"aanvalt|aanvielen|aanviel", 0.7, "nl"),
+    _CueSpec(r"(?:valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,6}?\s+aan", 0.7, "nl"),
+    _CueSpec(r"gebombardeerd", 0.8, "nl", participle=True),
+    _CueSpec(r"bombardeer(?:t|de|den)|bombarderen", 0.8, "nl"),
+    _CueSpec(r"beschoten", 0.7, "nl", participle=True),
+    _CueSpec(r"beschiet|beschoot|beschieten", 0.7, "nl"),
+    _CueSpec(r"bestookt|bestookte|bestookten|bestoken", 0.7, "nl"),
+    _CueSpec(r"getroffen", 0.4, "nl", participle=True, weak=True),
+    _CueSpec(r"trof|troffen|treft", 0.4, "nl", weak=True),
+    _CueSpec(r"(?:vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,6}?\s+af", 0.7, "nl"),
+    _CueSpec(r"afgevuurd", 0.6, "nl", participle=True, weak=True),
+    _CueSpec(r"lanceert|lanceerde|lanceerden", 0.6, "nl", weak=True),
+    _CueSpec(r"gelanceerd", 0.6, "nl", participle=True, weak=True),
+    _CueSpec(r"uitgeschakeld|geliquideerd", 0.45, "nl", participle=True),
+    _CueSpec(r"liquideerde|liquideerden", 0.45, "nl"),
+    # English nouns
+    _CueSpec(
+        r"(?:air|drone|missile|rocket|artillery|aerial|retaliatory|military|precision)"
+        r"[\s-]?strikes?|airstrikes?|air\s+raids?",
+        0.8,
+        "en",
+        noun=True,
+    ),
+    _CueSpec(r"bombardments?|shelling", 0.7, "en", noun=True),
+    _CueSpec(r"(?:missile|rocket|drone)\s+attacks?", 0.7, "en", noun=True),
+    _CueSpec(r"invasion|incursion", 0.5, "en", noun=True),
+    # English verbs (and the nouns that share their form)
+    _CueSpec(r"struck", 0.7, "en", participle=True),
+    _CueSpec(r"strikes?|striking", 0.6, "en"),
+    _CueSpec(r"attacked", 0.7, "en", participle=True),
+    _CueSpec(r"attacks?|attacking", 0.6, "en"),
+    _CueSpec(r"bombed|bombarded", 0.8, "en", participle=True),
+    _CueSpec(r"bombs|bombing|bombarding|bombards?", 0.7, "en"),
+    _CueSpec(r"shelled", 0.7, "en", participle=True),
+    _CueSpec(r"shells|pounded|pounding|pounds", 0.5, "en"),
+    _CueSpec(r"targeted", 0.5, "en", participle=True),
+    _CueSpec(r"targeting|targets", 0.5, "en"),
+    _CueSpec(r"target", 0.4, "en", noun=True, target_noun=True),
+    _CueSpec(r"raided", 0.5, "en", participle=True),
+    _CueSpec(r"raids?", 0.5, "en"),
+    _CueSpec(r"invaded", 0.5, "en", participle=True),
+    _CueSpec(r"invades?|invading", 0.5, "en"),
+    _CueSpec(r"hit", 0.4, "en", participle=True, weak=True),
+    _CueSpec(r"hits|hitting", 0.4, "en", weak=True),
+    _CueSpec(r"launched|fired", 0.6, "en", participle=True, weak=True),
+    _CueSpec(r"launch(?:es|ing)?|fir(?:es|ing)", 0.6, "en", weak=True),
+)
+_CUE_RES = tuple(
+    (spec, re.compile(rf"(?<![\w-])(?:{spec.pattern})(?![\w])")) for spec in _CUES
+)
+
+# Words before a cue that make it something else (a labour strike, a terror attack, ...).
+_CUE_BLOCKERS = re.compile(
+    r"(?:general|hunger|labou?r|workers'?|teachers'?|doctors'?|nurses'?|rail|national|"
+    r"heart|cyber|panic|terror|terrorist|suicide|car|roadside|lightning|first|pre-emptive\s+cyber)"
+    r"[\s-]*$"
+)
+_CUE_BLOCKERS_AFTER = re.compile(r"^\s*(?:action|breaker|force\b|price|zone)")
+_ON_STRIKE = re.compile(r"(?:on|go|went|going|gone)\s+$")
+
+_WEAPONS: tuple[tuple[str, str], ...] = (
+    (r"ballistische\s+raket(?:ten)?|ballistic\s+missiles?", "ballistic missiles"),
+    (r"kruisraket(?:ten)?|cruise\s+missiles?|kruisvluchtwapens?", "cruise missiles"),
+    (r"raket(?:ten)?|raket-|missiles?|missile-", "missiles"),
+    (r"rockets?|rocket-|raketwerpers?", "rockets"),
+    (r"drones?|drone-|uavs?|kamikazedrones?|shahed", "drones"),
+    (r"lucht(?:aanval|aanvallen|bombardement|bombardementen)|air\s?strikes?|airstrikes?|"
+     r"air\s+raids?|gevechtsvliegtuigen|straaljagers|warplanes|fighter\s+jets|jets",
+     "air strike"),
+    (r"artillerie(?:vuur|beschieting(?:en)?)?|artillery|houwitsers?|howitzers?", "artillery"),
+    (r"mortier(?:en|granaten)?|mortars?", "mortars"),
+    (r"bommen|bombs?", "bombs"),
+)
+_WEAPON_RES = tuple((re.compile(rf"(?<!\w)(?:{p})(?!\w)"), name) for p, name in _WEAPONS)
+
+_PREP_AGENT = {"door", "by"}
+_PREP_ORIGIN = {"vanuit", "vanaf", "from", "uit"}
+_PREP_LOCATIVE = {"in", "at", "bij", "near", "nabij", "inside", "binnen", "nearby"}
+_PREP_TARGET = _PREP_LOCATIVE | {
+    "op", "tegen", "naar", "on", "against", "into", "onto", "targeting", "boven", "over",
+    "across", "richting", "towards", "toward", "upon",
+}
+_PREP_GENITIVE = {"van", "of"}
+_PREP_NEUTRAL = {
+    "met", "with", "voor", "for", "tot", "to", "aan", "about", "namens", "tussen", "between",
+    "than", "dan", "zoals", "like", "including", "waaronder", "behalve", "except", "na", "after",
+    "sinds", "since", "via", "per", "zonder", "without", "onder", "under", "around", "rond",
+}
+_ALL_PREPS = _PREP_AGENT | _PREP_ORIGIN | _PREP_TARGET | _PREP_GENITIVE | _PREP_NEUTRAL
+_DETERMINERS = {
+    "de", "het", "een", "the", "a", "an", "deze", "die", "dit", "dat", "this", "that", "these",
+    "those", "its", "his", "her", "their", "zijn", "haar", "hun",
+}
+_COORD_GAP = re.compile(r"^[\s,]*(?:(?:en|and|&|or|of|as well as|alsook|plus|evenals)\s*)?(?:de|het|the)?\s*$")
+
+_NEGATION = re.compile(r"(?<!\w)(?:niet|geen|nooit|not|no|never|didn't|did\s+not|n't|noch|nor|neither)(?!\w)")
+_NEGATION_EXCEPT = re.compile(r"^(?:nooit\s+eerder|never\s+before|not\s+only|niet\s+alleen|no\s+longer|niet\s+meer|geen\s+van)")
+_NON_EVENT = re.compile(
+    r"(?<![\w-])(?:dreig\w*|threat\w*|waarschuw\w*|warn(?:s|ed|ing)?|vow(?:s|ed)?|"
+    r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|consider(?:s|ed|ing)?|"
+    r"wil|willen|wilde|wilden|plan(?:s|t|nen|ned)?|van\s+plan|intend\w*|could|would|may|might|"
+    r"will|shall|ready\s+to|prepared\s+to|klaar\s+om|bereid|ontken\w*|den(?:y|ies|ied)|"
+    r"tegenspre\w*|reject(?:s|ed)?|if|als|indien|mocht|unless|tenzij|possible|mogelijk\w*|"
+    r"potential|eventuele|hypothetical\w*|vrees\w*|fears?|feared|"
+    r"zegt\s+uit\s+te\s+zijn\s+op|uit\s+op|dreiging|preparing|bereidt?|call(?:s|ed)?\s+for|"
+    r"roep\w*\s+op|urged?|eis\w*|demand\w*|zouden|zou|going\s+to|gaat|gaan)(?![\w-])"
+)
+_REPORTATIVE = re.compile(
+    r"(?<!\w)(?:zou|zouden)(?:\s+[\w'-]+){0,8}?\s+(?:zijn\s+geweest|hebben|zijn|geweest)(?!\w)"
+)
+_HEDGE = re.compile(
+    r"(?<!\w)(?:reportedly|allegedly|naar\s+verluidt|vermoedelijk|waarschijnlijk|"
+    r"hoogstwaarschijnlijk|claim\w*|beweer\w*|stelt|stellen|suspected|apparent(?:ly)?|"
+    r"onbevestigd\w*|unconfirmed|niet\s+te\s+verifi\w*|could\s+not\s+be\s+verified)(?!\w)"
+)
+_SUBORDINATOR = re.compile(
+    r"(?<!\w)(?:nadat|na|toen|after|when|since|sinds|because|omdat|doordat|following|"
+    r"as|terwijl|while|dat|that|waarbij)(?!\w)"
+)
+_CAUSE = re.compile(
+    r"(?<!\w)(?:(?:als|in)\s+)?(?:reactie|antwoord|vergelding|wraak|represaille)\s+(?:op|voor)"
+    r"|(?:in\s+)?(?:response|retaliation|revenge|reprisal|retribution)\s+(?:to|for)"
+    r"|(?:revancheren|wreken)\s+voor|to\s+avenge"
+)
+_ATTRIBUTION_NP = re.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
+_ATTRIBUTION_VERB = re.compile(
+    r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
+    r"aldus|zegt|zeggen|zei|verklaarde|verklaart|said|says|reported|claimed|claims|told|"
+    r"announced|wrote|writes|according)(?!\w)"
+)
+_PASSIVE_AUX = re.compile(
+    r"(?<!\w)(?:werd|werden|wordt|worden|is|zijn|was|waren|geweest|were|been|being|be|are|got|"
+    r"gets|get)(?!\w)"
+)
+_ACTIVE_AUX_NL = re.compile(r"(?<!\w)(?:heeft|hebben|had|hadden)(?!\w)")
+_COPULA = re.compile(r"(?<!\w)(?:is|was|waren|zijn|geweest|were|are|been|werd|werden|became)(?!\w)")
+_PROXY_AFTER = re.compile(r"^-?\s*(?:backed|gesteunde|steunde|aligned|allied|linked|affiliated|sponsored)")
+_PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
+_DEFINITE_BEFORE = re.compile(
+    r"(?<!\w)(?:de|het|deze|die|dit|dat|the|this|that|these|those|such|zo'n|dergelijke|zulke)"
+    r"(?:\s+[\w'-]+){0,2}\s*$"
+)
+_STRIKE_REFERENCE = re.compile(
+    r"(?<!\w)(?:de|het|deze|die|dit|the|this|that|these|those)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:(?:lucht|raket|drone|tegen|raket-\s+en\s+drone-|[\w-]+-)?aanval(?:len)?|"
+    r"(?:lucht)?bombardement(?:en)?|beschieting(?:en)?|(?:air|drone|missile|rocket)?\s?strikes?|"
+    r"airstrikes?|attacks?|bombing|shelling|raids?)(?!\w)"
+)
+_UNKNOWN_AGENT = re.compile(
+    r"^\s*(?:door|by|van|of|from)\s+(?:\w+\s+)?(?:militanten|militants|rebellen|rebels|gunmen|"
+    r"strijders|fighters|onbekenden|unknown|separatisten|separatists|terroristen|terrorists|"
+    r"milities|militias|jihadisten|jihadists|insurgents|opstandelingen)(?!\w)"
+)
+_OTHER_EVENT = re.compile(
+    r"(?<!\w)(?:\w*aanslag\w*|explosie\w*|ontploffing\w*|aardbeving\w*|ongeluk\w*|ramp\w*|"
+    r"bombings?|explosions?|blasts?|earthquakes?|accidents?|crash\w*|shooting|schietpartij\w*)(?!\w)"
+)
+_KILLED = re.compile(
+    r"(?<!\w)(?:gedood|doodgeschoten|omgekomen|om\s+het\s+leven|doden|dode|doden|dood|"
+    r"killed|dead|died|die|deaths|slain|lost\s+their\s+lives|fatalities|sneuvelden|gesneuveld|"
+    r"overleden|overleed|lieten\s+het\s+leven|kwamen\s+om)(?!\w)"
+)
+_INJURED = re.compile(
+    r"(?<!\w)(?:gewond|gewonden|verwond|raakten\s+gewond|injured|wounded|hurt|injuries)(?!\w)"
+)
+_KILLING_BEFORE = re.compile(r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$")
+_INJURING_BEFORE = re.compile(r"(?<!\w)(?:injuring|wounding|verwondde|verwondden)\s+(?:at\s+least\s+|minstens\s+)?$")
+_NOT_PEOPLE_AFTER = re.compile(
+    r"^\s*(?:uur|hours?|minuten|minutes|dagen|days?|jaar|jaren|years?|km|kilometer\w*|miles?|"
+    r"procent|percent|%|meter\w*|dollar\w*|euro\w*|keer|times|raketten|missiles|rockets|drones|"
+    r"bases|doelen|doelwitten|targets|januari|februari|maart|april|mei|juni|juli|augustus|"
+    r"september|oktober|november|december|january|february|march|june|july|august|october)(?!\w)"
+)
+
+_MONTHS = {
+    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "maart": 3,
+    "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6, "juli": 7,
+    "july": 7, "augustus": 8, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "october": 10, "oct": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})\.?(?:\s+(\d{{4}}))?(?!\w)")
+_DATE_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?(?!\w)")
+
+_PLACE_RANK = {KIND_CITY: 4, KIND_ADMIN1: 3, KIND_REGION: 2, KIND_WATER: 2, KIND_COUNTRY: 1, KIND_DEMONYM: 0}
+_PRECISION = {
+    KIND_CITY: "place", KIND_ADMIN1: "admin1", KIND_REGION: "region", KIND_WATER: "region",
+    KIND_COUNTRY: "country", KIND_DEMONYM: "country",
+}
+
+# --------------------------------------------------------------------------------------------
+# Internal structures
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # offsets into the article text
+    end: int
+    text: str
+    actor: ActorMention | None = None
+    toponym: Toponym | None = None
+    role: str = ""  # attacker, target, origin, claimant, ignore, bare
+    proxy: bool = False
+
+    @property
+    def is_demonym(self) -> bool:
+        return self.toponym is not None and self.toponym.kind == KIND_DEMONYM
+
+    @property
+    def is_place(self) -> bool:
+        """A location that can be a target or a launch site (countries included)."""
+        return (
+            self.toponym is not None
+            and self.toponym.kind != KIND_DEMONYM
+            and self.toponym.lon is not None
+            and self.toponym.lat is not None
+        )
+
+    @property
+    def is_actorlike(self) -> bool:
+        """Can attack: a named actor, a country or a demonym (not a city or region)."""
+        if self.actor is not None:
+            return True
+        return self.toponym is not None and self.toponym.kind in (KIND_COUNTRY, KIND_DEMONYM)
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        if self.actor is not None and self.actor.countries:
+            return self.actor.countries
+        if self.toponym is not None and self.toponym.country_iso3:
+            return (self.toponym.country_iso3,)
+        return ()
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor is not None:
+            return self.actor.name
+        assert self.toponym is not None
+        return self.toponym.name
+
+
+@dataclass(slots=True)
+class _Cue:
+    start: int  # article offsets
+    end: int
+    spec: _CueSpec
+
+
+@dataclass(slots=True)
+class _Clause:
+    start: int
+    end: int
+    cues: list[_Cue] = field(default_factory=list)
+    gapped_from: _Cue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """An attacker as decided for one clause."""
+
+    name: str
+    iso3: str | None
+    countries: tuple[str, ...]
+    how: str  # named, country, demonym, claimant, coreference
+    lon: float | None = None
+    lat: float | None = None
+    key: str = ""
+
+
+@dataclass(slots=True)
+class _Analysis:
+    sentence: Sentence
+    clause: _Clause
+    cue: _Cue
+    attackers: list[_Party]
+    targets: list[_Mention]
+    target_actor: str | None
+    target_actor_countries: tuple[str, ...]
+    origin: _Mention | None
+    may_corefer: bool
+    hedged: bool
+    weapons: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Public helpers
+# --------------------------------------------------------------------------------------------
+
+
+def find_weapons(text: str) -> tuple[str, ...]:
+    """Return the canonical weapon names a text mentions, in a stable order.
+
+    >>> find_weapons("bestookt met drones en raketten")
+    ('missiles', 'drones')
+    >>> find_weapons("Israeli warplanes fired cruise missiles")
+    ('cruise missiles', 'air strike')
+    """
+    folded = fold(text)
+    found: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for regex, name in _WEAPON_RES:
+        for match in regex.finditer(folded):
+            if any(s <= match.start() < e for s, e in spans):
+                continue
+            spans.append(match.span())
+            if name not in found:
+                found.append(name)
+    order = [name for _, name in _WEAPONS]
+    return tuple(sorted(found, key=order.index))
+
+
+def find_casualties(text: str) -> tuple[int | None, int | None]:
+    """Return ``(killed, injured)`` counts a sentence states, ``None`` where it states none.
+
+    A number counts when a casualty word follows within eight words ("twee kinderen gedood",
+    "at least 12 people were killed") or precedes it ("killing 12"); vague quantities stay None.
+
+    >>> find_casualties("Volgens de verklaring werden twee kinderen gedood en raakten drie meisjes gewond.")
+    (2, 3)
+    >>> find_casualties("At least 12 people were killed and dozens wounded.")
+    (12, None)
+    >>> find_casualties("Ruim negentig mensen kwamen bij de bomaanslag om het leven.")
+    (90, None)
+    """
+    folded = fold(text)
+    numbers = [n for n in find_numbers(folded) if n.text not in ("een", "a", "an")]
+    killed: int | None = None
+    injured: int | None = None
+    for index, number in enumerate(numbers):
+        if re.fullmatch(r"(?:19|20)\d\d", number.text):
+            continue  # a year
+        after = folded[number.end :]
+        if _NOT_PEOPLE_AFTER.match(after):
+            continue
+        limit = numbers[index + 1].start - number.end if index + 1 < len(numbers) else len(after)
+        window = " ".join(after[:limit].split()[:8])
+        window = re.split(r"[.;]", window)[0]
+        before = folded[: number.start]
+        kind: str | None = None
+        k_match, i_match = _KILLED.search(window), _INJURED.search(window)
+        if _KILLING_BEFORE.search(before):
+            kind = "killed"
+        elif _INJURING_BEFORE.search(before):
+            kind = "injured"
+        elif k_match and (not i_match or k_match.start() < i_match.start()):
+            kind = "killed"
+        elif i_match:
+            kind = "injured"
+        if kind == "killed":
+            killed = max(killed or 0, number.value)
+        elif kind == "injured":
+            injured = max(injured or 0, number.value)
+    return killed, injured
+
+
+def sentence_date(text: str, article_date: str | None) -> str | None:
+    """Return the ISO date a sentence names ("op 16 januari 2024", "on January 16"), else the
+    article's date. A day without a year takes the article's year.
+
+    >>> sentence_date("Op 16 januari vuurde Iran raketten af.", "2024-01-18")
+    '2024-01-16'
+    >>> sentence_date("Gisteravond vielen raketten.", "2024-01")
+    '2024-01'
+    """
+    folded = fold(text)
+    year_default = article_date[:4] if article_date and re.match(r"\d{4}", article_date) else None
+    match = _DATE_DMY.search(folded)
+    if match:
+        day, month, year = int(match.group(1)), _MONTHS[match.group(2)], match.group(3)
+    else:
+        match = _DATE_MDY.search(folded)
+        if not match or match.group(1) in ("may", "mei") and not match.group(3):
+            return article_date
+        month, day, year = _MONTHS[match.group(1)], int(match.group(2)), match.group(3)
+    year = year or year_default
+    if not year or not 1 <= day <= 31:
+        return article_date
+    return f"{int(year):04d}-{month:02d}-{day:02d}"
+
+
+# --------------------------------------------------------------------------------------------
+# Sentence analysis
+# --------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text)
+
+
+def _find_cues(folded: str, offset: int, start: int, end: int) -> list[_Cue]:
+    found: list[_Cue] = []
+    for spec, regex in _CUE_RES:
+        for match in regex.finditer(folded, start - offset, end - offset):
+            s, e = match.start(), match.end()
+            before = folded[max(0, s - 30) : s]
+            if _CUE_BLOCKERS.search(before) or _CUE_BLOCKERS_AFTER.match(folded[e : e + 12]):
+                continue
+            if spec.lang == "en" and spec.pattern.startswith("strikes") and _ON_STRIKE.search(before):
+                continue
+            found.append(_Cue(s + offset, e + offset, spec))
+    # Longest first, then drop cues inside a longer one ("drone-aanval" over "aanval").
+    found.sort(key=lambda c: (-(c.end - c.start), c.start))
+    kept: list[_Cue] = []
+    for cue in found:
+        if all(cue.end <= k.start or cue.start >= k.end for k in kept):
+            kept.append(cue)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut [start, end) at , ; : and spaced dashes (not inside numbers such as 1,200)."""
+    cuts = [start]
+    for match in re.finditer(r"(?<!\d)[,;:](?!\d)|\s[–—-]\s|…", text[start:end]):
+        cuts.append(start + match.end())
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _build_mentions(
+    text: str, start: int, end: int, actors: list[ActorMention], toponyms: Sequence[Toponym]
+) -> list[_Mention]:
+    mentions: list[_Mention] = []
+    used: set[int] = set()
+    for actor in actors:
+        mention = _Mention(actor.start, actor.end, actor.text, actor=actor)
+        for index, toponym in enumerate(toponyms):
+            if toponym.start < actor.end and actor.start < toponym.end:
+                used.add(index)
+                if toponym.kind != KIND_DEMONYM and mention.toponym is None:
+                    mention.toponym = toponym
+        mentions.append(mention)
+    for index, toponym in enumerate(toponyms):
+        if index not in used:
+            mentions.append(_Mention(toponym.start, toponym.end, toponym.text, toponym=toponym))
+    mentions.sort(key=lambda m: m.start)
+    for mention in mentions:
+        after = text[mention.end : mention.end + 14].lower()
+        before = text[max(start, mention.start - 4) : mention.start].lower()
+        if _PROXY_AFTER.match(after) or _PROXY_BEFORE.search(before):
+            mention.proxy = True
+    return mentions
+
+
+def _clauses(
+    text: str, folded: str, start: int, end: int, cues: list[_Cue], mentions: list[_Mention]
+) -> list[_Clause]:
+    clauses: list[_Clause] = []
+    for seg_start, seg_end in _segments(text, start, end):
+        seg_cues = [c for c in cues if seg_start <= c.start < seg_end]
+        seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
+        if not clauses:
+            clauses.append(_Clause(seg_start, seg_end, seg_cues))
+            continue
+        previous = clauses[-1]
+        segment = folded[seg_start:seg_end]
+        is_gapped = (
+            not seg_cues
+            and (previous.cues or previous.gapped_from)
+            and re.match(r"^\s*(?:and|en|as\s+well\s+as|alsook|plus|evenals|ook|also)\s", segment)
+            and any(m.is_actorlike for m in seg_mentions)
+            and any(m.is_place for m in seg_mentions[1:])
+        )
+        if is_gapped:
+            source = previous.cues[0] if previous.cues else previous.gapped_from
+            clauses.append(_Clause(seg_start, seg_end, [], gapped_from=source))
+        elif seg_cues and (any(m.is_place or m.is_actorlike for m in seg_mentions) or not previous.cues):
+            clauses.append(_Clause(seg_start, seg_end, seg_cues))
+        else:
+            previous.end = seg_end
+            previous.cues.extend(seg_cues)
+    return clauses
+
+
+def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
+    window_start = clause.start
+    words_before = list(re.finditer(r"[\w'’-]+", folded[window_start : cue.start]))
+    if len(words_before) > 4:
+        window_start += words_before[-4].start()
+    window = folded[window_start : cue.end]
+    for match in _NEGATION.finditer(window):
+        if not _NEGATION_EXCEPT.match(window[match.start() :]):
+            return True
+    return False
+
+
+def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
+    """True when a threat, modal, plan, denial or condition governs the cue."""
+    before = folded[clause.start : cue.start]
+    original = text[clause.start : cue.start]
+    after = folded[cue.end : min(clause.end, cue.end + 40)]
+    last: re.Match[str] | None = None
+    for match in _NON_EVENT.finditer(before):
+        word = original[match.start() : match.end()]
+        if word in ("May", "Will", "Als", "If") and match.start() > 0:
+            continue  # a month, a name, or capitalised mid-sentence
+        last = match
+    if last is not None:
+        if last.group().startswith(("zou", "zouden")) and _REPORTATIVE.match(folded[clause.start + last.start() : clause.end]):
+            return False
+        between = before[last.end() :]
+        if not _SUBORDINATOR.search(between):
+            return True
+    # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
+    return bool(re.match(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)", after))
+
+
+def _cause_start(folded: str, clause: _Clause) -> int:
+    match = _CAUSE.search(folded, clause.start, clause.end)
+    return match.start() if match else clause.end
+
+
+def _attribution_spans(folded: str, clause: _Clause, mentions: list[_Mention]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    segment_ends = [b for _, b in _segments(folded, clause.start, clause.end)]
+    for match in _ATTRIBUTION_NP.finditer(folded, clause.start, clause.end):
+        following = [m for m in mentions if m.start >= match.end() and m.start < clause.end]
+        comma = folded.find(",", match.end(), clause.end)
+        end = comma if comma != -1 else clause.end
+        if following and following[0].start < end:
+            end = min(end, following[0].end)
+            # the whole noun phrase: "de Iraanse berichten", "Iraanse staatsmedia"
+            end = max(end, match.end())
+        spans.append((match.start(), end))
+    for match in _ATTRIBUTION_VERB.finditer(folded, clause.start, clause.end):
+        end = next((b for b in segment_ends if b > match.end()), clause.end)
+        spans.append((match.start(), end))
+    return spans
+
+
+def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
+    words = _words(folded[left:mention_start])
+    for word in reversed(words):
+        if word in _ALL_PREPS:
+            return word
+        if word in _DETERMINERS:
+            continue
+    return None
+
+
+def _assign_roles(
+    text: str,
+    folded: str,
+    clause: _Clause,
+    cue: _Cue,
+    mentions: list[_Mention],
+    lang: str,
+    passive: bool,
+    copular_target: bool,
+    cause_at: int,
+    attribution: list[tuple[int, int]],
+) -> None:
+    previous: _Mention | None = None
+    attacker_before = False
+    for mention in mentions:
+        mention.role = "bare"
+        if mention.start >= cause_at or mention.proxy:
+            mention.role = "ignore"
+            previous = mention
+            continue
+        if any(s <= mention.start < e for s, e in attribution):
+            mention.role = "claimant"
+            previous = mention
+            continue
+        boundary = clause.start
+        if previous is not None:
+            boundary = max(boundary, previous.end)
+        if cue.start < mention.start and cue.end > boundary:
+            boundary = cue.end
+        gap = folded[boundary : mention.start]
+        prep = _governing_prep(folded, boundary, mention.start)
+        inherit = (
+            previous is not None
+            and previous.end == boundary
+            and previous.role not in ("bare", "ignore", "claimant")
+            and (
+                _COORD_GAP.match(gap)
+                or (previous.is_demonym and len(_words(gap)) <= 3 and prep is None and mention.actor is not None)
+            )
+        )
+        if inherit and previous is not None:
+            mention.role = previous.role
+        elif prep in _PREP_AGENT:
+            mention.role = "attacker" if mention.is_actorlike else "ignore"
+        elif prep in _PREP_ORIGIN:
+            mention.role = "origin" if mention.is_place else "ignore"
+        elif prep in _PREP_TARGET:
+            mention.role = "target_loc" if prep in _PREP_LOCATIVE else "target"
+        elif prep in _PREP_GENITIVE:
+            cue_gap = folded[cue.end : mention.start]
+            if cue.spec.noun and mention.start > cue.end and len(_words(cue_gap)) <= 3 and not cue.spec.target_noun:
+                mention.role = "attacker" if mention.is_actorlike else "ignore"
+            elif mention.start > cue.end or (previous is not None and previous.role.startswith("target")):
+                mention.role = "target"
+            else:
+                mention.role = "ignore"
+        elif prep in _PREP_NEUTRAL:
+            mention.role = "ignore"
+        elif mention.end <= cue.start:
+            if passive or copular_target:
+                mention.role = "target"
+            elif mention.is_actorlike:
+                mention.role = "attacker"
+                attacker_before = True
+            else:
+                mention.role = "ignore"
+        else:  # bare, after the cue
+            if copular_target:
+                mention.role = "target"
+            elif lang == "nl" and not cue.spec.noun and not passive and not attacker_before and mention.is_actorlike:
+                mention.role = "attacker"
+                attacker_before = True
+            elif lang == "nl" and cue.spec.noun and not attacker_before and mention.is_actorlike and not mention.is_demonym:
+                mention.role = "attacker"  # "Met luchtaanvallen in Pakistan voert Iran ..."
+                attacker_before = True
+            elif cue.spec.noun and not cue.spec.target_noun:
+                mention.role = "ignore"
+            else:
+                mention.role = "target"
+        previous = mention
+
+
+def _party_from(mention: _Mention, how: str, matcher: ActorMatcher) -> _Party:
+    if mention.actor is not None:
+        countries = mention.actor.countries
+        name = mention.actor.name
+        key = mention.actor.actor_id
+        kind_how = "named" if how == "explicit" else how
+    else:
+        assert mention.toponym is not None
+        iso3 = mention.toponym.country_iso3
+        state = matcher.for_country(iso3) if iso3 else None
+        countries = (iso3,) if iso3 else ()
+        name = state.name if state else mention.toponym.name
+        if mention.toponym.kind == KIND_DEMONYM and not state and iso3:
+            name = iso3
+        key = f"country:{iso3}"
+        kind_how = ("demonym" if mention.is_demonym else "country") if how == "explicit" else how
+    lon = mention.toponym.lon if mention.toponym and mention.toponym.kind == KIND_COUNTRY else None
+    lat = mention.toponym.lat if mention.toponym and mention.toponym.kind == KIND_COUNTRY else None
+    iso = countries[0] if len(countries) == 1 else None
+    return _Party(name, iso, tuple(countries), kind_how, lon, lat, key)
+
+
+def _coordinated_group(mentions: list[_Mention], anchor: _Mention, folded: str) -> list[_Mention]:
+    """The mentions joined to ``anchor`` by "and"/"en"/"&"/commas, in text order."""
+    index = mentions.index(anchor)
+    group = [anchor]
+    for step in (-1, 1):
+        i = index
+        while 0 <= i + step < len(mentions):
+            a, b = (mentions[i + step], mentions[i]) if step == -1 else (mentions[i], mentions[i + step])
+            other = mentions[i + step]
+            if other.role != anchor.role or not _COORD_GAP.match(folded[a.end : b.start]):
+                break
+            group.append(other)
+            i += step
+    return sorted(group, key=lambda m: m.start)
+
+
+def _analyse_clause(
+    article: Article,
+    folded: str,
+    sentence: Sentence,
+    clause: _Clause,
+    mentions: list[_Mention],
+    matcher: ActorMatcher,
+) -> _Analysis | None:
+    text = article.text
+    cues = [c for c in clause.cues]
+    cause_at = _cause_start(folded, clause)
+    cues = [c for c in cues if c.start < cause_at]
+    gapped = clause.gapped_from is not None
+    if gapped:
+        assert clause.gapped_from is not None
+        cue = clause.gapped_from
+    else:
+        if not cues:
+            return None
+        clause_text = folded[clause.start : clause.end]
+        has_weapon = bool(find_weapons(clause_text))
+        strong = [c for c in cues if not c.spec.weak]
+        usable = [c for c in cues if not c.spec.weak or has_weapon or strong]
+        if not usable:
+            return None
+        # Prefer a verb (it carries voice and subject) over a noun, then strength.
+        cue = max(usable, key=lambda c: (not c.spec.target_noun, not c.spec.noun, c.spec.strength, -c.start))
+        if _is_negated(folded, clause, cue) or _non_event(text, folded, clause, cue):
+            return None
+    clause_mentions = [m for m in mentions if clause.start <= m.start < clause.end]
+    lang = cue.spec.lang
+    aux_before = folded[clause.start : cue.start]
+    passive = False
+    if cue.spec.participle and not gapped:
+        has_passive_aux = bool(_PASSIVE_AUX.search(" ".join(_words(aux_before)[-6:]))) or bool(
+            re.match(r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b", folded[cue.end : clause.end])
+        )
+        if lang == "nl":
+            passive = (has_passive_aux or not _PASSIVE_AUX.search(folded[clause.start : clause.end])) and not _ACTIVE_AUX_NL.search(folded[clause.start : clause.end])
+        else:
+            passive = has_passive_aux
+    copular_target = cue.spec.target_noun and bool(_COPULA.search(folded[clause.start : clause.end]))
+    attribution = _attribution_spans(folded, clause, clause_mentions)
+    _assign_roles(text, folded, clause, cue, clause_mentions, lang, passive, copular_target, cause_at, attribution)
+
+    # Attackers
+    attackers: list[_Party] = []
+    agents = [m for m in clause_mentions if m.role == "attacker"]
+    if agents:
+        before = [m for m in agents if m.end <= cue.start]
+        anchor = before[-1] if before else agents[0]
+        group = _coordinated_group(clause_mentions, anchor, folded)
+        # A demonym modifying a named actor names the same party ("Iraanse Revolutionaire Garde").
+        group = [m for m in group if not (m.is_demonym and any(o.actor and o is not m for o in group))]
+        attackers = [_party_from(m, "explicit", matcher) for m in group]
+    # Targets
+    places = [m for m in clause_mentions if m.role.startswith("target") and m.is_place and m.toponym]
+    attacker_spans = {(m.start, m.end) for m in agents}
+    places = [m for m in places if (m.start, m.end) not in attacker_spans]
+    locative = [m for m in places if m.role == "target_loc" or (m.toponym and m.toponym.kind != KIND_COUNTRY)]
+    target_actor_m = next(
+        (m for m in clause_mentions if m.role.startswith("target") and m.actor is not None and (m.toponym is None or m.toponym.kind == KIND_COUNTRY)),
+        None,
+    )
+    if locative and any(m.role == "target" and m.toponym and m.toponym.kind == KIND_COUNTRY and m.start < min(x.start for x in locative) for m in places):
+        # "attacking U.S. bases in Iraq": the bare country owns the target, the locative places it.
+        owners = [m for m in places if m.role == "target" and m.toponym and m.toponym.kind == KIND_COUNTRY and m not in locative]
+        places = [m for m in places if m not in owners]
+        if target_actor_m is None and owners:
+            target_actor_m = owners[0]
+    targets = places
+    if not targets:
+        targets = [m for m in clause_mentions if m.role.startswith("target") and m.is_demonym]
+    target_actor = None
+    target_actor_countries: tuple[str, ...] = ()
+    if target_actor_m is not None and target_actor_m.actor is not None:
+        target_actor = target_actor_m.actor.name
+        target_actor_countries = target_actor_m.actor.countries
+    elif target_actor_m is not None and target_actor_m.toponym is not None and not targets:
+        targets = [target_actor_m]
+    if not targets and target_actor_m is not None and target_actor_m.actor is not None and len(target_actor_m.actor.countries) == 1 and target_actor_m.toponym is None:
+        targets = [target_actor_m]  # "Israel struck Hezbollah": the group's base country
+    # Claimants become attackers only when nothing else does and they are not the victims.
+    target_countries = {c for t in targets for c in t.countries}
+    if not attackers:
+        for mention in clause_mentions:
+            if mention.role == "claimant" and mention.is_actorlike and mention.countries and not set(mention.countries) & target_countries:
+                attackers = [_party_from(mention, "claimant", matcher)]
+                break
+    origin = next((m for m in clause_mentions if m.role == "origin"), None)
+    cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
+    unknown_agent = not agents and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
+    clause_start_words = _words(folded[clause.start : cue.start])
+    may_corefer = not unknown_agent and (
+        gapped
+        or passive
+        or copular_target
+        or cue.spec.target_noun
+        or (cue.spec.noun and bool(_DEFINITE_BEFORE.search(cue_before)))
+        or all(w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new") for w in clause_start_words)
+    )
+    hedged = bool(_HEDGE.search(folded[sentence.start : sentence.end])) or bool(
+        _REPORTATIVE.search(folded[clause.start : clause.end])
+    ) or any(m.role == "claimant" for m in clause_mentions)
+    weapons = find_weapons(folded[clause.start : min(clause.end, cause_at)])
+    if gapped:
+        # The gapped piece has its own attacker before its place ("and Iran in Pakistan").
+        actorlike = [m for m in clause_mentions if m.is_actorlike and not (m.toponym and m.toponym.kind == KIND_COUNTRY and m.role.startswith("target"))]
+        if actorlike and not attackers:
+            attackers = [_party_from(actorlike[0], "explicit", matcher)]
+        targets = [m for m in clause_mentions if m.is_place and m.role.startswith("target")]
+        weapons = ()
+    return _Analysis(
+        sentence, clause, cue, attackers, targets, target_actor, target_actor_countries, origin,
+        may_corefer, hedged, weapons,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Geography
+# --------------------------------------------------------------------------------------------
+
+
+def _locate_country(lon: float, lat: float) -> str | None:
+    try:
+        from geo import boundaries  # noqa: PLC0415 - optional until the boundaries land
+    except ImportError:
+        return None
+    try:
+        return boundaries.locate(lon, lat).country_iso3
+    except (GeoError, AttributeError, ValueError):
+        return None
+
+
+def _country_point(iso3: str, toponyms: Sequence[Toponym]) -> tuple[float, float] | None:
+    try:
+        from geo import boundaries  # noqa: PLC0415
+    except ImportError:
+        boundaries = None  # type: ignore[assignment]
+    if boundaries is not None:
+        try:
+            lon, lat = boundaries.representative_point(iso3)
+            return float(lon), float(lat)
+        except (GeoError, AttributeError, KeyError, ValueError):
+            pass
+    for toponym in toponyms:
+        if toponym.kind in (KIND_COUNTRY, KIND_DEMONYM) and toponym.country_iso3 == iso3 and toponym.lon is not None and toponym.lat is not None:
+            return toponym.lon, toponym.lat
+    try:
+        from geo.gazetteer import load_gazetteer  # noqa: PLC0415
+    except ImportError:
+        return None
+    try:
+        place = load_gazetteer().country(iso3)
+    except (GeoError, AttributeError):
+        return None
+    return (place.lon, place.lat) if place is not None else None
+
+
+def _target_iso3(toponym: Toponym) -> str | None:
+    if toponym.kind in (KIND_COUNTRY, KIND_DEMONYM) or toponym.lon is None or toponym.lat is None:
+        return toponym.country_iso3
+    return _locate_country(toponym.lon, toponym.lat) or toponym.country_iso3
+
+
+def _choose_targets(targets: list[_Mention], toponyms: Sequence[Toponym]) -> list[Toponym]:
+    """Per target country, the most specific places named."""
+    by_country: dict[str | None, list[Toponym]] = {}
+    for mention in targets:
+        toponym = mention.toponym
+        if toponym is None and mention.actor is not None and len(mention.actor.countries) == 1:
+            iso3 = mention.actor.countries[0]
+            point = _country_point(iso3, toponyms)
+            if point is None:
+                continue
+            toponym = Toponym(mention.text, mention.start, mention.end, iso3, point[0], point[1], iso3, None, None, KIND_COUNTRY, f"c:{iso3}")
+        if toponym is None:
+            continue
+        if toponym.lon is None or toponym.lat is None:
+            if toponym.kind == KIND_DEMONYM and toponym.country_iso3:
+                point = _country_point(toponym.country_iso3, toponyms)
+                if point is None:
+                    continue
+                toponym = replace(toponym, lon=point[0], lat=point[1])
+            else:
+                continue
+        by_country.setdefault(toponym.country_iso3, []).append(toponym)
+    chosen: list[Toponym] = []
+    for group in by_country.values():
+        best = max(_PLACE_RANK.get(t.kind, 0) for t in group)
+        seen: set[str] = set()
+        for toponym in group:
+            if _PLACE_RANK.get(toponym.kind, 0) == best and toponym.place_id not in seen:
+                seen.add(toponym.place_id)
+                chosen.append(toponym)
+    return chosen
+
+
+def _refine(target: Toponym, article_toponyms: Sequence[Toponym]) -> Toponym:
+    """Refine a country-level target to the single province/region of it the article names."""
+    if target.kind not in (KIND_COUNTRY, KIND_DEMONYM) or not target.country_iso3:
+        return target
+    subs = {t.place_id: t for t in article_toponyms if t.kind in (KIND_ADMIN1, KIND_REGION) and t.country_iso3 == target.country_iso3 and t.lon is not None}
+    if len(subs) != 1:
+        return target
+    return next(iter(subs.values()))
+
+
+# --------------------------------------------------------------------------------------------
+# Assembly
+# --------------------------------------------------------------------------------------------
+
+
+_HOW_SCORE = {"named": 0.3, "country": 0.25, "demonym": 0.2, "claimant": 0.15, "coreference": 0.05}
+
+
+def _confidence(cue: _CueSpec, how: str, precision: str, hedged: bool, gapped: bool) -> float:
+    """Score a strike in [0.05, 0.95].
+
+    cue strength (0.4 weak "hit"/"getroffen" ... 0.8 "bombed"/"air strike") x 0.5
+    + attacker: named actor 0.3, country 0.25, demonym 0.2, claimant 0.15, coreference 0.05
+    + target precision: place 0.15, admin1 0.12, region 0.1, country 0.05
+    then x 0.75 for hedged reports (claims, "zou ... zijn geweest", "reportedly") and x 0.85 for
+    a gapped clause whose cue is borrowed ("..., and Iran in Pakistan").
+    """
+    score = cue.strength * 0.5 + _HOW_SCORE.get(how, 0.05)
+    score += {"place": 0.15, "admin1": 0.12, "region": 0.1}.get(precision, 0.05)
+    if hedged:
+        score *= 0.75
+    if gapped:
+        score *= 0.85
+    return round(min(0.95, max(0.05, score)), 3)
+
+
+def _strike_id(article_id: str, start: int, end: int, attacker: str, target: str) -> str:
+    digest = hashlib.sha1(f"{article_id}|{start}|{end}|{attacker}|{target}".encode()).hexdigest()
+    return f"s_{digest[:16]}"
+
+
+def _fallback_sentences(text: str) -> tuple[Sentence, ...]:
+    sentences = []
+    for match in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text):
+        if match.group().strip():
+            sentences.append(Sentence(match.start(), match.end()))
+    return tuple(sentences)
+
+
+def extract_strikes(
+    article: Article, toponyms: list[Toponym], *, actors: ActorMatcher | None = None
+) -> list[Strike]:
+    """Return the strikes an article reports as having happened, one per sentence and target.
+
+    Parameters
+    ----------
+    article : Article
+        The article; ``article.sentences`` are used (a simple splitter steps in when empty).
+    toponyms : list of Toponym
+        The places found in ``article.text`` (offsets into it), as from
+        ``geo.toponyms.find_toponyms``; demonyms and countries act as attackers.
+    actors : ActorMatcher, optional
+        The actor table; ``geo.actors.load_actors()`` by default.
+
+    Returns
+    -------
+    list of Strike
+        Unmerged: each strike carries one Source (its sentence). Coordinates are WGS84 lon/lat.
+        Strikes within one country are returned too, with ``cross_border=False``.
+    """
+    matcher = actors or load_actors()
+    text = article.text
+    folded = fold(text)
+    sentences = article.sentences or _fallback_sentences(text)
+    topos = sorted(toponyms, key=lambda t: t.start)
+    starts = [t.start for t in topos]
+
+    analyses: list[tuple[Sentence, list[_Analysis], bool]] = []
+    for sentence in sentences:
+        lo = bisect.bisect_left(starts, sentence.start)
+        hi = bisect.bisect_left(starts, sentence.end)
+        sentence_topos = [t for t in topos[lo:hi] if t.end <= sentence.end]
+        actor_mentions = [
+            replace(a, start=a.start + sentence.start, end=a.end + sentence.start)
+            for a in matcher.find(text[sentence.start : sentence.end])
+        ]
+        mentions = _build_mentions(text, sentence.start, sentence.end, actor_mentions, sentence_topos)
+        cues = _find_cues(folded, 0, sentence.start, sentence.end)
+        is_question = text[sentence.start : sentence.end].rstrip().rstrip("\"'”’»").endswith("?")
+        results: list[_Analysis] = []
+        if cues and not is_question:
+            for clause in _clauses(text, folded, sentence.start, sentence.end, cues, mentions):
+                analysis = _analyse_clause(article, folded, sentence, clause, mentions, matcher)
+                if analysis is not None:
+                    results.append(analysis)
+        analyses.append((sentence, results, bool(cues) and not is_question))
+
+    explicit = Counter(
+        p for _, results, _ in analyses for a in results for p in a.attackers if a.targets
+    )
+    dominant = explicit.most_common(1)[0][0] if explicit else None
+
+    strikes: list[Strike] = []
+    last_cue_index = -10
+    for index, (sentence, results, has_cue) in enumerate(analyses):
+        sentence_text = text[sentence.start : sentence.end]
+        killed, injured = find_casualties(sentence_text)
+        produced: list[Strike] = []
+        for analysis in results:
+            attackers = analysis.attackers
+            how_override = None
+            if not attackers and analysis.may_corefer:
+                previous = strikes[-1] if strikes else None
+                if previous is not None:
+                    attackers = [_Party(previous.attacker, previous.attacker_iso3, (previous.attacker_iso3,) if previous.attacker_iso3 else (), "coreference")]
+                elif dominant is not None:
+                    attackers = [replace(dominant, how="coreference")]
+                how_override = "coreference"
+            if not attackers or not analysis.targets:
+                continue
+            for target in _choose_targets(analysis.targets, topos):
+                refined = _refine(target, topos) if target.kind in (KIND_COUNTRY, KIND_DEMONYM) else target
+                for party in attackers:
+                    strike = _make_strike(article, sentence, analysis, party, refined, how_override, topos)
+                    if strike is not None and all(
+                        (s.attacker, s.target_place_id) != (strike.attacker, strike.target_place_id) for s in produced
+                    ):
+                        produced.append(strike)
+        if produced:
+            if len(produced) == 1 and (killed is not None or injured is not None):
+                produced[0] = replace(produced[0], killed=killed, injured=injured)
+            strikes.extend(produced)
+            last_cue_index = index
+            continue
+        # No strike here: maybe more about the most recent one.
+        if strikes:
+            folded_sentence = fold(sentence_text)
+            refers = bool(_STRIKE_REFERENCE.search(folded_sentence))
+            other_event = bool(_OTHER_EVENT.search(folded_sentence))
+            recent = index - last_cue_index <= 2
+            if refers or (recent and not other_event and not has_cue):
+                strikes[-1] = _enrich(strikes[-1], sentence_text, killed, injured, results, matcher, article, sentence)
+            if has_cue and refers:
+                last_cue_index = index
+    return strikes
+
+
+def _enrich(
+    strike: Strike,
+    sentence_text: str,
+    killed: int | None,
+    injured: int | None,
+    results: list[_Analysis],
+    matcher: ActorMatcher,
+    article: Article,
+    sentence: Sentence,
+) -> Strike:
+    changes: dict[str, object] = {}
+    if killed is not None and (strike.killed is None or killed > strike.killed):
+        changes["killed"] = killed
+    if injured is not None and (strike.injured is None or injured > strike.injured):
+        changes["injured"] = injured
+    weapons = find_weapons(sentence_text)
+    if weapons and _STRIKE_REFERENCE.search(fold(sentence_text)):
+        merged = tuple(dict.fromkeys((*strike.weapons, *weapons)))
+        if merged != strike.weapons:
+            changes["weapons"] = merged
+    if strike.target_actor is None:
+        for analysis in results:
+            if analysis.target_actor and strike.target_iso3 in analysis.target_actor_countries:
+                changes["target_actor"] = analysis.target_actor
+                break
+    if not changes:
+        return strike
+    return replace(strike, **changes)  # type: ignore[arg-type]
+
+
+def _make_strike(
+    article: Article,
+    sentence: Sentence,
+    analysis: _Analysis,
+    party: _Party,
+    target: Toponym,
+    how_override: str | None,
+    toponyms: Sequence[Toponym],
+) -> Strike | None:
+    if target.lon is None or target.lat is None:
+        return None
+    target_iso3 = _target_iso3(target)
+    attacker_iso3 = party.iso3
+    origin = analysis.origin
+    origin_name = None
+    origin_kind = "country_point"
+    origin_point: tuple[float, float] | None = None
+    if origin is not None and origin.toponym is not None and origin.toponym.lon is not None and origin.toponym.lat is not None:
+        origin_point = (origin.toponym.lon, origin.toponym.lat)
+        origin_name = origin.toponym.name
+        origin_kind = "launch_site"
+        origin_country = origin.toponym.country_iso3
+        if attacker_iso3 is None and origin_country in party.countries:
+            attacker_iso3 = origin_country
+    if origin_point is None and attacker_iso3:
+        origin_point = _country_point(attacker_iso3, toponyms)
+        origin_name = party.name
+    if origin_point is None:
+        origin_point = (target.lon, target.lat)
+        origin_kind = "unknown"
+    if attacker_iso3 and target_iso3:
+        cross_border = attacker_iso3 != target_iso3
+    elif party.countries and target_iso3:
+        cross_border = target_iso3 not in party.countries  # Jaish al-Adl in Syria, not in Iran
+    else:
+        cross_border = False
+    if attacker_iso3 and attacker_iso3 == target_iso3 and party.how == "coreference":
+        return None  # coreference never invents a domestic strike
+    how = how_override or party.how
+    precision = _PRECISION.get(target.kind, "country")
+    sentence_text = article.text[sentence.start : sentence.end]
+    excerpt = " ".join(sentence_text.split())
+    source = Source(
+        article=article.path or article.id,
+        article_id=article.id,
+        title=article.title,
+        date=article.date,
+        excerpt=excerpt,
+        start=sentence.start,
+        end=sentence.end,
+    )
+    return Strike(
+        id=_strike_id(article.id, sentence.start, sentence.end, party.name, target.place_id),
+        attacker=party.name,
+        attacker_iso3=attacker_iso3,
+        target_name=target.name,
+        target_iso3=target_iso3,
+        target_admin1=target.admin1,
+        target_lon=float(target.lon),
+        target_lat=float(target.lat),
+        geo_precision=precision,
+        origin_lon=float(origin_point[0]),
+        origin_lat=float(origin_point[1]),
+        origin_kind=origin_kind,
+        cross_border=cross_border,
+        date=sentence_date(sentence_text, article.date),
+        target_actor=analysis.target_actor,
+        target_place_id=target.place_id,
+        origin_name=origin_name,
+        weapons=analysis.weapons,
+        killed=None,
+        injured=None,
+        confidence=_confidence(analysis.cue.spec, how, precision, analysis.hedged, analysis.clause.gapped_from is not None),
+        article=article.path or article.id,
+        excerpt=excerpt,
+        start=sentence.start,
+        end=sentence.end,
+        sources=(source,),
+    )
