@@ -8,10 +8,11 @@ through :func:`html.escape` here, in one place.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Highlight", "highlight_html"]
+__all__ = ["Highlight", "highlight_html", "md_escape"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,22 @@ class Highlight:
     end: int
     kind: str = "place"  # CSS class: "place", "target", "strike"
     label: str = ""  # shown as a tooltip (escaped)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=])")
+
+
+def md_escape(text: object) -> str:
+    r"""Return `text` with Markdown syntax escaped, for st.markdown/st.caption/labels.
+
+    Streamlit renders Markdown in headers, captions, alerts and widget labels; an article
+    title like ``![x](http://tracker)`` must show as text, not load an image.
+
+    >>> print(md_escape("![x](u) *a* <b>"))
+    \!\[x\]\(u\) \*a\* \<b\>
+    """
+    flat = " ".join(str(text).split())  # newlines would start new Markdown blocks
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
 
 
 _STYLE = (

@@ -1,0 +1,164 @@
+"""Streamlit data access for app.py and pages/: the store, the cached extraction, the frames.
+
+Caching, per FIELD-NOTES §3.3:
+
+- the :class:`~geo.store.Store` is a ``st.cache_resource`` (one per data directory, shared by
+  all sessions; it opens a SQLite connection per operation, so it is thread-safe);
+- the extraction (the expensive pipeline run) is cached per data directory and *set of
+  articles* (:meth:`Store.articles_key`), so a correction does not re-run the pipeline; it is
+  computed outside any ``st.cache_*`` function so its progress bar is not replayed;
+- the frames with corrections applied are ``st.cache_data`` keyed by the store version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from geo.filtering import Filters, apply_filters
+from geo.store import Store, correct_strikes, default_data_dir
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
+
+    from geo.pipeline import Extraction
+
+__all__ = [
+    "View",
+    "filtered_frames",
+    "get_store",
+    "load_extraction",
+    "load_frames",
+    "load_view",
+    "show_store_messages",
+]
+
+_KEEP_EXTRACTIONS = 4  # per process; each holds the articles and their toponyms
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """Return the store of ``$STRIKEMAP_DATA_DIR`` (checked for corruption on every call)."""
+    store = _open_store(str(default_data_dir()))
+    store.ensure_healthy(thorough=False)
+    return store
+
+
+def show_store_messages(store: Store | None = None) -> None:
+    """Show what the store had to repair (``st.warning``), with a button to dismiss it."""
+    store = store or get_store()
+    if not store.messages:
+        return
+    for message in store.messages:
+        st.warning(message, icon="⚠️")
+    if st.button("Dismiss store messages", key="dismiss_store_messages"):
+        store.messages.clear()
+        st.rerun()
+
+
+@st.cache_resource(show_spinner=False)
+def _extraction_cache() -> dict[str, Any]:
+    return {"lock": threading.Lock(), "entries": OrderedDict()}
+
+
+def load_extraction(store: Store | None = None) -> Extraction:
+    """Return the pipeline's result over the store's articles (cached per set of articles).
+
+    When the articles changed, the pipeline runs again and a progress bar counts the articles.
+    """
+    from geo.pipeline import run_articles
+
+    store = store or get_store()
+    cache = _extraction_cache()
+    key = (str(store.path), store.articles_key())
+    with cache["lock"]:  # one session computes; the others wait for its result
+        entries: OrderedDict[tuple[str, str], Extraction] = cache["entries"]
+        if key in entries:
+            entries.move_to_end(key)
+            return entries[key]
+        articles = store.articles()
+        bar = st.progress(0.0, text=f"Reading {len(articles)} articles…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Reading article {done} of {total}…")
+
+        extraction = run_articles(articles, progress=progress)
+        bar.empty()
+        entries[key] = extraction
+        while len(entries) > _KEEP_EXTRACTIONS:
+            entries.popitem(last=False)
+        return extraction
+
+
+@st.cache_data(show_spinner="Building places and events…", max_entries=8)
+def _frames(
+    path: str, articles_key: str, version: int, _extraction: Extraction, _store: Store
+) -> tuple[GeoDataFrame, GeoDataFrame]:
+    from geo.pipeline import Extraction
+
+    corrected = Extraction(
+        articles=_extraction.articles,
+        toponyms=_extraction.toponyms,
+        strikes=correct_strikes(_extraction.strikes, _store.corrections()),
+        errors=_extraction.errors,
+    )
+    return corrected.places_frame(), corrected.strikes_frame()
+
+
+def load_frames(store: Store | None = None) -> tuple[Extraction, GeoDataFrame, GeoDataFrame]:
+    """Return the extraction and its places and strikes frames with corrections applied.
+
+    Rejected strikes are gone, corrected ones have ``edited=True`` (EPSG:4326 frames).
+    """
+    store = store or get_store()
+    extraction = load_extraction(store)
+    places, strikes = _frames(
+        str(store.path), store.articles_key(), store.version(), extraction, store
+    )
+    return extraction, places, strikes
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows: everything loaded plus the filtered frames."""
+
+    store: Store
+    extraction: Extraction
+    all_places: GeoDataFrame
+    all_strikes: GeoDataFrame
+    filters: Filters
+    places: GeoDataFrame
+    strikes: GeoDataFrame
+
+
+def load_view(*, sidebar: bool = True) -> View:
+    """Load everything, draw the shared sidebar filters, and return the filtered view.
+
+    Also shows the store's repair messages. With ``sidebar=False`` the filters in session
+    state are applied without drawing widgets.
+    """
+    from ui.filters import current_filters, sidebar_filters
+
+    store = get_store()
+    show_store_messages(store)
+    extraction, places, strikes = load_frames(store)
+    if sidebar:
+        filters = sidebar_filters(extraction, strikes)
+    else:
+        filters = current_filters(extraction, strikes)
+    shown_places, shown_strikes = apply_filters(places, strikes, filters)
+    return View(store, extraction, places, strikes, filters, shown_places, shown_strikes)
+
+
+def filtered_frames() -> tuple[GeoDataFrame, GeoDataFrame]:
+    """Return the filtered (places, strikes) of the current page (draws the sidebar)."""
+    view = load_view()
+    return view.places, view.strikes

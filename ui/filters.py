@@ -1,0 +1,181 @@
+"""The shared sidebar filters: one set of widgets, the same values on every page.
+
+Streamlit forgets a widget's value when a page without it runs, so the values live in a plain
+session-state entry (``STATE_KEY``) and each widget is re-created from it. Widgets are built
+without a ``value=``/``default=`` argument: their session-state entry is set before they are
+drawn (clamped to the current choices), which avoids Streamlit's "default value and Session
+State" warning and survives the choices changing when articles are added.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from geo.filtering import FilterOptions, Filters, filter_options
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
+
+    from geo.pipeline import Extraction
+
+__all__ = ["STATE_KEY", "WIDGET_KEYS", "current_filters", "reset_filters", "sidebar_filters"]
+
+STATE_KEY = "strikemap_filters"
+WIDGET_KEYS = {
+    "dates": "flt_dates",
+    "attackers": "flt_attackers",
+    "target_countries": "flt_targets",
+    "cross_border_only": "flt_cross_border",
+    "min_confidence": "flt_min_confidence",
+    "article_ids": "flt_articles",
+    "include_undated": "flt_undated",
+}
+
+
+def _options(extraction: Extraction, strikes: GeoDataFrame) -> FilterOptions:
+    return filter_options(strikes, extraction.articles)
+
+
+def _clamped(values: dict[str, Any], options: FilterOptions) -> dict[str, Any]:
+    """Return the stored values restricted to what the current data offers."""
+    out = dict(values)
+    lo, hi = options.date_min, options.date_max
+    dates = out.get("dates")
+    if lo is None or hi is None:
+        out["dates"] = None
+    elif not dates:
+        out["dates"] = (lo, hi)
+    else:
+        start = dates[0]
+        end = dates[1] if len(dates) > 1 else hi
+        start = min(max(start, lo), hi)
+        end = min(max(end, start), hi)
+        out["dates"] = (start, end)
+    out["attackers"] = [a for a in out.get("attackers", []) if a in options.attackers]
+    out["target_countries"] = [
+        c for c in out.get("target_countries", []) if c in options.target_countries
+    ]
+    article_ids = {i for i, _ in options.articles}
+    out["article_ids"] = [a for a in out.get("article_ids", []) if a in article_ids]
+    out["cross_border_only"] = bool(out.get("cross_border_only", False))
+    out["include_undated"] = bool(out.get("include_undated", True))
+    out["min_confidence"] = float(min(max(out.get("min_confidence", 0.0), 0.0), 1.0))
+    return out
+
+
+def _to_filters(values: dict[str, Any], options: FilterOptions) -> Filters:
+    dates = values.get("dates")
+    date_from = date_to = None
+    if dates and (dates[0], dates[1]) != (options.date_min, options.date_max):
+        date_from, date_to = dates[0], dates[1]
+    return Filters(
+        date_from=date_from,
+        date_to=date_to,
+        attackers=tuple(values["attackers"]),
+        target_countries=tuple(values["target_countries"]),
+        cross_border_only=values["cross_border_only"],
+        min_confidence=values["min_confidence"],
+        article_ids=tuple(values["article_ids"]),
+        include_undated=values["include_undated"],
+    )
+
+
+def current_filters(extraction: Extraction, strikes: GeoDataFrame) -> Filters:
+    """Return the filters in session state (clamped to the data) without drawing widgets."""
+    options = _options(extraction, strikes)
+    return _to_filters(_clamped(st.session_state.get(STATE_KEY, {}), options), options)
+
+
+def reset_filters() -> None:
+    """Forget every filter value (callback of the "Reset filters" button)."""
+    st.session_state[STATE_KEY] = {}
+    for key in WIDGET_KEYS.values():
+        st.session_state.pop(key, None)
+
+
+def _prime(name: str, value: Any) -> None:
+    """Set a widget's session-state value before it is drawn, if it differs."""
+    key = WIDGET_KEYS[name]
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
+
+
+def sidebar_filters(extraction: Extraction, strikes: GeoDataFrame) -> Filters:
+    """Draw the filter widgets in the sidebar and return the :class:`Filters` they set.
+
+    Parameters
+    ----------
+    extraction : Extraction
+        Gives the articles (article choices, date range).
+    strikes : GeoDataFrame
+        All strikes (corrections applied, unfiltered): attacker and country choices.
+    """
+    options = _options(extraction, strikes)
+    stored = dict(st.session_state.get(STATE_KEY, {}))
+    # a widget drawn on the previous run of this page has the freshest value
+    for name, key in WIDGET_KEYS.items():
+        if key in st.session_state:
+            stored[name] = st.session_state[key]
+    values = _clamped(stored, options)
+
+    bar = st.sidebar
+    bar.header("Filters")
+    if values["dates"] is not None:
+        lo, hi = options.date_min, options.date_max
+        _prime("dates", values["dates"])
+        picked = bar.date_input(
+            "Dates",
+            min_value=lo,
+            max_value=hi,
+            key=WIDGET_KEYS["dates"],
+            help="Partial dates (a month, a year) count when their period overlaps the range.",
+        )
+        if isinstance(picked, tuple | list) and picked:
+            values["dates"] = (picked[0], picked[1] if len(picked) > 1 else hi)
+        elif isinstance(picked, date):
+            values["dates"] = (picked, hi)
+        values["include_undated"] = _checkbox(bar, "include_undated", "Include undated", values)
+    else:
+        bar.caption("No dated articles or events.")
+
+    _prime("attackers", values["attackers"])
+    values["attackers"] = bar.multiselect(
+        "Attacker", list(options.attackers), key=WIDGET_KEYS["attackers"], placeholder="All"
+    )
+    _prime("target_countries", values["target_countries"])
+    values["target_countries"] = bar.multiselect(
+        "Target country (ISO3)",
+        list(options.target_countries),
+        key=WIDGET_KEYS["target_countries"],
+        placeholder="All",
+    )
+    values["cross_border_only"] = _checkbox(
+        bar, "cross_border_only", "Cross-border strikes only", values, toggle=True
+    )
+    _prime("min_confidence", values["min_confidence"])
+    values["min_confidence"] = bar.slider(
+        "Minimum confidence", 0.0, 1.0, step=0.05, key=WIDGET_KEYS["min_confidence"]
+    )
+    labels = dict(options.articles)
+    _prime("article_ids", values["article_ids"])
+    values["article_ids"] = bar.multiselect(
+        "Articles",
+        list(labels),
+        format_func=lambda article_id: labels.get(article_id, article_id),
+        key=WIDGET_KEYS["article_ids"],
+        placeholder="All",
+    )
+    bar.button("Reset filters", on_click=reset_filters, key="flt_reset")
+    st.session_state[STATE_KEY] = values
+    return _to_filters(values, options)
+
+
+def _checkbox(
+    bar: Any, name: str, label: str, values: dict[str, Any], *, toggle: bool = False
+) -> bool:
+    _prime(name, values[name])
+    widget = bar.toggle if toggle else bar.checkbox
+    return bool(widget(label, key=WIDGET_KEYS[name]))
