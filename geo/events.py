@@ -65,6 +65,8 @@ DATE_TOLERANCE_DAYS = 3  # a strike is often reported a day or two later
 SAME_ARTICLE_WEIGHT = 0.25  # weight of an article's second, third... report of one strike
 
 _PRECISION_RANK = {"place": 0, "admin1": 1, "region": 2, "country": 3}
+_ORIGIN_RANK = {"launch_site": 0, "country_point": 1, "unknown": 2}
+_TOLERANCE = timedelta(days=DATE_TOLERANCE_DAYS)
 _DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -205,9 +207,6 @@ class _Event:
             self.earliest_hi = hi if self.earliest_hi is None else min(self.earliest_hi, hi)
 
 
-_TOLERANCE = timedelta(days=DATE_TOLERANCE_DAYS)
-
-
 def merge_strikes(strikes: Sequence[Strike]) -> list[Strike]:
     """Merge reports of the same strike into events with several sources.
 
@@ -229,7 +228,7 @@ def merge_strikes(strikes: Sequence[Strike]) -> list[Strike]:
     >>> a = Strike(id="s1", attacker="Iran", attacker_iso3="IRN", target_name="Panjgur",
     ...            target_iso3="PAK", target_admin1="Balochistan", target_lon=64.1,
     ...            target_lat=26.97, geo_precision="place", origin_lon=53.7, origin_lat=32.4,
-    ...            origin_kind="country", cross_border=True, date="2024-01-16",
+    ...            origin_kind="country_point", cross_border=True, date="2024-01-16",
     ...            confidence=0.6, article="a.txt")
     >>> b = dataclasses.replace(a, id="s2", target_name="Pakistan", geo_precision="country",
     ...                         target_lon=69.3, target_lat=30.0, date="2024-01",
@@ -296,8 +295,8 @@ def _combine(members: list[Strike]) -> Strike:
         return dataclasses.replace(only, id=_event_id(members))
     indexed = list(enumerate(members))
     best = min(indexed, key=lambda p: (_rank(p[1]), -p[1].confidence, p[0]))[1]
-    named_origin = next((m for m in members if m.origin_kind != "country"), None)
-    origin = named_origin or best
+    # a launch site named by any report beats the attacker's country point, which beats none
+    origin = min(indexed, key=lambda p: (_ORIGIN_RANK.get(p[1].origin_kind, 1), p[0]))[1]
     dated = min(members, key=lambda m: _date_key(m.date))
 
     sources: list[Source] = []

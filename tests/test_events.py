@@ -54,7 +54,7 @@ def report(
         geo_precision=precision,
         origin_lon=IRAN[0],
         origin_lat=IRAN[1],
-        origin_kind="country",
+        origin_kind="country_point",
         cross_border=attacker_iso3 != iso3,
         date=date,
         target_place_id=place_id,
@@ -186,9 +186,9 @@ def test_confidence_grows_with_independent_articles_only() -> None:
 def test_named_launch_site_is_kept() -> None:
     a = report("a", 0)
     b = report("b", 0, origin_name="Zahedan")
-    b = dataclasses.replace(b, origin_kind="place", origin_lon=60.86, origin_lat=29.5)
+    b = dataclasses.replace(b, origin_kind="launch_site", origin_lon=60.86, origin_lat=29.5)
     [event] = merge_strikes([a, b])
-    assert event.origin_name == "Zahedan" and event.origin_kind == "place"
+    assert event.origin_name == "Zahedan" and event.origin_kind == "launch_site"
 
 
 def test_partial_dates() -> None:

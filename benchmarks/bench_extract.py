@@ -1,0 +1,301 @@
+"""End-to-end extraction benchmark: generated news-like text → places and strikes → GeoJSON.
+
+Generates ``--mb`` megabytes (default 20) of Dutch and English articles from sentence templates
+filled with real place names from the gazetteer (strike and no-strike sentences, a fixed seed),
+as ``.txt`` files plus one JSON Lines file, in a temporary folder. Then it measures:
+
+- start-up: loading the gazetteer and processing one short article in this process, and the
+  wall time of ``python -m geo extract`` on that one article;
+- throughput in-process (:func:`geo.pipeline.run_paths` + frames + GeoJSON) and through the
+  CLI (``python -m geo extract FOLDER -o out.geojson``), as MB/s of article text per core
+  (the pipeline is single-threaded: MB divided by CPU seconds);
+- peak RSS of this process and of the CLI child (``resource.getrusage``).
+
+Run ``python benchmarks/bench_extract.py [--mb 20] [--json out.json]``; ``main()`` returns the
+results as a dict. The target is ≥ 2 MB/s per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+TARGET_MB_PER_S = 2.0
+
+ATTACKERS = {
+    "en": ["Iran", "Israel", "Russia", "Ukraine", "Turkey", "the United States", "Pakistan"],
+    "nl": ["Iran", "Israël", "Rusland", "Oekraïne", "Turkije", "de Verenigde Staten", "Pakistan"],
+}
+STRIKE_TEMPLATES = {
+    "en": [
+        "{attacker} launched missile strikes on {city} in {country} on {day}, killing {n} people, officials said.",
+        "Drones fired by {attacker} hit targets near {city}, {country}, according to local media.",
+        "{attacker} carried out airstrikes against militants in {country}, striking positions outside {city}.",
+        "At least {n} civilians were killed when {attacker} shelled {city} overnight.",
+    ],
+    "nl": [
+        "{attacker} heeft luchtaanvallen uitgevoerd op {city} in {country}, waarbij {n} doden vielen.",
+        "Bij een raketaanval van {attacker} op doelen in {city} kwamen {n} mensen om het leven.",
+        "Drones van {attacker} troffen {day} een militiebasis bij {city} in {country}.",
+        "{attacker} bestookte {city} met raketten en drones, meldt persbureau Reuters.",
+    ],
+}
+OTHER_TEMPLATES = {
+    "en": [
+        "The foreign minister of {country} visited {city} on {day} to discuss trade and energy.",
+        "Prices in {city} rose sharply last month, the statistics office of {country} said.",
+        "Thousands gathered in {city} to celebrate the national football team's victory.",
+        "Analysts say the economy of {country} will grow by {n} percent next year.",
+        "The talks, which lasted several hours, ended without a joint statement.",
+        "Critics warned that the decision could further strain relations in the region.",
+        "A spokesperson declined to comment on the reports when asked by journalists.",
+    ],
+    "nl": [
+        "De premier van {country} bracht {day} een bezoek aan {city} voor overleg over handel.",
+        "In {city} werd een nieuw stadion geopend in aanwezigheid van de burgemeester.",
+        "Volgens economen groeit de economie van {country} volgend jaar met {n} procent.",
+        "De gesprekken duurden enkele uren en eindigden zonder gezamenlijke verklaring.",
+        "Critici waarschuwen dat het besluit de verhoudingen in de regio verder onder druk zet.",
+        "Een woordvoerder wilde niet reageren op de berichten in de media.",
+        "Het kabinet komt volgende week met een reactie op het rapport.",
+    ],
+}
+DAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
+}
+
+
+def _places(min_population: int = 150_000) -> list[tuple[str, str]]:
+    """Return (city, country name) pairs of real cities from the gazetteer."""
+    from geo.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    pairs = []
+    for i in range(len(gazetteer)):
+        if gazetteer.kind(i) != "city" or int(gazetteer.population[i]) < min_population:
+            continue
+        iso3 = gazetteer.country[i]
+        country = gazetteer.country(iso3) if iso3 else None
+        if country is not None:
+            pairs.append((gazetteer.names[i], country.name))
+    pairs.sort()
+    if not pairs:
+        raise RuntimeError("the gazetteer has no cities; run `python -m geo toponyms` once")
+    return pairs
+
+
+def _article(rng: random.Random, lang: str, places: list[tuple[str, str]], size: int) -> str:
+    date = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    paragraphs: list[str] = []
+    length = 0
+    while length < size:
+        sentences = []
+        for _ in range(rng.randint(3, 6)):
+            city, country = rng.choice(places)
+            is_strike = rng.random() < 0.15
+            template = rng.choice((STRIKE_TEMPLATES if is_strike else OTHER_TEMPLATES)[lang])
+            sentence = template.format(
+                attacker=rng.choice(ATTACKERS[lang]),
+                city=city,
+                country=country,
+                day=rng.choice(DAYS[lang]),
+                n=rng.randint(2, 40),
+            )
+            sentences.append(sentence[0].upper() + sentence[1:])
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    return f"date {date}\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def generate_corpus(
+    folder: Path, *, megabytes: float = 20.0, seed: int = 20240116
+) -> dict[str, Any]:
+    """Write about `megabytes` MB of articles into `folder`; return counts and sizes."""
+    rng = random.Random(seed)
+    places = _places()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = int(megabytes * 1_000_000)
+    written = 0
+    n_files = 0
+    n_articles = 0
+    jsonl_lines: list[str] = []
+    while written < target:
+        lang = "nl" if rng.random() < 0.5 else "en"
+        text = _article(rng, lang, places, rng.randint(2_000, 6_000))
+        size = len(text.encode("utf-8"))
+        if n_articles % 10 == 9:  # one in ten goes into a JSON Lines file
+            record = {"id": f"jl-{n_articles}", "title": f"Bericht {n_articles}", "text": text}
+            jsonl_lines.append(json.dumps(record, ensure_ascii=False))
+        else:
+            (folder / f"article_{n_articles:06d}.txt").write_text(text, encoding="utf-8")
+            n_files += 1
+        written += size
+        n_articles += 1
+    if jsonl_lines:
+        (folder / "feed.jsonl").write_text("\n".join(jsonl_lines) + "\n", encoding="utf-8")
+        n_files += 1
+    return {"bytes": written, "files": n_files, "articles": n_articles, "seed": seed}
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_cli(args: list[str]) -> dict[str, Any]:
+    """Run ``python -m geo ARGS`` and return wall/CPU seconds, exit code and this child's RSS."""
+    code = (
+        "import resource, subprocess, sys, time, json;"
+        "t = time.perf_counter();"
+        "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE);"
+        "wall = time.perf_counter() - t;"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps({'wall_s': wall, 'cpu_s': u.ru_utime + u.ru_stime,"
+        " 'peak_rss_mb': u.ru_maxrss / 1024, 'returncode': p.returncode,"
+        " 'stderr': p.stderr.decode('utf-8', 'replace')[-2000:]}))"
+    )
+    # a wrapper process per run, so RUSAGE_CHILDREN measures exactly one CLI run
+    out = subprocess.run(
+        [sys.executable, "-c", code, sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def run_benchmark(
+    megabytes: float = 20.0, seed: int = 20240116, *, cli: bool = True
+) -> dict[str, Any]:
+    """Generate the corpus, run the extraction in-process and via the CLI, return the numbers."""
+    from geo.export import to_geojson_text
+    from geo.gazetteer import load_gazetteer
+    from geo.pipeline import run_paths
+
+    results: dict[str, Any] = {"target_mb_per_s_per_core": TARGET_MB_PER_S}
+    with tempfile.TemporaryDirectory(prefix="strikemap-bench-") as tmp:
+        folder = Path(tmp) / "corpus"
+        t0 = time.perf_counter()
+        corpus = generate_corpus(folder, megabytes=megabytes, seed=seed)
+        corpus["generate_s"] = round(time.perf_counter() - t0, 2)
+        results["corpus"] = corpus
+        megabytes_in = corpus["bytes"] / 1_000_000
+        paths = sorted(str(p) for p in folder.iterdir())
+
+        # start-up: first article through the whole pipeline in this process
+        tiny = Path(tmp) / "tiny.txt"
+        tiny.write_text(
+            "date 2024-01-16\nIran fired missiles and drones at Panjgur in Pakistan.\n",
+            encoding="utf-8",
+        )
+        t0 = time.perf_counter()
+        load_gazetteer()
+        first = run_paths([str(tiny)])
+        first.places_frame()
+        first.strikes_frame()
+        startup = {"in_process_s": round(time.perf_counter() - t0, 3)}
+
+        cpu0, t0 = _cpu_self(), time.perf_counter()
+        extraction = run_paths(paths)
+        t_extract = time.perf_counter() - t0
+        places, strikes = extraction.places_frame(), extraction.strikes_frame()
+        text = to_geojson_text(places, strikes)
+        wall, cpu = time.perf_counter() - t0, _cpu_self() - cpu0
+        results["in_process"] = {
+            "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
+            "extract_s": round(t_extract, 2),
+            "frames_and_geojson_s": round(wall - t_extract, 2),
+            "mb_per_s": round(megabytes_in / wall, 2),
+            "mb_per_s_per_core": round(megabytes_in / max(cpu, 1e-9), 2),
+            "articles": len(extraction.articles),
+            "places": len(places),
+            "strike_events": len(strikes),
+            "strike_reports": int(sum(len(s.sources) for s in extraction.strikes)),
+            "cross_border_events": int(strikes["cross_border"].sum()) if len(strikes) else 0,
+            "errors": len(extraction.errors),
+            "geojson_mb": round(len(text.encode("utf-8")) / 1_000_000, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        if cli:
+            start = _run_cli(["extract", str(tiny), "-o", str(Path(tmp) / "tiny.geojson")])
+            startup["cli_one_article_s"] = round(start["wall_s"], 3)
+            run = _run_cli(["extract", str(folder), "-o", str(Path(tmp) / "out.geojson")])
+            results["cli"] = {
+                "wall_s": round(run["wall_s"], 2),
+                "cpu_s": round(run["cpu_s"], 2),
+                "mb_per_s": round(megabytes_in / run["wall_s"], 2),
+                "mb_per_s_per_core": round(megabytes_in / max(run["cpu_s"], 1e-9), 2),
+                "peak_rss_mb": round(run["peak_rss_mb"], 1),
+                "returncode": run["returncode"],
+            }
+            if run["returncode"] != 0:
+                results["cli"]["stderr"] = run["stderr"]
+        results["startup"] = startup
+    results["meets_target"] = results["in_process"]["mb_per_s_per_core"] >= TARGET_MB_PER_S
+    return results
+
+
+def _report(results: dict[str, Any]) -> str:
+    corpus, inproc = results["corpus"], results["in_process"]
+    lines = [
+        f"corpus: {corpus['bytes'] / 1e6:.1f} MB, {corpus['articles']} articles in "
+        f"{corpus['files']} files (seed {corpus['seed']}), generated in {corpus['generate_s']} s",
+        f"start-up: {results['startup']['in_process_s']} s in-process (gazetteer + first article)"
+        + (
+            f", {results['startup']['cli_one_article_s']} s for the CLI on one article"
+            if "cli_one_article_s" in results["startup"]
+            else ""
+        ),
+        f"in-process: {inproc['wall_s']} s wall ({inproc['extract_s']} s extraction, "
+        f"{inproc['frames_and_geojson_s']} s frames + GeoJSON), {inproc['mb_per_s']} MB/s, "
+        f"{inproc['mb_per_s_per_core']} MB/s per core, peak RSS {inproc['peak_rss_mb']} MB",
+        f"  found {inproc['places']} places, {inproc['strike_events']} strike events from "
+        f"{inproc['strike_reports']} reports ({inproc['cross_border_events']} cross-border), "
+        f"GeoJSON {inproc['geojson_mb']} MB",
+    ]
+    if "cli" in results:
+        c = results["cli"]
+        lines.append(
+            f"CLI: {c['wall_s']} s wall, {c['mb_per_s']} MB/s, {c['mb_per_s_per_core']} MB/s per "
+            f"core, peak RSS {c['peak_rss_mb']} MB, exit {c['returncode']}"
+        )
+    verdict = "meets" if results["meets_target"] else "MISSES"
+    lines.append(f"{verdict} the target of {results['target_mb_per_s_per_core']} MB/s per core")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
+    parser.add_argument("--seed", type=int, default=20240116)
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI runs")
+    parser.add_argument("--json", metavar="PATH", help="also write the results here as JSON")
+    args = parser.parse_args(argv)
+    results = run_benchmark(args.mb, args.seed, cli=not args.no_cli)
+    print(_report(results))
+    print(json.dumps(results, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
