@@ -58,6 +58,8 @@ __all__ = [
     "escape_text",
     "events_bounds",
     "highlight_mention",
+    "layer_features",
+    "layers_from_features",
     "place_features",
     "place_popup_html",
     "province_counts",
@@ -697,6 +699,64 @@ def _geojson_layer(
     )
 
 
+def layer_features(
+    places: GeoDataFrame | None,
+    strikes: GeoDataFrame | None,
+    *,
+    admin1_shading: GeoDataFrame | bool | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Return the display features of every data layer, by layer name (picklable, cacheable).
+
+    Keys: ``LAYER_PROVINCES`` (absent when ``admin1_shading is False``), ``LAYER_STRIKES``,
+    ``LAYER_PLACES`` (other places) and ``LAYER_STRUCK`` (struck places). See
+    :func:`build_layers` for the parameters.
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    if admin1_shading is not False:
+        admin1 = None if admin1_shading is None or admin1_shading is True else admin1_shading
+        out[LAYER_PROVINCES] = _province_features(province_counts(places, strikes), admin1)
+    out[LAYER_STRIKES] = strike_features(strikes, colors) if strikes is not None else []
+    place_feats = place_features(places) if places is not None else []
+    out[LAYER_PLACES] = [f for f in place_feats if not f["properties"]["is_target"]]
+    out[LAYER_STRUCK] = [f for f in place_feats if f["properties"]["is_target"]]
+    return out
+
+
+def layers_from_features(
+    features: Mapping[str, list[dict[str, Any]]], *, selected_strike_id: str | None = None
+) -> list[folium.FeatureGroup]:
+    """Wrap :func:`layer_features`' output in one FeatureGroup per layer, bottom to top."""
+    groups = []
+    for name in (LAYER_PROVINCES, LAYER_STRIKES, LAYER_PLACES, LAYER_STRUCK):
+        if name not in features:
+            continue
+        group = folium.FeatureGroup(name=name, show=True)
+        feats = features[name]
+        _geojson_layer(feats, name, marker=name in (LAYER_PLACES, LAYER_STRUCK)).add_to(group)
+        if name == LAYER_STRIKES and selected_strike_id is not None:
+            halo = [
+                {
+                    **f,
+                    "properties": {
+                        **f["properties"],
+                        "feature_type": "selected",
+                        "style": {
+                            **f["properties"]["style"],
+                            "color": "#000000",
+                            "dashArray": "4 6",
+                        },
+                    },
+                }
+                for f in feats
+                if f["properties"]["strike_id"] == str(selected_strike_id)
+                and f["properties"]["feature_type"] == "strike"
+            ]
+            _geojson_layer(halo, "Selected strike").add_to(group)
+        groups.append(group)
+    return groups
+
+
 def build_layers(
     places: GeoDataFrame | None,
     strikes: GeoDataFrame | None,
@@ -722,50 +782,8 @@ def build_layers(
     selected_strike_id : str, optional
         A strike to outline on top of the others.
     """
-    groups = []
-    if admin1_shading is not False:
-        admin1 = (
-            admin1_shading if admin1_shading is not None and admin1_shading is not True else None
-        )
-        provinces = _province_features(province_counts(places, strikes), admin1)  # type: ignore[arg-type]
-        group = folium.FeatureGroup(name=LAYER_PROVINCES, show=True)
-        _geojson_layer(provinces, LAYER_PROVINCES).add_to(group)
-        groups.append(group)
-
-    group = folium.FeatureGroup(name=LAYER_STRIKES, show=True)
-    features = strike_features(strikes, colors) if strikes is not None else []
-    _geojson_layer(features, LAYER_STRIKES).add_to(group)
-    if selected_strike_id is not None and features:
-        chosen = [
-            f
-            for f in features
-            if f["properties"]["strike_id"] == str(selected_strike_id)
-            and f["properties"]["feature_type"] == "strike"
-        ]
-        halo = [
-            {
-                **f,
-                "properties": {
-                    **f["properties"],
-                    "feature_type": "selected",
-                    "style": {**f["properties"]["style"], "color": "#000000", "dashArray": "4 6"},
-                },
-            }
-            for f in chosen
-        ]
-        _geojson_layer(halo, "Selected strike").add_to(group)
-    groups.append(group)
-
-    place_feats = place_features(places) if places is not None else []
-    others = [f for f in place_feats if not f["properties"]["is_target"]]
-    struck = [f for f in place_feats if f["properties"]["is_target"]]
-    group = folium.FeatureGroup(name=LAYER_PLACES, show=True)
-    _geojson_layer(others, LAYER_PLACES, marker=True).add_to(group)
-    groups.append(group)
-    group = folium.FeatureGroup(name=LAYER_STRUCK, show=True)
-    _geojson_layer(struck, LAYER_STRUCK, marker=True).add_to(group)
-    groups.append(group)
-    return groups
+    features = layer_features(places, strikes, admin1_shading=admin1_shading, colors=colors)
+    return layers_from_features(features, selected_strike_id=selected_strike_id)
 
 
 def events_bounds(

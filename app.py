@@ -1,0 +1,211 @@
+"""strikemap: the map page. Read widgets, call geo/ui, render; every decision lives in geo/.
+
+The base map (countries, legend, the view fitted to *all* events) is built from the same
+arguments on every rerun, so streamlit-folium keeps the component and the user's pan/zoom; the
+filtered data travels as ``feature_group_to_add`` (FIELD-NOTES 3.2). A click on a place or a
+strike is identified by the ``place_id``/``strike_id`` of ``last_active_drawing`` and fills the
+side panel with every excerpt, escaped, the mention highlighted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import assets, mapping
+from geo.filtering import Filters
+from ui.data import load_view
+
+MAP_KEY = "map"
+SELECTION_KEY = "map_selection"
+RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_count"]
+
+st.set_page_config(page_title="strikemap", page_icon="🗺️", layout="wide")
+st.title("strikemap · cross-border strikes in the news")
+
+
+@st.cache_resource(show_spinner=False)
+def _asset_mode() -> tuple[assets.AssetMode, str]:
+    """Serve local Leaflet through static serving when possible, else inline it."""
+    base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    base_url = ("/" + base_path if base_path else "") + assets.DEFAULT_BASE_URL
+    if not st.get_option("server.enableStaticServing"):
+        return "inline", base_url
+    if not assets.is_installed():
+        try:
+            assets.install_assets()
+        except Exception:  # read-only checkout: inlining still gives a working offline map
+            return "inline", base_url
+    return "static", base_url
+
+
+@st.cache_data(show_spinner="Drawing the map…", max_entries=16)
+def _layer_features(
+    data_key: tuple[str, str, int],
+    filters: Filters,
+    colors: tuple[tuple[str, str], ...],
+    _places: Any,
+    _strikes: Any,
+) -> dict[str, list[dict[str, Any]]]:
+    """Display features of the filtered frames, cached per (data version, filters)."""
+    return mapping.layer_features(_places, _strikes, colors=dict(colors))
+
+
+view = load_view()
+store = view.store
+data_key = (str(store.path), store.articles_key(), store.version())
+
+if view.extraction.errors:
+    with st.expander(f"{len(view.extraction.errors)} input(s) could not be read"):
+        for error in view.extraction.errors:
+            st.text(error)
+
+strikes, places = view.strikes, view.places
+cols = st.columns(4)
+cols[0].metric("Strikes", len(strikes))
+cols[1].metric("Cross-border", int(strikes["cross_border"].sum()) if len(strikes) else 0)
+cols[2].metric("Places", len(places))
+cols[3].metric("Articles", len(view.extraction.articles))
+
+colors = mapping.attacker_colors(view.all_strikes["attacker"] if len(view.all_strikes) else [])
+mode, base_url = _asset_mode()
+base = mapping.build_base_map(
+    bounds=mapping.events_bounds(view.all_places, view.all_strikes),
+    colors=colors,
+    assets=mode,
+    asset_base_url=base_url,
+)
+features = _layer_features(data_key, view.filters, tuple(sorted(colors.items())), places, strikes)
+
+map_col, panel_col = st.columns([3, 1], gap="medium")
+with map_col:
+    if not len(strikes) and not len(places):
+        st.info("Nothing to show with these filters. Widen them in the sidebar, or add articles.")
+    result = st_folium(
+        base,
+        key=MAP_KEY,
+        height=640,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=mapping.layers_from_features(features),
+        layer_control=folium.LayerControl(collapsed=False),
+    )
+
+# The component keeps returning the last click on every rerun: act on a click only once, so
+# "Clear selection" sticks until the next click.
+drawing = (result or {}).get("last_active_drawing") or {}
+props = drawing.get("properties") or {}
+click = (
+    props.get("place_id"),
+    props.get("strike_id"),
+    (result or {}).get("last_object_clicked_count"),
+)
+if (click[0] or click[1]) and click != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = click
+    if click[0]:
+        st.session_state[SELECTION_KEY] = ("place", str(click[0]))
+    else:
+        st.session_state[SELECTION_KEY] = ("strike", str(click[1]))
+
+
+def _html(value: Any) -> str:
+    return mapping.escape_text(" ".join(str(value).split())) if value is not None else ""
+
+
+def _source(title: Any, date: Any, article: Any) -> str:
+    name = title if isinstance(title, str) and title.strip() else article
+    when = f" · {_html(date)}" if isinstance(date, str) and date else ""
+    return f"<small><b>{_html(name)}</b>{when}</small>"
+
+
+def _show_place(place_id: str) -> None:
+    rows = view.all_places[view.all_places["place_id"] == place_id]
+    if rows.empty:
+        st.info("This place is no longer in the data.")
+        return
+    place = rows.iloc[0]
+    kind = "struck place" if place["is_target"] else place["kind"]
+    where = ", ".join(_html(v) for v in (place["admin1"], place["country_iso3"]) if v)
+    st.markdown(
+        f"### {_html(place['name'])}\n\n<small>{_html(kind)}"
+        f"{' · ' + where if where else ''}</small>",
+        unsafe_allow_html=True,
+    )
+    mentions = list(place["mentions"])
+    st.caption(f"{len(mentions)} mention(s) in {place['n_articles']} article(s)")
+    for m in mentions:
+        st.markdown(
+            f"<div class='sm-panel-excerpt'>“{mapping.highlight_mention(m['excerpt'], m['text'])}”"
+            f"<br>{_source(m.get('title'), m.get('date'), m.get('article'))}</div>",
+            unsafe_allow_html=True,
+        )
+    hits = view.all_strikes[view.all_strikes["target_place_id"] == place_id]
+    if len(hits):
+        st.markdown(f"**Strikes on this place:** {len(hits)}")
+        for _, s in hits.iterrows():
+            st.markdown(
+                f"{_html(s['attacker'])} → {_html(s['target_name'])} {_html(s['date'] or '')}",
+                unsafe_allow_html=True,
+            )
+
+
+def _show_strike(strike_id: str) -> None:
+    rows = view.all_strikes[view.all_strikes["id"] == strike_id]
+    if rows.empty:
+        st.info("This strike is no longer in the data.")
+        return
+    s = rows.iloc[0]
+    st.markdown(
+        f"### {_html(s['attacker'] or 'Unknown attacker')} → {_html(s['target_name'])}",
+        unsafe_allow_html=True,
+    )
+    facts = {
+        "Date": s["date"],
+        "Target": ", ".join(str(v) for v in (s["target_admin1"], s["target_iso3"]) if v),
+        "Precision": s["geo_precision"],
+        "Origin": s["origin_name"] or f"{s['attacker_iso3'] or '?'} ({s['origin_kind']})",
+        "Cross-border": "yes" if s["cross_border"] else "no",
+        "Killed": s["killed"],
+        "Injured": s["injured"],
+        "Weapons": ", ".join(s["weapons"]) if len(s["weapons"]) else None,
+        "Confidence": f"{float(s['confidence']):.2f}",
+    }
+    lines = [
+        f"<b>{name}</b>: {_html(value)}"
+        for name, value in facts.items()
+        if value is not None and value == value and value != ""
+    ]
+    st.markdown("<br>".join(lines), unsafe_allow_html=True)
+    sources = list(s["sources"])
+    st.caption(f"{len(sources)} source(s)")
+    for src in sources:
+        st.markdown(
+            f"<div class='sm-panel-excerpt'>“{mapping.highlight_mention(src['excerpt'], s['target_name'])}”"
+            f"<br>{_source(src.get('title'), src.get('date'), src.get('article'))}</div>",
+            unsafe_allow_html=True,
+        )
+
+
+with panel_col:
+    st.markdown(
+        "<style>.sm-panel-excerpt{margin:0.4em 0 0.8em}"
+        ".sm-panel-excerpt mark{background:#ffe066;padding:0 1px}</style>",
+        unsafe_allow_html=True,
+    )
+    selection = st.session_state.get(SELECTION_KEY)
+    if selection is None:
+        st.subheader("Details")
+        st.caption(
+            "Click a place (circle) or a strike (arc) on the map to read every excerpt that "
+            "mentions it. Red circles are struck places; arrows point at the target."
+        )
+    elif selection[0] == "place":
+        _show_place(selection[1])
+    else:
+        _show_strike(selection[1])
+    if selection is not None and st.button("Clear selection", key="clear_selection"):
+        st.session_state.pop(SELECTION_KEY, None)
+        st.rerun()

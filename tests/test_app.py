@@ -1,0 +1,157 @@
+"""app.py under streamlit.testing.v1.AppTest: map component arguments, side panel, offline links.
+
+st_folium shows up as an UnknownElement whose ``proto.json_args`` carries the generated Leaflet
+script, the feature groups and the js/css links; no JavaScript runs, so clicks are simulated by
+wrapping ``streamlit_folium.st_folium`` (app.py looks it up on every run).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+APP = str(PROJECT_DIR / "app.py")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from test_mapping import make_places, make_strikes  # noqa: E402
+
+
+def _component_args(at: AppTest) -> dict:
+    found = [
+        el
+        for el in at.get("component_instance")
+        if "streamlit_folium" in getattr(el.proto, "component_name", "")
+    ]
+    assert len(found) == 1, "the map component is missing"
+    return json.loads(found[0].proto.json_args)
+
+
+@pytest.fixture
+def fake_view(monkeypatch, tmp_path):
+    """Serve app.py the hostile hand-built frames instead of the pipeline's."""
+    import ui.data
+    from geo.filtering import Filters
+    from geo.pipeline import Extraction
+    from geo.store import Store
+
+    monkeypatch.setenv("STRIKEMAP_DATA_DIR", str(tmp_path))
+    store = Store(tmp_path)
+    places, strikes = make_places(), make_strikes()
+    view = ui.data.View(
+        store=store,
+        extraction=Extraction(errors=["bad.bin: binary file"]),
+        all_places=places,
+        all_strikes=strikes,
+        filters=Filters(),
+        places=places,
+        strikes=strikes,
+    )
+    monkeypatch.setattr(ui.data, "load_view", lambda *a, **k: view)
+    return view
+
+
+def _click(monkeypatch, properties: dict, count: int = 1) -> None:
+    import streamlit_folium
+
+    real = streamlit_folium.st_folium
+
+    def clicked(*args, **kwargs):
+        real(*args, **kwargs)
+        return {
+            "last_active_drawing": {"type": "Feature", "properties": properties},
+            "last_object_clicked": {"lat": 27.0, "lng": 64.0},
+            "last_object_clicked_count": count,
+        }
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", clicked)
+
+
+def test_map_component_has_layers_local_links_and_no_raw_markup(fake_view):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    args = _component_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/") and "//" not in link for link in links)
+    assert any(link.endswith("leaflet.js") for link in args["js_links"])
+    groups = args["feature_group"]
+    for name in ("Strikes", "Struck places", "Other places"):
+        assert f'"{name}"' in groups or name in args["layer_control"]
+    assert groups.count('"feature_type": "arrowhead"') == 3
+    assert '"place_id": "gn:1"' in groups and '"strike_id": "s3"' in groups
+    everything = json.dumps(args)  # what travels to the browser
+    for needle in ("alert(1)", "alert(3)", "onerror=", "${alert", "\\u003cscript", "<script>a"):
+        assert needle not in everything
+    assert args["returned_objects"] == [
+        "last_active_drawing",
+        "last_object_clicked",
+        "last_object_clicked_count",
+    ]
+    values = {m.label: m.value for m in at.metric}
+    assert values == {"Strikes": "3", "Cross-border": "3", "Places": "5", "Articles": "0"}
+    assert "1 input(s) could not be read" in [e.label for e in at.expander][0]
+
+
+def test_rerun_keeps_the_same_map_component(fake_view):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    first = _component_args(at)
+    at.run()
+    second = _component_args(at)
+    # same script and same data layers: streamlit-folium keeps the map (and the user's view)
+    assert first["script"] == second["script"]
+    assert first["feature_group"] == second["feature_group"]
+
+
+def test_click_on_a_place_shows_all_its_excerpts_escaped(fake_view, monkeypatch):
+    _click(monkeypatch, {"feature_type": "place", "place_id": "gn:1"})
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    shown = "\n".join(md.value for md in at.markdown)
+    assert "Panjgur&#60;script&#62;alert&#40;3&#41;&#60;/script&#62;" in shown
+    assert "<mark>Panjgur</mark>" in shown
+    for i in range(4):  # every mention, not only the popup's two
+        assert f"Article {i}" in shown
+    assert "<script" not in shown and "<img" not in shown and "${" not in shown
+    assert "Strikes on this place:** 1" in shown
+    assert at.session_state["map_selection"] == ("place", "gn:1")
+
+
+def test_click_on_a_strike_shows_details_and_sources(fake_view, monkeypatch):
+    _click(monkeypatch, {"feature_type": "arrowhead", "strike_id": "s2"})
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    shown = "\n".join(md.value for md in at.markdown)
+    assert "Iran → Erbil" in shown
+    assert "<b>Killed</b>: 4" in shown
+    assert "3 source(s)" in [c.value for c in at.caption]
+    assert "<img" not in shown
+
+
+def test_clear_selection_sticks_until_the_next_click(fake_view, monkeypatch):
+    _click(monkeypatch, {"place_id": "gn:2"}, count=1)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.button(key="clear_selection").click().run()
+    assert "map_selection" not in at.session_state
+    assert not any("Erbil" in md.value for md in at.markdown if md.value.startswith("###"))
+    _click(monkeypatch, {"place_id": "gn:2"}, count=2)
+    at.run()
+    assert at.session_state["map_selection"] == ("place", "gn:2")
+
+
+def test_app_runs_on_the_default_data(tmp_path, monkeypatch):
+    """The real pipeline over the bundled corpus, in an empty data dir."""
+    monkeypatch.setenv("STRIKEMAP_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.exception, at.exception
+    args = _component_args(at)
+    values = {m.label: int(m.value) for m in at.metric}
+    assert values["Articles"] >= 2
+    assert values["Strikes"] >= 1
+    assert values["Places"] >= values["Strikes"] // 4
+    assert args["feature_group"].count('"feature_type": "strike"') == values["Strikes"]
+    assert all(not link.startswith("http") for link in args["js_links"] + args["css_links"])
+    assert (tmp_path / "strikemap.sqlite3").exists()
