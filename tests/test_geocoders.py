@@ -12,6 +12,7 @@ import io
 import json
 import sqlite3
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -430,7 +431,7 @@ def test_rate_limiter_spaces_uncached_requests_by_a_second(
     times = [r.at for r in server.requests]
     assert len(times) == 3
     # Server-side arrival times; 20 ms of slack for the request's own trip.
-    assert all(later - earlier >= 0.98 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.98 for earlier, later in pairwise(times))
 
 
 def test_one_limiter_per_service_never_relaxed() -> None:
