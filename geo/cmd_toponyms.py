@@ -63,8 +63,14 @@ def _writer(stream: TextIO, *, pretty: bool) -> Callable[[dict[str, Any]], None]
     ensure_ascii = encoding not in ("utf8", "utf8sig")
 
     def write(obj: dict[str, Any]) -> None:
-        stream.write(json.dumps(obj, ensure_ascii=ensure_ascii, indent=2 if pretty else None))
-        stream.write("\n")
+        indent = 2 if pretty else None
+        line = json.dumps(obj, ensure_ascii=ensure_ascii, indent=indent)
+        if not ensure_ascii and not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, e.g. from an undecodable file name
+                line = json.dumps(obj, ensure_ascii=True, indent=indent)
+        stream.write(line + "\n")
 
     return write
 

@@ -418,8 +418,10 @@ _STARTERS = frozenset(
     """.split()
 )
 _DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
+# A run of terminators and closing quotes/brackets that whitespace (or the end) follows: "3.5",
+# "U.S.-led" and "website.nl" are never candidates.
 _TERMINATORS = re.compile(
-    r"""(?:\.{2,}|[.!?\u2026\u203d])+(?:[.!?\u2026]|["'\u201d\u2019\u00bb)\]])*"""
+    r"""[.!?\u2026\u203d][.!?\u2026\u203d"'\u201d\u2019\u00bb)\]]*(?=\s|\Z)"""
 )
 _OPEN_PUNCT = frozenset("\"'\u201c\u2018\u201e\u201a\u00ab([\u00bf\u00a1-\u2013\u2014\u2022*#")
 _LEADING_PUNCT = "\"'\u201c\u2018\u201e\u201a\u00ab(["
@@ -520,8 +522,6 @@ def _split_segment(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
     sent_start = start
     for match in _TERMINATORS.finditer(text, start, end):
         term_end = match.end()
-        if term_end < end and not text[term_end].isspace():
-            continue  # "3.5", "U.S.", "Ltd.'s", "website.nl"
         if _is_boundary(text, match.start(), term_end, start, end):
             yield sent_start, term_end
             sent_start = term_end
@@ -870,6 +870,15 @@ def _json_article(obj: Any, where: str, ctx: _Context) -> Article:
     )
 
 
+def _loads(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from err
+    except (ValueError, RecursionError) as err:  # 5000-digit numbers, [[[[... nested too deep
+        raise InputError(f"{where}: unusable JSON ({err})") from err
+
+
 def _json_records(lines: Iterable[bytes], ctx: _Context) -> list[Article]:
     articles: list[Article] = []
     for number, raw in enumerate(lines, start=1):
@@ -885,12 +894,7 @@ def _json_records(lines: Iterable[bytes], ctx: _Context) -> list[Article]:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
                 line = decode_bytes(raw, source=where)
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(
-                    f"{where}: not valid JSON ({err.msg} at column {err.colno})"
-                ) from err
+            obj = _loads(line, where)
             articles.append(_json_article(obj, where, ctx))
         except InputError as err:
             ctx.problems.append(str(err))
@@ -900,8 +904,8 @@ def _json_records(lines: Iterable[bytes], ctx: _Context) -> list[Article]:
 def _json_document(text: str, ctx: _Context) -> list[Article]:
     """Read a whole-file JSON document (an array or one object), or JSON Lines."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError:
+        document = _loads(text, ctx.source)
+    except InputError:
         lines = (line.encode("utf-8", "surrogatepass") for line in text.split("\n"))
         return _json_records(lines, ctx)
     items = document if isinstance(document, list) else [document]
@@ -989,6 +993,8 @@ def _parse(data: bytes, fmt: str, ctx: _Context) -> list[Article]:
 
 def _read_path(path: str, ctx: _Context) -> list[Article]:
     if path == "-":
+        if sys.stdin is None:
+            raise InputError("<stdin>: there is no standard input; pass a file path instead of -")
         data = _read_limited(sys.stdin.buffer, ctx.limit, ctx.source)
         return _parse(data, detect_format(data[:_SNIFF_BYTES]), ctx)
     file = Path(path)

@@ -187,7 +187,7 @@ def test_jsonl_prints_one_object_per_article(
     assert [t["text"] for t in rows[0]["toponyms"]] == ["Iran", "Pakistan", "Pakistan"]
     assert [t["text"] for t in rows[1]["toponyms"]] == ["Israël", "Syrië"]
     assert err[0].startswith(f"error: {path}: line 2: not valid JSON")
-    assert err[1].startswith(f"error: {path}: line 5: no \"text\" field")
+    assert err[1].startswith(f'error: {path}: line 5: no "text" field')
 
 
 def test_stdin(
@@ -198,7 +198,10 @@ def test_stdin(
     code, rows, err = run_cli(capsys, "-")
     assert code == 0 and err == []
     assert rows[0]["path"] == "-"
-    assert [(t["text"], t["start"]) for t in rows[0]["toponyms"]] == [("Iran", 14), ("Pakistan", 24)]
+    assert [(t["text"], t["start"]) for t in rows[0]["toponyms"]] == [
+        ("Iran", 14),
+        ("Pakistan", 24),
+    ]
 
 
 def test_language_option_is_passed_on(
@@ -286,7 +289,9 @@ def test_real_many_files_with_one_bad(tmp_path: Path) -> None:
     paths = []
     for i in range(40):
         path = tmp_path / f"{i:03d}.txt"
-        path.write_text(f"Article {i}: Iran struck targets in Pakistan and Iraq.\n", encoding="utf-8")
+        path.write_text(
+            f"Article {i}: Iran struck targets in Pakistan and Iraq.\n", encoding="utf-8"
+        )
         paths.append(str(path))
     paths.insert(20, str(tmp_path / "missing.txt"))
     proc = run_real(*paths)
@@ -295,7 +300,10 @@ def test_real_many_files_with_one_bad(tmp_path: Path) -> None:
     assert [row["path"] for row in rows] == [p for p in paths if "missing" not in p]
     assert all({"PAK", "IRN", "IRQ"} <= {t["country_iso3"] for t in r["toponyms"]} for r in rows)
     errors = proc.stderr.decode().splitlines()
-    assert errors[0] == f"error: {tmp_path / 'missing.txt'}: no such file; check the path (relative to {PROJECT_DIR})"
+    assert (
+        errors[0]
+        == f"error: {tmp_path / 'missing.txt'}: no such file; check the path (relative to {PROJECT_DIR})"
+    )
     assert "Traceback" not in proc.stderr.decode()
 
 
