@@ -86,12 +86,12 @@ def _places(min_population: int = 150_000) -> list[tuple[str, str]]:
     gazetteer = load_gazetteer()
     pairs = []
     for i in range(len(gazetteer)):
-        if gazetteer.kind(i) != "city" or int(gazetteer.population[i]) < min_population:
+        if gazetteer.kind(i) != "city":
             continue
-        iso3 = gazetteer.country[i]
-        country = gazetteer.country(iso3) if iso3 else None
-        if country is not None:
-            pairs.append((gazetteer.names[i], country.name))
+        place = gazetteer.place(i)
+        country = gazetteer.get(f"c:{place.country_iso3}") if place.country_iso3 else None
+        if place.population >= min_population and country is not None:
+            pairs.append((place.name, country.name))
     pairs.sort()
     if not pairs:
         raise RuntimeError("the gazetteer has no cities; run `python -m geo toponyms` once")

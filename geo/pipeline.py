@@ -130,13 +130,15 @@ def run_articles(
     -------
     Extraction
         An article whose processing raised a :class:`~geo.errors.GeoError` is reported in
-        ``errors`` and skipped; the others are kept.
+        ``errors`` and skipped; the others are kept. An article given twice (same id, same
+        text) is processed once; different texts that share an id (JSON Lines files reusing
+        "1", "2"...) keep apart as ``<id>#2``, ``<id>#3``...
     """
     from geo.events import merge_strikes
     from geo.strikes import extract_strikes
     from geo.toponyms import find_toponyms
 
-    articles = list(articles)
+    articles = _unique_ids(articles)
     if gazetteer is None:
         from geo.gazetteer import load_gazetteer
 
@@ -158,6 +160,28 @@ def run_articles(
             progress(done, len(articles))
     result.strikes = merge_strikes(raw)
     return result
+
+
+def _unique_ids(articles: Iterable[Article]) -> list[Article]:
+    """Drop exact duplicates (same id and text); give colliding ids of different texts a suffix.
+
+    Ids key the toponyms and sources, and JSON Lines files may reuse ids ("1", "2"...).
+    """
+    seen: dict[str, Article] = {}
+    unique: list[Article] = []
+    for article in articles:
+        key = article.id
+        n = 1
+        while key in seen and seen[key].text != article.text:
+            n += 1
+            key = f"{article.id}#{n}"
+        if key in seen:
+            continue  # the same text again (a file given twice): one article
+        if key != article.id:
+            article = dataclasses.replace(article, id=key)
+        seen[key] = article
+        unique.append(article)
+    return unique
 
 
 def run_paths(

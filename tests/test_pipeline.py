@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from shapely.geometry import LineString
 
+from geo.errors import GeoError
 from geo.models import Article, Sentence, Source, Strike, Toponym
-from geo.pipeline import PLACE_COLUMNS, STRIKE_COLUMNS, Extraction, excerpt_around
+from geo.pipeline import PLACE_COLUMNS, STRIKE_COLUMNS, Extraction, excerpt_around, run_paths
 
 TEXT = (
     "date 2024-01-16\n"
@@ -245,6 +250,16 @@ def test_jsonl_articles_are_named_by_id(article: Article, extraction: Extraction
     assert panjgur["n_articles"] == 2
 
 
+def test_duplicate_and_colliding_article_ids(article: Article) -> None:
+    from geo.pipeline import _unique_ids
+
+    again = dataclasses.replace(article, path="copy/iran.txt")
+    other = dataclasses.replace(article, text=article.text + " Meer.", path="other.txt")
+    unique = _unique_ids([article, again, other])
+    assert [a.id for a in unique] == ["a1", "a1#2"]
+    assert [a.path for a in unique] == ["news/iran.txt", "other.txt"]
+
+
 def test_excerpt_is_cut_around_the_mention_in_long_sentences() -> None:
     text = "woord " * 200 + "Quetta " + "woord " * 200
     start = text.index("Quetta")
@@ -253,3 +268,166 @@ def test_excerpt_is_cut_around_the_mention_in_long_sentences() -> None:
     assert excerpt.startswith("…") and excerpt.endswith("…")
     assert len(excerpt) <= 102
     assert "  " not in excerpt and " woor…" not in excerpt
+
+
+# --------------------------------------------------------------------------------------------
+# End to end on the bundled articles: real ingest, gazetteer, toponyms, strikes, boundaries.
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted(str(p) for p in (PROJECT / "data" / "articles").glob("*.txt"))
+INGEST = PROJECT / "tests" / "data" / "ingest"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Extraction:
+    return run_paths(ARTICLES)
+
+
+def _iran_pakistan(strikes) -> list[Strike]:
+    return [s for s in strikes if s.attacker_iso3 == "IRN" and s.target_iso3 == "PAK"]
+
+
+def test_bundled_articles_give_one_iran_pakistan_event(bundled: Extraction) -> None:
+    assert bundled.errors == []
+    assert len(bundled.articles) == 2
+    events = _iran_pakistan(bundled.strikes)
+    # both articles report the one January 2024 strike: one event, sources from both
+    assert len(events) == 1
+    [event] = events
+    assert event.cross_border is True
+    assert {s.article for s in event.sources} == set(ARTICLES)
+    assert event.confidence >= max(0.0, *(s.confidence for s in bundled.strikes))  # corroborated
+    targets = {s.target_iso3 for s in bundled.strikes if s.attacker_iso3 == "IRN"}
+    assert {"PAK", "IRQ", "SYR"} <= targets
+
+
+def test_bundled_frames(bundled: Extraction) -> None:
+    places = bundled.places_frame().set_index("place_id")
+    assert {"c:PAK", "c:IRN", "c:IRQ"} <= set(places.index)
+    pakistan = places.loc["c:PAK"]
+    assert pakistan["n_articles"] == 2 and bool(pakistan["is_target"]) is True
+    for mention in pakistan["mentions"]:
+        text = Path(mention["article"]).read_text(encoding="utf-8")
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+        assert mention["text"] in mention["excerpt"]
+    strikes = bundled.strikes_frame()
+    assert len(strikes) == len(bundled.strikes)
+    for row in strikes.itertuples():
+        last = (
+            row.geometry.coords[-1]
+            if row.geometry.geom_type == "LineString"
+            else row.geometry.geoms[-1].coords[-1]
+        )
+        assert last == (row.target_lon, row.target_lat)
+
+
+def test_unreadable_inputs_are_reported_and_skipped(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.txt")
+    result = run_paths([ARTICLES[0], missing, str(INGEST / "image.png"), str(INGEST / "empty.txt")])
+    assert [a.path for a in result.articles] == [ARTICLES[0]]
+    assert len(result.errors) == 3
+    assert result.errors[0].startswith(f"{missing}: ")
+    assert result.errors[1].startswith(f"{INGEST / 'image.png'}: ")
+    assert _iran_pakistan(result.strikes)
+
+
+def test_jsonl_records_are_named_by_id_and_bad_lines_reported() -> None:
+    result = run_paths([str(INGEST / "articles.jsonl")])
+    assert result.errors and all(
+        e.startswith(str(INGEST / "articles.jsonl")) for e in result.errors
+    )
+    mentioned = {m["article"] for mentions in result.places_frame()["mentions"] for m in mentions}
+    assert "a1" in mentioned and str(INGEST / "articles.jsonl") not in mentioned
+    assert all(s.article != str(INGEST / "articles.jsonl") for s in result.strikes)
+
+
+def test_progress_is_called_for_every_path_and_article() -> None:
+    calls: list[tuple[int, int]] = []
+    run_paths(ARTICLES, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2), (1, 2), (2, 2)]
+
+
+# --------------------------------------------------------------------------------------------
+# The command line and the notebook API
+
+
+def _cli(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "extract", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+    )
+
+
+def test_cli_writes_geojson_to_stdout() -> None:
+    result = _cli(*ARTICLES)
+    assert result.returncode == 0, result.stderr
+    collection = json.loads(result.stdout)
+    strikes = [f for f in collection["features"] if f["properties"]["feature_type"] == "strike"]
+    assert strikes and all(f["properties"]["cross_border"] for f in strikes)
+    assert {f["properties"]["article"] for f in strikes} <= set(ARTICLES)
+    places = [f for f in collection["features"] if f["properties"]["feature_type"] == "place"]
+    assert any(f["id"] == "c:PAK" for f in places)
+
+
+def test_cli_output_file_and_relative_paths(tmp_path: Path) -> None:
+    out = tmp_path / "out.geojson"
+    result = _cli("data/articles", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stderr and result.stdout == ""
+    collection = json.loads(out.read_text(encoding="utf-8"))
+    articles = {
+        m["article"]
+        for f in collection["features"]
+        if f["properties"]["feature_type"] == "place"
+        for m in f["properties"]["mentions"]
+    }
+    # the folder was expanded; each article is named by its path relative to the folder given
+    assert articles == {f"data/articles/{Path(p).name}" for p in ARTICLES}
+
+
+def test_cli_bad_file_among_good_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    bad = str(INGEST / "image.png")
+    result = _cli(ARTICLES[0], bad, ARTICLES[1], "-o", str(out))
+    assert result.returncode == 1
+    assert bad in result.stderr and "error:" in result.stderr
+    text = out.read_text(encoding="utf-8")  # the .csv suffix chose the format
+    assert text.startswith("event_id,event_date,actor1,actor2,country,")
+    assert "Iran" in text and "Pakistan" in text
+
+
+def test_cli_all_strikes_includes_domestic() -> None:
+    cross = _cli(*ARTICLES, "--format", "csv")
+    every = _cli(*ARTICLES, "--format", "csv", "--all-strikes")
+    assert cross.returncode == every.returncode == 0
+    assert len(every.stdout.splitlines()) >= len(cross.stdout.splitlines()) > 1
+    assert all(",true," in line for line in cross.stdout.splitlines()[1:])
+
+
+def test_cli_help_explains_the_schema() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "extract", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert "feature_type" in result.stdout and "--all-strikes" in result.stdout
+
+
+def test_api_reads_paths_and_texts(tmp_path: Path) -> None:
+    from geo.api import extract
+
+    text = "date 2024-01-17\nIran fired missiles and drones at targets in Erbil in northern Iraq."
+    places, strikes = extract([ARTICLES[0], text])
+    assert places.crs.to_epsg() == 4326 and strikes.crs.to_epsg() == 4326
+    assert {"IRQ", "PAK"} <= set(strikes["target_iso3"])
+    assert set(strikes["article"]) >= {ARTICLES[0]}
+    with pytest.raises(GeoError, match="missing.txt"):
+        extract([ARTICLES[0], Path(tmp_path / "missing.txt")])
+    with pytest.warns(UserWarning, match="skipped 1 input"):
+        places, _ = extract([ARTICLES[0], Path(tmp_path / "missing.txt")], on_error="warn")
+    assert len(places)
+    with pytest.raises(ValueError, match="on_error"):
+        extract(text, on_error="skip")
