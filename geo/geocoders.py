@@ -395,8 +395,8 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
     Parameters
     ----------
     gazetteer : Gazetteer, optional
-        Anything with ``lookup(name) -> list[Place]`` (most important first),
-        ``get(place_id)`` and ``country(iso3)``. Default: :func:`geo.gazetteer.load_gazetteer`,
+        Anything with ``lookup(name) -> list[Place]`` (most important first) and
+        ``get(place_id)`` (countries are ``c:<ISO3>``). Default: :func:`geo.gazetteer.load_gazetteer`,
         loaded on first use.
     locate : callable, optional
         ``locate(lon, lat)`` answering ``country_iso3, admin1, admin1_code`` for a point.
@@ -847,13 +847,18 @@ class GeocodeCache:
 
     def get(self, key: str) -> list[dict[str, Any]] | None:
         """Return the cached answer (possibly ``[]``: known not found), or None on a miss."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT value, expires FROM answers WHERE key = ?", (key,)
-            ).fetchone()
-        if row is None or row[1] < self._clock():
+        try:
+            with self._lock:
+                row = self._conn.execute(
+                    "SELECT value, expires FROM answers WHERE key = ?", (key,)
+                ).fetchone()
+            if row is None or row[1] < self._clock():
+                return None
+            value = json.loads(row[0])
+        except (sqlite3.Error, ValueError) as err:
+            # The cache only saves requests: a broken one must not stop geocoding.
+            logger.warning("geocoder cache %s unreadable (%s); treating as a miss", self.path, err)
             return None
-        value = json.loads(row[0])
         return value if isinstance(value, list) else None
 
     def put(self, key: str, records: list[dict[str, Any]], *, query: str = "") -> None:
@@ -861,12 +866,15 @@ class GeocodeCache:
         now = self._clock()
         ttl = self.ttl_s if records else self.negative_ttl_s
         value = json.dumps(records, ensure_ascii=False, allow_nan=False)
-        with self._lock, self._conn:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO answers (key, query, value, created, expires)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (key, query, value, now, now + ttl),
-            )
+        try:
+            with self._lock, self._conn:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO answers (key, query, value, created, expires)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (key, query, value, now, now + ttl),
+                )
+        except sqlite3.Error as err:  # disk full, read-only file: the answer is still returned
+            logger.warning("could not write geocoder cache %s (%s)", self.path, err)
 
     def __len__(self) -> int:
         with self._lock:
@@ -1284,8 +1292,17 @@ class NominatimGeocoder(Geocoder):  # type: ignore[misc]
     ) -> Location | list[Location] | None:
         with self._lock:
             self.fallbacks += 1
+            last = self.last_fallback_reason or ""
+            is_new = reason.split(";")[0] != last.split(";")[0]
             self.last_fallback_reason = reason
-        logger.warning("Nominatim %s(%r) failed (%s); answering offline", operation, query, reason)
+        # Warn once per distinct reason; an open circuit would otherwise warn per query.
+        logger.log(
+            logging.WARNING if is_new else logging.DEBUG,
+            "Nominatim %s(%r) not answered (%s); answering offline",
+            operation,
+            query,
+            reason,
+        )
         answer = getattr(self.fallback, operation)(query, **kwargs)
         marked = [
             Location(

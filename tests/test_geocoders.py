@@ -658,3 +658,35 @@ def test_cli_all_lists_every_candidate(offline: OfflineGeocoder) -> None:
         "Missouri",
         "Illinois",
     ]
+
+
+def test_threads_and_instances_share_one_limiter(tmp_path: Path, offline: OfflineGeocoder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with FakeNominatim() as server:
+        geocoders = [
+            _online(
+                server.domain, GeocodeCache(tmp_path / f"c{i}.sqlite"), offline, min_delay_s=0.3
+            )
+            for i in range(2)
+        ]
+        assert geocoders[0].limiter is geocoders[1].limiter
+        jobs = [(g, q) for g in geocoders for q in ("Kerman", "Erbil")]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            answers = list(pool.map(lambda job: job[0].geocode(job[1]), jobs))
+    assert all(a.raw["source"] == "nominatim" for a in answers)
+    times = sorted(r.at for r in server.requests)
+    assert len(times) == 4
+    assert all(later - earlier >= 0.28 for earlier, later in pairwise(times))
+
+
+def test_an_unwritable_cache_does_not_lose_the_answer(
+    tmp_path: Path, offline: OfflineGeocoder
+) -> None:
+    cache = GeocodeCache(tmp_path / "c.sqlite")
+    cache.close()  # every later read or write fails
+    with FakeNominatim() as server:
+        geocoder = _online(server.domain, cache, offline)
+        assert geocoder.geocode("Erbil").raw["source"] == "nominatim"
+        assert geocoder.geocode("Erbil").raw["source"] == "nominatim"
+        assert server.count() == 2
