@@ -297,7 +297,8 @@ class _Scope:
         if self.admin1_code is None and self.admin1 is None:
             return True
         if self.admin1_code and place.admin1_code:
-            return _codes_equal(place.admin1_code, self.admin1_code)
+            if _codes_equal(place.admin1_code, self.admin1_code):
+                return True
         return bool(place.admin1) and _fold(place.admin1 or "") == self.admin1
 
 
@@ -463,7 +464,9 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         ----------
         query : str or dict
             A name ("Erbil"), a name with qualifiers ("Kerman, Iran", "Springfield, IL",
-            "Erbil, Kurdistan": each later part must contain the place), or geopy's structured
+            "Erbil, Kurdistan": each later part that names a known country, province or region
+            must contain the place; unknown parts are skipped, but at least one must be
+            known), or geopy's structured
             query (``{"city": "Kerman", "country": "Iran"}``; street and postcode are ignored).
             Country qualifiers may be ISO codes or country names in any language.
         exactly_one : bool
@@ -518,11 +521,17 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
             if whole:
                 return whole
         candidates = _rank(gazetteer.lookup(parts[0]))
+        understood = 0
         for qualifier in parts[1:]:
             if not candidates:
                 break
             scopes = self._scopes(qualifier)
+            if not scopes:
+                continue  # "Fresno County" in "Kerman, Fresno County, California": skip it
+            understood += 1
             candidates = [p for p in candidates if any(s.contains(p) for s in scopes)]
+        if len(parts) > 1 and not understood:
+            return []  # "Kerman, Atlantis": a qualifier we cannot check is not ignored
         return candidates
 
     def _scopes(self, qualifier: str) -> list[_Scope]:

@@ -252,6 +252,7 @@ def test_a_city_comes_before_the_province_named_after_it(offline: OfflineGeocode
         ("Springfield, Missouri", "gn:4409896"),
         ("Erbil, Kurdistan", "gn:95446"),  # a region qualifier
         ("Hawler, Irak", "gn:95446"),
+        ("Kerman, Fresno County, California", "gn:5356193"),  # unknown parts are skipped
     ],
 )
 def test_qualifiers_narrow_the_candidates(
