@@ -394,9 +394,9 @@ def normalize_date(value: Any) -> str | None:
 # Never end a sentence: titles and abbreviations that a name or more text always follows.
 _NEVER_END = frozenset(
     """
-    dr drs mr mrs ms mevr dhr prof ir ing st sr jr gen lt col sgt capt cpt maj adm cmdr gov sen
-    rep rev fr hon pres supt insp det mt ft ave blvd
-    e.g i.e cf vs viz al approx ca resp vgl zgn zg bijv bv o.a i.p.v d.w.z m.a.w t.o.v m.b.t
+    dr drs mr mrs ms mevr dhr prof ir ing st gen lt col sgt capt cpt maj adm cmdr gov govs
+    rep reps sen sens rev fr hon pres supt insp det mt ft
+    e.g i.e cf vs viz approx ca resp vgl zgn zg bijv bv o.a i.p.v d.w.z m.a.w t.o.v m.b.t
     o.m a.s jl z.g i.v.m n.a.v m.i.v c.q p.a t.a.v mln mld ong
     """.split()
 )
@@ -404,7 +404,9 @@ _NEVER_END = frozenset(
 _MAYBE_END = frozenset(
     """
     jan feb mar apr jun jul aug sep sept oct okt nov dec
-    inc ltd co corp bros etc enz a.m p.m
+    inc ltd co corp bros etc enz a.m p.m jr sr al ave blvd
+    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo
+    mont neb nev okla ore pa tenn tex vt va wash wis wyo w.va d-w.va
     """.split()
 )
 _NUMBER_ABBR = frozenset("no nos nr nrs art vol p pp fig blz ch sec".split())

@@ -489,6 +489,14 @@ def test_empty_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
             "See art. 5 of the treaty. No. 7 was hit.",
             ["See art. 5 of the treaty.", "No. 7 was hit."],
         ),
+        (
+            "HELENA, Mont. (AP) — Fires burned. U.S. Sens. Byrd and Rockefeller, both D-W.Va., came.",
+            [
+                "HELENA, Mont. (AP) — Fires burned.",
+                "U.S. Sens. Byrd and Rockefeller, both D-W.Va., came.",
+            ],
+        ),
+        ("He lives in Fla. The storm hit.", ["He lives in Fla.", "The storm hit."]),
         ("", []),
         ("   \n\n  ", []),
     ],
