@@ -854,7 +854,7 @@ class _PageStyle(MacroElement):
         .sm-popup { font: 13px/1.35 sans-serif; }
         .sm-popup .sm-excerpt { margin-top: 6px; }
         .sm-popup mark { background: #ffe066; padding: 0 1px; }
-        .sm-legend { position: absolute; bottom: 18px; left: 10px; z-index: 1000;
+        .sm-legend { position: absolute; bottom: 42px; left: 10px; z-index: 1000;
             background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
             font: 12px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
             max-height: 45%; overflow-y: auto; }

@@ -1,0 +1,275 @@
+"""The real app in headless Chromium: map drawn offline, click → excerpt, export, hostile upload.
+
+Starts ``streamlit run app.py`` on 127.0.0.1 with an empty temporary data dir (the store is
+rebuilt from the bundled corpus), waits for ``/_stcore/health`` and drives Debian's chromium
+through Python Playwright (no ``playwright install``; ``.ci/run`` installs the package).
+Every request the browser makes must stay on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT_DIR / "artifacts"
+CHROMIUM = os.environ.get("STRIKEMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+    "--metrics-recording-only",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+START_TIMEOUT_S = 180  # first start builds the gazetteer index and runs the pipeline
+
+HOSTILE = (
+    "date 2024-01-20\n"
+    "Test <script>alert(1)</script> upload\n\n"
+    "Volgens <img src=x onerror=alert(2)> bronnen viel Iran op dinsdag Panjgur in Pakistan "
+    "aan met raketten. `${alert(3)}`\n"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _chromium() -> str:
+    path = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).is_file() else None)
+    if path is None:
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}; install Debian's package "
+            "(apt-get install chromium chromium-driver, as .ci/run does) or set "
+            "STRIKEMAP_CHROMIUM to a Chromium binary"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    from geo.assets import install_assets
+
+    install_assets()  # what `make assets` does; idempotent
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
+    env = {**os.environ, "STRIKEMAP_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(START_TIMEOUT_S * 1000)
+    page.outside = []  # requests that would leave the machine
+    page.dialogs = []
+    page.on(
+        "request",
+        lambda r: (
+            page.outside.append(r.url)
+            if not r.url.startswith((app_url, "data:", "blob:", "about:"))
+            else None
+        ),
+    )
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    context.close()
+
+
+def _map_frame(page):
+    """Wait for the map iframe, Leaflet and the drawn data layers; return the frame."""
+    page.locator(MAP_IFRAME).wait_for()
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").wait_for()
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(
+        "() => window.map && Object.values(window.map._layers)"
+        ".some(l => l.feature && l.feature.properties.feature_type === 'place')"
+    )
+    return frame
+
+
+_COUNT_JS = """() => {
+    const n = {};
+    for (const l of Object.values(window.map._layers)) {
+        if (l.feature) { const t = l.feature.properties.feature_type; n[t] = (n[t] || 0) + 1; }
+    }
+    return n;
+}"""
+
+
+def test_map_draws_arcs_and_places_offline(page, app_url):
+    page.goto(app_url)
+    frame = _map_frame(page)
+    counts = frame.evaluate(_COUNT_JS)
+    assert counts.get("strike", 0) >= 1
+    assert counts.get("arrowhead") == counts.get("strike")
+    assert counts.get("place", 0) >= counts["strike"] // 4
+    # Leaflet came from our static folder, drawn on one canvas
+    assert frame.evaluate("() => typeof L") == "object"
+    scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert any(s.endswith("/app/static/vendor/leaflet/leaflet.js") for s in scripts)
+    assert frame.locator("canvas").count() >= 1
+    assert frame.locator("#sm-legend").is_visible()
+    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert {"Strikes", "Struck places", "Other places"} <= {t.strip() for t in labels}
+    assert page.outside == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-map.png"))
+
+
+def test_click_on_a_struck_place_in_pakistan_shows_its_excerpts(page, app_url):
+    page.goto(app_url)
+    frame = _map_frame(page)
+    target = frame.evaluate(
+        """() => {
+        for (const l of Object.values(window.map._layers)) {
+            const p = l.feature && l.feature.properties;
+            if (p && p.feature_type === 'place' && p.is_target && /\\bPAK\\b/.test(p._popup_html)) {
+                const ll = l.getLatLng();
+                return {id: p.place_id, lat: ll.lat, lng: ll.lng};
+            }
+        }
+        return null;
+    }"""
+    )
+    assert target is not None, "no struck place in Pakistan on the map"
+    frame.evaluate(f"() => window.map.setView([{target['lat']}, {target['lng']}], 7)")
+    iframe = page.locator(MAP_IFRAME)
+    iframe.scroll_into_view_if_needed()
+    time.sleep(0.5)  # setView animation
+    point = frame.evaluate(
+        f"() => {{ const p = window.map.latLngToContainerPoint([{target['lat']}, {target['lng']}]);"
+        " return [p.x, p.y]; }"
+    )
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "struck place" in text and "PAK" in text
+    assert frame.locator(".leaflet-popup-content mark").count() >= 1
+    # the side panel (main page) lists every excerpt of the place
+    excerpt = frame.locator(".leaflet-popup-content .sm-excerpt").first.inner_text()
+    quoted = excerpt.split("”")[0].strip("“ ")[:40]
+    page.get_by_text("mention(s) in").wait_for()
+    assert page.locator(".sm-panel-excerpt", has_text=quoted).count() >= 1
+    assert page.outside == [] and page.dialogs == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-click.png"))
+
+
+def test_export_page_downloads_valid_geojson(page, app_url, tmp_path):
+    page.goto(f"{app_url}/Export")
+    button = page.get_by_role("button", name="Download GeoJSON")
+    button.wait_for()
+    with page.expect_download() as info:
+        button.click()
+    path = tmp_path / "export.geojson"
+    info.value.save_as(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    kinds = {f["properties"]["feature_type"] for f in data["features"]}
+    assert "strike" in kinds and kinds <= {"strike", "place"}
+    for feature in data["features"]:
+        assert not any(key.startswith("_") for key in feature["properties"])  # no display HTML
+    assert page.outside == []
+
+
+def test_hostile_upload_is_shown_as_text(page, app_url, tmp_path):
+    upload = tmp_path / "hostile.txt"
+    upload.write_text(HOSTILE, encoding="utf-8")
+    page.goto(f"{app_url}/Articles")
+    page.get_by_text("Add articles").click()
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Add uploaded files").click()
+    page.get_by_text("Added 1 article(s).").wait_for()
+    # open the new article in the reader
+    page.get_by_label("Read an article").click()
+    page.get_by_role("option", name="alert(1)").first.click()
+    page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for()
+    assert page.locator(".sm-article", has_text="<img src=x onerror=alert(2)>").count() == 1
+    assert page.locator("img[src=x]").count() == 0
+    # back on the map the new mention is in the popups, still as text
+    page.goto(app_url)
+    frame = _map_frame(page)
+    html = frame.evaluate(
+        "() => Object.values(window.map._layers).filter(l => l.feature)"
+        ".map(l => l.feature.properties._popup_html || '').join('\\n')"
+    )
+    assert "alert" in html and "<script" not in html and "<img" not in html
+    assert frame.locator("img[src=x]").count() == 0
+    time.sleep(1)
+    assert page.dialogs == [] and page.outside == []
