@@ -22,7 +22,6 @@ same text.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -401,12 +400,13 @@ _NEVER_END = frozenset(
     """.split()
 )
 # Abbreviations that may also end a sentence; they do when a typical sentence opener follows.
+# US states as AP datelines write them ("HELENA, Mont. (AP)"), minus ordinary words (Ill., Mass.).
 _MAYBE_END = frozenset(
     """
     jan feb mar apr jun jul aug sep sept oct okt nov dec
     inc ltd co corp bros etc enz a.m p.m jr sr al ave blvd
-    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo
-    mont neb nev okla ore pa tenn tex vt va wash wis wyo w.va d-w.va
+    ala ariz ark calif colo conn del fla ga ind kan kans ky la md mich minn mo
+    mont neb nev okla pa tenn tex vt va wis wyo w.va d-w.va
     """.split()
 )
 _NUMBER_ABBR = frozenset("no nos nr nrs art vol p pp fig blz ch sec".split())
@@ -429,8 +429,10 @@ _OPEN_PUNCT = frozenset("\"'\u201c\u2018\u201e\u201a\u00ab([\u00bf\u00a1-\u2013\
 _LEADING_PUNCT = "\"'\u201c\u2018\u201e\u201a\u00ab(["
 _LINE = re.compile(r"[^\r\n\u2028\u2029]*")
 _BULLET = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u2013\u2014][ \t]+|\d{1,3}[.)][ \t]+)")
-# A line at most this long that ends without punctuation, followed by a capitalised line, is a
-# heading ("Separatisten in Beloetsjistan") and ends its own sentence.
+# A line break ends a sentence when the next line is not lowercase and the line stopped more than
+# _WRAP_SLACK characters short of the paragraph's longest line (a heading such as "Separatisten
+# in Beloetsjistan", a dateline, a list), or when the paragraph has a line longer than _WRAP_MAX
+# (then it is not hard-wrapped prose, and every line was ended on purpose).
 _WRAP_SLACK = 20
 _WRAP_MAX = 120
 
@@ -818,7 +820,7 @@ def _html_article(text: str, ctx: _Context) -> Article:
     meta = parser.meta
     title = next(
         (
-            " ".join(html.unescape(t).split())
+            " ".join(t.split())
             for t in (meta.get("og:title"), "".join(parser.title_tag), "".join(parser.h1))
             if t and t.strip()
         ),
