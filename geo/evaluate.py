@@ -429,6 +429,11 @@ def _parse_strike(record: Any, where: str) -> GoldStrike:
         raise InputError(
             f"{where}: cross_border must be true or false, got {record['cross_border']!r}"
         )
+    if record["cross_border"] and record["attacker_iso3"] is None and record["target_iso3"] is None:
+        raise InputError(
+            f"{where}: a cross-border strike needs attacker_iso3 or target_iso3 (both null would "
+            "excuse every prediction on the article); set one, or cross_border to false"
+        )
     note = record.get("note")
     return GoldStrike(
         attacker=str(record["attacker"]),
