@@ -26,13 +26,15 @@ view = load_view()
 store, extraction = view.store, view.extraction
 
 
-def _add(articles: list, source: str) -> None:
+def _add(articles: list, source: str, notes: list[str]) -> None:
+    """Store the articles and rerun; the per-file notes survive the rerun."""
     try:
         ids = store.add_articles(articles, source=source)
     except (InputError, StoreError) as err:
         st.error(md_escape(err))
         return
     st.session_state["articles_flash"] = f"Added {len(ids)} article(s)."
+    st.session_state["articles_notes"] = notes
     st.rerun()
 
 
@@ -49,15 +51,14 @@ with st.expander("Add articles", expanded=False):
         )
         if files and st.button("Add uploaded files", key="upload_add", type="primary"):
             good = []
+            notes: list[str] = []  # one per unusable file or record; shown after adding
             for file in files:
                 data = file.getvalue()
                 if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-                    st.error(
-                        md_escape(
-                            f"{file.name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_MB} "
-                            "MB limit; split it (JSON Lines: fewer lines per file) and upload "
-                            "the parts."
-                        )
+                    notes.append(
+                        f"{file.name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_MB} "
+                        "MB limit; split it (JSON Lines: fewer lines per file) and upload "
+                        "the parts."
                     )
                     continue
                 suffix = Path(file.name).suffix.lower()
@@ -70,14 +71,15 @@ with st.expander("Add articles", expanded=False):
                         found = read_articles(tmp_path, errors=problems)
                     except InputError as err:
                         message = str(err).replace(str(tmp_path), file.name)
-                        st.error(md_escape(f"{file.name}: {message}"))
+                        notes.append(f"{file.name}: {message}")
                         continue
                 for problem in problems:
-                    message = problem.replace(str(tmp_path), file.name)
-                    st.warning(md_escape(f"{file.name}: {message}"))
+                    notes.append(f"{file.name}: {problem.replace(str(tmp_path), file.name)}")
                 good.extend(replace(a, path=file.name) for a in found)
             if good:
-                _add(good, "upload")
+                _add(good, "upload", notes)
+            for note in notes:
+                st.error(md_escape(note))
     with paste_tab, st.form("paste_form", clear_on_submit=False):
         title = st.text_input("Title", key="paste_title")
         when = st.text_input("Date (YYYY, YYYY-MM or YYYY-MM-DD)", key="paste_date")
@@ -104,11 +106,13 @@ with st.expander("Add articles", expanded=False):
                 except InputError as err:
                     st.error(md_escape(err))
                 else:
-                    _add([article], "paste")
+                    _add([article], "paste", [])
 
 flash = st.session_state.pop("articles_flash", None)
 if flash:
     st.success(md_escape(flash))
+for note in st.session_state.pop("articles_notes", []):
+    st.error(md_escape(f"Not added: {note}"))
 for error in extraction.errors:
     st.warning(md_escape(error))
 

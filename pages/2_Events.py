@@ -57,17 +57,50 @@ else:
     )
     st.dataframe(table, hide_index=True, width="stretch", key="events_table")
 
-# -- correct --------------------------------------------------------------------------------
-
-st.subheader("Correct an event", anchor=False)
-if view.all_strikes.empty:
-    st.stop()
 # rejected events are not in the frame; name them from the raw extraction for "undo"
 choices = {
     s.id: f"{s.date or 'undated'} · {s.attacker} → {s.target_name}" for s in view.extraction.strikes
 }
 choices.update({row["id"]: _label(row) for _, row in view.all_strikes.iterrows()})
-default_ids = list(strikes["id"]) or list(choices)
+
+# -- undo ------------------------------------------------------------------------------------
+
+corrections = store.corrections()
+if corrections:
+    with st.expander(f"{len(corrections)} saved corrections"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "event": [choices.get(c.strike_id, c.strike_id) for c in corrections.values()],
+                    "rejected": [c.is_rejected for c in corrections.values()],
+                    "attacker": [c.attacker for c in corrections.values()],
+                    "target": [c.target_name for c in corrections.values()],
+                    "date": [c.date for c in corrections.values()],
+                    "note": [c.note for c in corrections.values()],
+                    "edited at": [c.edited_at for c in corrections.values()],
+                }
+            ),
+            hide_index=True,
+            key="corrections_table",
+        )
+        undo = st.selectbox(
+            "Undo the correction of",
+            list(corrections),
+            format_func=lambda sid: choices.get(sid, sid),
+            key="undo_pick",
+        )
+        if st.button("Undo correction", key="undo_button"):
+            store.clear_correction(undo)
+            st.session_state["events_flash"] = "Correction removed; the extracted values are back."
+            st.rerun()
+
+# -- correct --------------------------------------------------------------------------------
+
+st.subheader("Correct an event", anchor=False)
+if view.all_strikes.empty:
+    st.info("No events to correct.")
+    st.stop()
+default_ids = list(strikes["id"]) or list(view.all_strikes["id"])
 strike_id = st.selectbox(
     "Event",
     default_ids,
@@ -173,34 +206,3 @@ if submitted:
             st.rerun()
     except (InputError, StoreError) as err:
         st.error(md_escape(err))
-
-# -- undo ------------------------------------------------------------------------------------
-
-corrections = store.corrections()
-if corrections:
-    with st.expander(f"{len(corrections)} saved corrections"):
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "event": [choices.get(c.strike_id, c.strike_id) for c in corrections.values()],
-                    "rejected": [c.is_rejected for c in corrections.values()],
-                    "attacker": [c.attacker for c in corrections.values()],
-                    "target": [c.target_name for c in corrections.values()],
-                    "date": [c.date for c in corrections.values()],
-                    "note": [c.note for c in corrections.values()],
-                    "edited at": [c.edited_at for c in corrections.values()],
-                }
-            ),
-            hide_index=True,
-            key="corrections_table",
-        )
-        undo = st.selectbox(
-            "Undo the correction of",
-            list(corrections),
-            format_func=lambda sid: choices.get(sid, sid),
-            key="undo_pick",
-        )
-        if st.button("Undo correction", key="undo_button"):
-            store.clear_correction(undo)
-            st.session_state["events_flash"] = "Correction removed; the extracted values are back."
-            st.rerun()

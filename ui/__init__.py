@@ -25,7 +25,8 @@ class Highlight:
     label: str = ""  # shown as a tooltip (escaped)
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=])")
+# "." is left alone (only "1." at the very start of a block would make a list, a cosmetic issue).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-!|~$:])")
 
 
 def md_escape(text: object) -> str:

@@ -97,10 +97,13 @@ def reset_filters() -> None:
 
 
 def _prime(name: str, value: Any) -> None:
-    """Set a widget's session-state value before it is drawn, if it differs."""
-    key = WIDGET_KEYS[name]
-    if key not in st.session_state or st.session_state[key] != value:
-        st.session_state[key] = value
+    """Set a widget's session-state value before it is drawn.
+
+    Always set, even when ``st.session_state[key]`` already shows the value: after a page
+    switch the key still reads the old page's widget, while the new page's widget (another
+    widget id) would start from its default.
+    """
+    st.session_state[WIDGET_KEYS[name]] = value
 
 
 def sidebar_filters(extraction: Extraction, strikes: GeoDataFrame) -> Filters:
