@@ -56,7 +56,7 @@ import bisect
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from geo.actors import ActorMatcher, ActorMention, fold, load_actors
@@ -76,7 +76,17 @@ from geo.models import (
 )
 from geo.numbers import find_numbers
 
-__all__ = ["extract_strikes", "find_casualties", "find_weapons", "sentence_date"]
+CountryPoint = Callable[[str], "tuple[float, float] | None"]
+"""Return a (lon, lat) inside a country given its ISO3 code, or None when unknown."""
+
+__all__ = [
+    "CountryPoint",
+    "default_country_point",
+    "extract_strikes",
+    "find_casualties",
+    "find_weapons",
+    "sentence_date",
+]
 
 # --------------------------------------------------------------------------------------------
 # Lexicons (matched on accent-folded, lower-cased text; offsets are preserved by `fold`).
@@ -111,7 +121,7 @@ _CUES: tuple[_CueSpec, ...] = (
     # Dutch verbs
     _CueSpec(r"aangevallen", 0.7, "nl", participle=True),
     _CueSpec(r"aanvalt|aanvielen|aanviel", 0.7, "nl"),
-    _CueSpec(r"(?:valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,6}?\s+aan", 0.7, "nl"),
+    _CueSpec(r"(?P<head>valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,8}?\s+aan", 0.7, "nl"),
     _CueSpec(r"gebombardeerd", 0.8, "nl", participle=True),
     _CueSpec(r"bombardeer(?:t|de|den)|bombarderen", 0.8, "nl"),
     _CueSpec(r"beschoten", 0.7, "nl", participle=True),
@@ -119,7 +129,7 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"bestookt|bestookte|bestookten|bestoken", 0.7, "nl"),
     _CueSpec(r"getroffen", 0.4, "nl", participle=True, weak=True),
     _CueSpec(r"trof|troffen|treft", 0.4, "nl", weak=True),
-    _CueSpec(r"(?:vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,6}?\s+af", 0.7, "nl"),
+    _CueSpec(r"(?P<head>vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,8}?\s+af", 0.7, "nl"),
     _CueSpec(r"afgevuurd", 0.6, "nl", participle=True, weak=True),
     _CueSpec(r"lanceert|lanceerde|lanceerden", 0.6, "nl", weak=True),
     _CueSpec(r"gelanceerd", 0.6, "nl", participle=True, weak=True),
@@ -157,9 +167,7 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"launched|fired", 0.6, "en", participle=True, weak=True),
     _CueSpec(r"launch(?:es|ing)?|fir(?:es|ing)", 0.6, "en", weak=True),
 )
-_CUE_RES = tuple(
-    (spec, re.compile(rf"(?<![\w-])(?:{spec.pattern})(?![\w])")) for spec in _CUES
-)
+_CUE_RES = tuple((spec, re.compile(rf"(?<![\w-])(?:{spec.pattern})(?![\w])")) for spec in _CUES)
 
 # Words before a cue that make it something else (a labour strike, a terror attack, ...).
 _CUE_BLOCKERS = re.compile(
@@ -176,9 +184,11 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
     (r"raket(?:ten)?|raket-|missiles?|missile-", "missiles"),
     (r"rockets?|rocket-|raketwerpers?", "rockets"),
     (r"drones?|drone-|uavs?|kamikazedrones?|shahed", "drones"),
-    (r"lucht(?:aanval|aanvallen|bombardement|bombardementen)|air\s?strikes?|airstrikes?|"
-     r"air\s+raids?|gevechtsvliegtuigen|straaljagers|warplanes|fighter\s+jets|jets",
-     "air strike"),
+    (
+        r"lucht(?:aanval|aanvallen|bombardement|bombardementen)|air\s?strikes?|airstrikes?|"
+        r"air\s+raids?|gevechtsvliegtuigen|straaljagers|warplanes|fighter\s+jets|jets",
+        "air strike",
+    ),
     (r"artillerie(?:vuur|beschieting(?:en)?)?|artillery|houwitsers?|howitzers?", "artillery"),
     (r"mortier(?:en|granaten)?|mortars?", "mortars"),
     (r"bommen|bombs?", "bombs"),
@@ -189,24 +199,91 @@ _PREP_AGENT = {"door", "by"}
 _PREP_ORIGIN = {"vanuit", "vanaf", "from", "uit"}
 _PREP_LOCATIVE = {"in", "at", "bij", "near", "nabij", "inside", "binnen", "nearby"}
 _PREP_TARGET = _PREP_LOCATIVE | {
-    "op", "tegen", "naar", "on", "against", "into", "onto", "targeting", "boven", "over",
-    "across", "richting", "towards", "toward", "upon",
+    "op",
+    "tegen",
+    "naar",
+    "on",
+    "against",
+    "into",
+    "onto",
+    "targeting",
+    "boven",
+    "over",
+    "across",
+    "richting",
+    "towards",
+    "toward",
+    "upon",
 }
 _PREP_GENITIVE = {"van", "of"}
 _PREP_NEUTRAL = {
-    "met", "with", "voor", "for", "tot", "to", "aan", "about", "namens", "tussen", "between",
-    "than", "dan", "zoals", "like", "including", "waaronder", "behalve", "except", "na", "after",
-    "sinds", "since", "via", "per", "zonder", "without", "onder", "under", "around", "rond",
+    "met",
+    "with",
+    "voor",
+    "for",
+    "tot",
+    "to",
+    "aan",
+    "about",
+    "namens",
+    "tussen",
+    "between",
+    "than",
+    "dan",
+    "zoals",
+    "like",
+    "including",
+    "waaronder",
+    "behalve",
+    "except",
+    "na",
+    "after",
+    "sinds",
+    "since",
+    "via",
+    "per",
+    "zonder",
+    "without",
+    "onder",
+    "under",
+    "around",
+    "rond",
 }
 _ALL_PREPS = _PREP_AGENT | _PREP_ORIGIN | _PREP_TARGET | _PREP_GENITIVE | _PREP_NEUTRAL
 _DETERMINERS = {
-    "de", "het", "een", "the", "a", "an", "deze", "die", "dit", "dat", "this", "that", "these",
-    "those", "its", "his", "her", "their", "zijn", "haar", "hun",
+    "de",
+    "het",
+    "een",
+    "the",
+    "a",
+    "an",
+    "deze",
+    "die",
+    "dit",
+    "dat",
+    "this",
+    "that",
+    "these",
+    "those",
+    "its",
+    "his",
+    "her",
+    "their",
+    "zijn",
+    "haar",
+    "hun",
 }
-_COORD_GAP = re.compile(r"^[\s,]*(?:(?:en|and|&|or|of|as well as|alsook|plus|evenals)\s*)?(?:de|het|the)?\s*$")
+_COORD_GAP = re.compile(
+    r"^[\s,]*(?:(?:en|and|&|or|of|as well as|alsook|plus|evenals)\s*)?(?:de|het|the)?\s*$"
+)
 
-_NEGATION = re.compile(r"(?<!\w)(?:niet|geen|nooit|not|no|never|didn't|did\s+not|n't|noch|nor|neither)(?!\w)")
-_NEGATION_EXCEPT = re.compile(r"^(?:nooit\s+eerder|never\s+before|not\s+only|niet\s+alleen|no\s+longer|niet\s+meer|geen\s+van)")
+_DEMONYM_HEAD_GAP = re.compile(r"^\s*[\w'-]+\s+(?:en|and|&)\s+(?:de|het|the)?\s*$")
+_NEGATION = re.compile(
+    r"(?<!\w)(?:niet|geen|nooit|niemand|not|no|never|nobody|none|didn't|did\s+not|n't|noch|nor|neither)(?!\w)"
+)
+_NEGATION_EXCEPT = re.compile(
+    r"^(?:nooit\s+eerder|never\s+before|not\s+only|niet\s+alleen|no\s+longer|niet\s+meer|geen\s+van)"
+)
 _NON_EVENT = re.compile(
     r"(?<![\w-])(?:dreig\w*|threat\w*|waarschuw\w*|warn(?:s|ed|ing)?|vow(?:s|ed)?|"
     r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|consider(?:s|ed|ing)?|"
@@ -227,12 +304,13 @@ _HEDGE = re.compile(
 )
 _SUBORDINATOR = re.compile(
     r"(?<!\w)(?:nadat|na|toen|after|when|since|sinds|because|omdat|doordat|following|"
-    r"as|terwijl|while|dat|that|waarbij)(?!\w)"
+    r"terwijl|while|waarbij|whereupon|waarna)(?!\w)"
 )
 _CAUSE = re.compile(
     r"(?<!\w)(?:(?:als|in)\s+)?(?:reactie|antwoord|vergelding|wraak|represaille)\s+(?:op|voor)"
     r"|(?:in\s+)?(?:response|retaliation|revenge|reprisal|retribution)\s+(?:to|for)"
-    r"|(?:revancheren|wreken)\s+voor|to\s+avenge"
+    r"|(?:revancheren|wreken)\s+voor|to\s+avenge|(?:followed|follows|following|came\s+after|"
+    r"comes\s+after|in\s+the\s+wake\s+of)(?=\s+(?:a|an|the|last|an?\s+\w+)\s)|volgde\s+op|volgen\s+op"
 )
 _ATTRIBUTION_NP = re.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
 _ATTRIBUTION_VERB = re.compile(
@@ -246,7 +324,9 @@ _PASSIVE_AUX = re.compile(
 )
 _ACTIVE_AUX_NL = re.compile(r"(?<!\w)(?:heeft|hebben|had|hadden)(?!\w)")
 _COPULA = re.compile(r"(?<!\w)(?:is|was|waren|zijn|geweest|were|are|been|werd|werden|became)(?!\w)")
-_PROXY_AFTER = re.compile(r"^-?\s*(?:backed|gesteunde|steunde|aligned|allied|linked|affiliated|sponsored)")
+_PROXY_AFTER = re.compile(
+    r"^-?\s*(?:backed|gesteunde|steunde|aligned|allied|linked|affiliated|sponsored)"
+)
 _PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
 _DEFINITE_BEFORE = re.compile(
     r"(?<!\w)(?:de|het|deze|die|dit|dat|the|this|that|these|those|such|zo'n|dergelijke|zulke)"
@@ -275,8 +355,12 @@ _KILLED = re.compile(
 _INJURED = re.compile(
     r"(?<!\w)(?:gewond|gewonden|verwond|raakten\s+gewond|injured|wounded|hurt|injuries)(?!\w)"
 )
-_KILLING_BEFORE = re.compile(r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$")
-_INJURING_BEFORE = re.compile(r"(?<!\w)(?:injuring|wounding|verwondde|verwondden)\s+(?:at\s+least\s+|minstens\s+)?$")
+_KILLING_BEFORE = re.compile(
+    r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
+)
+_INJURING_BEFORE = re.compile(
+    r"(?<!\w)(?:injuring|wounding|verwondde|verwondden)\s+(?:at\s+least\s+|minstens\s+)?$"
+)
 _NOT_PEOPLE_AFTER = re.compile(
     r"^\s*(?:uur|hours?|minuten|minutes|dagen|days?|jaar|jaren|years?|km|kilometer\w*|miles?|"
     r"procent|percent|%|meter\w*|dollar\w*|euro\w*|keer|times|raketten|missiles|rockets|drones|"
@@ -285,20 +369,58 @@ _NOT_PEOPLE_AFTER = re.compile(
 )
 
 _MONTHS = {
-    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "maart": 3,
-    "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6, "juli": 7,
-    "july": 7, "augustus": 8, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "oktober": 10, "october": 10, "oct": 10, "okt": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "januari": 1,
+    "january": 1,
+    "jan": 1,
+    "februari": 2,
+    "february": 2,
+    "feb": 2,
+    "maart": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "juli": 7,
+    "july": 7,
+    "augustus": 8,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "october": 10,
+    "oct": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})\.?(?:\s+(\d{{4}}))?(?!\w)")
-_DATE_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?(?!\w)")
+_DATE_MDY = re.compile(
+    rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?(?!\w)"
+)
 
-_PLACE_RANK = {KIND_CITY: 4, KIND_ADMIN1: 3, KIND_REGION: 2, KIND_WATER: 2, KIND_COUNTRY: 1, KIND_DEMONYM: 0}
+_PLACE_RANK = {
+    KIND_CITY: 4,
+    KIND_ADMIN1: 3,
+    KIND_REGION: 2,
+    KIND_WATER: 2,
+    KIND_COUNTRY: 1,
+    KIND_DEMONYM: 0,
+}
 _PRECISION = {
-    KIND_CITY: "place", KIND_ADMIN1: "admin1", KIND_REGION: "region", KIND_WATER: "region",
-    KIND_COUNTRY: "country", KIND_DEMONYM: "country",
+    KIND_CITY: "place",
+    KIND_ADMIN1: "admin1",
+    KIND_REGION: "region",
+    KIND_WATER: "region",
+    KIND_COUNTRY: "country",
+    KIND_DEMONYM: "country",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -509,8 +631,16 @@ def _find_cues(folded: str, offset: int, start: int, end: int) -> list[_Cue]:
             before = folded[max(0, s - 30) : s]
             if _CUE_BLOCKERS.search(before) or _CUE_BLOCKERS_AFTER.match(folded[e : e + 12]):
                 continue
-            if spec.lang == "en" and spec.pattern.startswith("strikes") and _ON_STRIKE.search(before):
+            if (
+                spec.lang == "en"
+                and spec.pattern.startswith("strikes")
+                and _ON_STRIKE.search(before)
+            ):
                 continue
+            if "head" in regex.groupindex:
+                # Separable verbs ("vuurde ... af"): the finite verb is the cue; the words up
+                # to the particle hold the subject and objects.
+                s, e = match.span("head")
             found.append(_Cue(s + offset, e + offset, spec))
     # Longest first, then drop cues inside a longer one ("drone-aanval" over "aanval").
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
@@ -577,7 +707,9 @@ def _clauses(
         if is_gapped:
             source = previous.cues[0] if previous.cues else previous.gapped_from
             clauses.append(_Clause(seg_start, seg_end, [], gapped_from=source))
-        elif seg_cues and (any(m.is_place or m.is_actorlike for m in seg_mentions) or not previous.cues):
+        elif seg_cues and (
+            any(m.is_place or m.is_actorlike for m in seg_mentions) or not previous.cues
+        ):
             clauses.append(_Clause(seg_start, seg_end, seg_cues))
         else:
             previous.end = seg_end
@@ -609,7 +741,9 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
             continue  # a month, a name, or capitalised mid-sentence
         last = match
     if last is not None:
-        if last.group().startswith(("zou", "zouden")) and _REPORTATIVE.match(folded[clause.start + last.start() : clause.end]):
+        if last.group().startswith(("zou", "zouden")) and _REPORTATIVE.match(
+            folded[clause.start + last.start() : clause.end]
+        ):
             return False
         between = before[last.end() :]
         if not _SUBORDINATOR.search(between):
@@ -623,7 +757,9 @@ def _cause_start(folded: str, clause: _Clause) -> int:
     return match.start() if match else clause.end
 
 
-def _attribution_spans(folded: str, clause: _Clause, mentions: list[_Mention]) -> list[tuple[int, int]]:
+def _attribution_spans(
+    folded: str, clause: _Clause, mentions: list[_Mention]
+) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     segment_ends = [b for _, b in _segments(folded, clause.start, clause.end)]
     for match in _ATTRIBUTION_NP.finditer(folded, clause.start, clause.end):
@@ -651,6 +787,17 @@ def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
     return None
 
 
+_NOUNISH = re.compile(r"(?:strikes?|attacks?|raids?|bombings?|shelling|bombardments?|invasion)")
+
+
+def _is_nounish(folded: str, cue: _Cue) -> bool:
+    """A noun cue, or an English form that is a noun after a determiner/adjective ("the Indian
+    strikes", "Israeli attacks")."""
+    return cue.spec.noun or (
+        cue.spec.lang == "en" and bool(_NOUNISH.fullmatch(folded[cue.start : cue.end]))
+    )
+
+
 def _assign_roles(
     text: str,
     folded: str,
@@ -665,6 +812,17 @@ def _assign_roles(
 ) -> None:
     previous: _Mention | None = None
     attacker_before = False
+    cue_segment_end = next(
+        (b for a, b in _segments(folded, clause.start, clause.end) if a <= cue.start < b),
+        clause.end,
+    )
+    # Dutch perfect: "Israël heeft Hezbollah-doelen in Zuid-Libanon aangevallen": the subject
+    # precedes the finite auxiliary, objects sit between it and the participle.
+    aux_end = -1
+    if lang == "nl" and cue.spec.participle and not passive:
+        auxes = list(_ACTIVE_AUX_NL.finditer(folded, clause.start, cue.start))
+        if auxes:
+            aux_end = auxes[-1].end()
     for mention in mentions:
         mention.role = "bare"
         if mention.start >= cause_at or mention.proxy:
@@ -688,27 +846,63 @@ def _assign_roles(
             and previous.role not in ("bare", "ignore", "claimant")
             and (
                 _COORD_GAP.match(gap)
-                or (previous.is_demonym and len(_words(gap)) <= 3 and prep is None and mention.actor is not None)
+                or (
+                    previous.is_demonym
+                    and len(_words(gap)) <= 3
+                    and prep is None
+                    and mention.actor is not None
+                )
             )
         )
-        if inherit and previous is not None:
+        if (
+            _is_nounish(folded, cue)
+            and not cue.spec.target_noun
+            and mention.end <= cue.start
+            and mention.is_actorlike
+            and re.fullmatch(r"[\s-]*", folded[mention.end : cue.start])
+        ):
+            mention.role = "attacker"  # "de Iraanse luchtaanval", "the Indian strikes"
+            attacker_before = True
+        elif inherit and previous is not None:
             mention.role = previous.role
         elif prep in _PREP_AGENT:
             mention.role = "attacker" if mention.is_actorlike else "ignore"
         elif prep in _PREP_ORIGIN:
             mention.role = "origin" if mention.is_place else "ignore"
+        elif (
+            prep in _PREP_LOCATIVE
+            and mention.end <= cue.start
+            and previous is not None
+            and previous.role == "attacker"
+            and previous.end == boundary
+            and len(_words(gap)) <= 2
+        ):
+            mention.role = "ignore"  # the attacker's seat: "de Houthi's in Jemen hebben ..."
         elif prep in _PREP_TARGET:
             mention.role = "target_loc" if prep in _PREP_LOCATIVE else "target"
         elif prep in _PREP_GENITIVE:
             cue_gap = folded[cue.end : mention.start]
-            if cue.spec.noun and mention.start > cue.end and len(_words(cue_gap)) <= 3 and not cue.spec.target_noun:
+            if (
+                cue.spec.noun
+                and mention.start > cue.end
+                and len(_words(cue_gap)) <= 3
+                and not cue.spec.target_noun
+            ):
                 mention.role = "attacker" if mention.is_actorlike else "ignore"
-            elif mention.start > cue.end or (previous is not None and previous.role.startswith("target")):
+            elif mention.start > cue.end or (
+                previous is not None and previous.role.startswith("target")
+            ):
                 mention.role = "target"
             else:
                 mention.role = "ignore"
         elif prep in _PREP_NEUTRAL:
             mention.role = "ignore"
+        elif aux_end != -1 and aux_end <= mention.start and mention.end <= cue.start:
+            if not attacker_before and mention.is_actorlike:
+                mention.role = "attacker"  # "Gisteren heeft Israël doelen ... gebombardeerd"
+                attacker_before = True
+            else:
+                mention.role = "target"
         elif mention.end <= cue.start:
             if passive or copular_target:
                 mention.role = "target"
@@ -720,10 +914,24 @@ def _assign_roles(
         else:  # bare, after the cue
             if copular_target:
                 mention.role = "target"
-            elif lang == "nl" and not cue.spec.noun and not passive and not attacker_before and mention.is_actorlike:
+            elif (
+                lang == "nl"
+                and mention.start < cue_segment_end
+                and not cue.spec.noun
+                and not passive
+                and not attacker_before
+                and mention.is_actorlike
+            ):
                 mention.role = "attacker"
                 attacker_before = True
-            elif lang == "nl" and cue.spec.noun and not attacker_before and mention.is_actorlike and not mention.is_demonym:
+            elif (
+                lang == "nl"
+                and mention.start < cue_segment_end
+                and cue.spec.noun
+                and not attacker_before
+                and mention.is_actorlike
+                and not mention.is_demonym
+            ):
                 mention.role = "attacker"  # "Met luchtaanvallen in Pakistan voert Iran ..."
                 attacker_before = True
             elif cue.spec.noun and not cue.spec.target_noun:
@@ -745,8 +953,6 @@ def _party_from(mention: _Mention, how: str, matcher: ActorMatcher) -> _Party:
         state = matcher.for_country(iso3) if iso3 else None
         countries = (iso3,) if iso3 else ()
         name = state.name if state else mention.toponym.name
-        if mention.toponym.kind == KIND_DEMONYM and not state and iso3:
-            name = iso3
         key = f"country:{iso3}"
         kind_how = ("demonym" if mention.is_demonym else "country") if how == "explicit" else how
     lon = mention.toponym.lon if mention.toponym and mention.toponym.kind == KIND_COUNTRY else None
@@ -762,9 +968,15 @@ def _coordinated_group(mentions: list[_Mention], anchor: _Mention, folded: str) 
     for step in (-1, 1):
         i = index
         while 0 <= i + step < len(mentions):
-            a, b = (mentions[i + step], mentions[i]) if step == -1 else (mentions[i], mentions[i + step])
+            a, b = (
+                (mentions[i + step], mentions[i])
+                if step == -1
+                else (mentions[i], mentions[i + step])
+            )
             other = mentions[i + step]
-            if other.role != anchor.role or not _COORD_GAP.match(folded[a.end : b.start]):
+            gap = folded[a.end : b.start]
+            joined = _COORD_GAP.match(gap) or (a.is_demonym and _DEMONYM_HEAD_GAP.match(gap))
+            if other.role != anchor.role or not joined:
                 break
             group.append(other)
             i += step
@@ -797,7 +1009,10 @@ def _analyse_clause(
         if not usable:
             return None
         # Prefer a verb (it carries voice and subject) over a noun, then strength.
-        cue = max(usable, key=lambda c: (not c.spec.target_noun, not c.spec.noun, c.spec.strength, -c.start))
+        cue = max(
+            usable,
+            key=lambda c: (not c.spec.target_noun, not c.spec.noun, c.spec.strength, -c.start),
+        )
         if _is_negated(folded, clause, cue) or _non_event(text, folded, clause, cue):
             return None
     clause_mentions = [m for m in mentions if clause.start <= m.start < clause.end]
@@ -806,15 +1021,33 @@ def _analyse_clause(
     passive = False
     if cue.spec.participle and not gapped:
         has_passive_aux = bool(_PASSIVE_AUX.search(" ".join(_words(aux_before)[-6:]))) or bool(
-            re.match(r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b", folded[cue.end : clause.end])
+            re.match(
+                r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b",
+                folded[cue.end : clause.end],
+            )
         )
         if lang == "nl":
-            passive = (has_passive_aux or not _PASSIVE_AUX.search(folded[clause.start : clause.end])) and not _ACTIVE_AUX_NL.search(folded[clause.start : clause.end])
+            passive = (
+                has_passive_aux or not _PASSIVE_AUX.search(folded[clause.start : clause.end])
+            ) and not _ACTIVE_AUX_NL.search(folded[clause.start : clause.end])
         else:
             passive = has_passive_aux
-    copular_target = cue.spec.target_noun and bool(_COPULA.search(folded[clause.start : clause.end]))
+    copular_target = cue.spec.target_noun and bool(
+        _COPULA.search(folded[clause.start : clause.end])
+    )
     attribution = _attribution_spans(folded, clause, clause_mentions)
-    _assign_roles(text, folded, clause, cue, clause_mentions, lang, passive, copular_target, cause_at, attribution)
+    _assign_roles(
+        text,
+        folded,
+        clause,
+        cue,
+        clause_mentions,
+        lang,
+        passive,
+        copular_target,
+        cause_at,
+        attribution,
+    )
 
     # Attackers
     attackers: list[_Party] = []
@@ -824,23 +1057,61 @@ def _analyse_clause(
         anchor = before[-1] if before else agents[0]
         group = _coordinated_group(clause_mentions, anchor, folded)
         # A demonym modifying a named actor names the same party ("Iraanse Revolutionaire Garde").
-        group = [m for m in group if not (m.is_demonym and any(o.actor and o is not m for o in group))]
+        group = [
+            m
+            for i, m in enumerate(group)
+            if not (
+                m.is_demonym
+                and i + 1 < len(group)
+                and group[i + 1].actor is not None
+                and not re.search(r"(?<!\w)(?:en|and|&)(?!\w)", folded[m.end : group[i + 1].start])
+            )
+        ]
         attackers = [_party_from(m, "explicit", matcher) for m in group]
     # Targets
-    places = [m for m in clause_mentions if m.role.startswith("target") and m.is_place and m.toponym]
+    places = [
+        m for m in clause_mentions if m.role.startswith("target") and m.is_place and m.toponym
+    ]
     attacker_spans = {(m.start, m.end) for m in agents}
     places = [m for m in places if (m.start, m.end) not in attacker_spans]
-    locative = [m for m in places if m.role == "target_loc" or (m.toponym and m.toponym.kind != KIND_COUNTRY)]
-    target_actor_m = next(
-        (m for m in clause_mentions if m.role.startswith("target") and m.actor is not None and (m.toponym is None or m.toponym.kind == KIND_COUNTRY)),
-        None,
-    )
-    if locative and any(m.role == "target" and m.toponym and m.toponym.kind == KIND_COUNTRY and m.start < min(x.start for x in locative) for m in places):
+    locative = [
+        m
+        for m in places
+        if m.role == "target_loc" or (m.toponym and m.toponym.kind != KIND_COUNTRY)
+    ]
+    # The target actor: a named group in a target role that is not itself the location
+    # ("militie Jaish al-Adl", "Mossad"), groups and organs before states.
+    actor_targets = [
+        m
+        for m in clause_mentions
+        if m.role.startswith("target")
+        and m.actor is not None
+        and m.role != "target_loc"
+        and (m.toponym is None or m.toponym.kind == KIND_COUNTRY)
+    ]
+    actor_targets.sort(key=lambda m: (m.actor is not None and m.actor.kind == "state", m.start))
+    target_actor_m = actor_targets[0] if actor_targets else None
+    if locative and any(
+        m.role == "target"
+        and m.toponym
+        and m.toponym.kind == KIND_COUNTRY
+        and m.start < min(x.start for x in locative)
+        for m in places
+    ):
         # "attacking U.S. bases in Iraq": the bare country owns the target, the locative places it.
-        owners = [m for m in places if m.role == "target" and m.toponym and m.toponym.kind == KIND_COUNTRY and m not in locative]
+        owners = [
+            m
+            for m in places
+            if m.role == "target"
+            and m.toponym
+            and m.toponym.kind == KIND_COUNTRY
+            and m not in locative
+        ]
         places = [m for m in places if m not in owners]
         if target_actor_m is None and owners:
             target_actor_m = owners[0]
+    if target_actor_m is not None and target_actor_m in places:
+        target_actor_m = next((m for m in actor_targets if m not in places), None)
     targets = places
     if not targets:
         targets = [m for m in clause_mentions if m.role.startswith("target") and m.is_demonym]
@@ -851,13 +1122,24 @@ def _analyse_clause(
         target_actor_countries = target_actor_m.actor.countries
     elif target_actor_m is not None and target_actor_m.toponym is not None and not targets:
         targets = [target_actor_m]
-    if not targets and target_actor_m is not None and target_actor_m.actor is not None and len(target_actor_m.actor.countries) == 1 and target_actor_m.toponym is None:
+    if (
+        not targets
+        and target_actor_m is not None
+        and target_actor_m.actor is not None
+        and len(target_actor_m.actor.countries) == 1
+        and target_actor_m.toponym is None
+    ):
         targets = [target_actor_m]  # "Israel struck Hezbollah": the group's base country
     # Claimants become attackers only when nothing else does and they are not the victims.
     target_countries = {c for t in targets for c in t.countries}
     if not attackers:
         for mention in clause_mentions:
-            if mention.role == "claimant" and mention.is_actorlike and mention.countries and not set(mention.countries) & target_countries:
+            if (
+                mention.role == "claimant"
+                and mention.is_actorlike
+                and mention.countries
+                and not set(mention.countries) & target_countries
+            ):
                 attackers = [_party_from(mention, "claimant", matcher)]
                 break
     origin = next((m for m in clause_mentions if m.role == "origin"), None)
@@ -869,23 +1151,44 @@ def _analyse_clause(
         or passive
         or copular_target
         or cue.spec.target_noun
-        or (cue.spec.noun and bool(_DEFINITE_BEFORE.search(cue_before)))
-        or all(w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new") for w in clause_start_words)
+        or (_is_nounish(folded, cue) and bool(_DEFINITE_BEFORE.search(cue_before)))
+        or all(
+            w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new")
+            for w in clause_start_words
+        )
     )
-    hedged = bool(_HEDGE.search(folded[sentence.start : sentence.end])) or bool(
-        _REPORTATIVE.search(folded[clause.start : clause.end])
-    ) or any(m.role == "claimant" for m in clause_mentions)
+    hedged = (
+        bool(_HEDGE.search(folded[sentence.start : sentence.end]))
+        or bool(_REPORTATIVE.search(folded[clause.start : clause.end]))
+        or any(m.role == "claimant" for m in clause_mentions)
+    )
     weapons = find_weapons(folded[clause.start : min(clause.end, cause_at)])
     if gapped:
         # The gapped piece has its own attacker before its place ("and Iran in Pakistan").
-        actorlike = [m for m in clause_mentions if m.is_actorlike and not (m.toponym and m.toponym.kind == KIND_COUNTRY and m.role.startswith("target"))]
-        if actorlike and not attackers:
-            attackers = [_party_from(actorlike[0], "explicit", matcher)]
-        targets = [m for m in clause_mentions if m.is_place and m.role.startswith("target")]
+        actorlike = [m for m in clause_mentions if m.is_actorlike]
+        attackers = [_party_from(actorlike[0], "explicit", matcher)] if actorlike else []
+        targets = [
+            m
+            for m in clause_mentions
+            if actorlike
+            and m.start > actorlike[0].start
+            and m.is_place
+            and _governing_prep(folded, actorlike[0].end, m.start) in _PREP_TARGET
+        ]
+        target_actor = None
         weapons = ()
     return _Analysis(
-        sentence, clause, cue, attackers, targets, target_actor, target_actor_countries, origin,
-        may_corefer, hedged, weapons,
+        sentence,
+        clause,
+        cue,
+        attackers,
+        targets,
+        target_actor,
+        target_actor_countries,
+        origin,
+        may_corefer,
+        hedged,
+        weapons,
     )
 
 
@@ -905,27 +1208,29 @@ def _locate_country(lon: float, lat: float) -> str | None:
         return None
 
 
-def _country_point(iso3: str, toponyms: Sequence[Toponym]) -> tuple[float, float] | None:
+def default_country_point(iso3: str) -> tuple[float, float] | None:
+    """Return a representative (lon, lat) inside the country ``iso3``, or None.
+
+    Uses ``geo.boundaries.representative_point`` (a point inside the polygon), else the
+    gazetteer's country point.
+    """
     try:
-        from geo import boundaries  # noqa: PLC0415
+        from geo import boundaries  # noqa: PLC0415 - heavy; only when a strike needs it
     except ImportError:
-        boundaries = None  # type: ignore[assignment]
-    if boundaries is not None:
+        pass
+    else:
         try:
             lon, lat = boundaries.representative_point(iso3)
             return float(lon), float(lat)
-        except (GeoError, AttributeError, KeyError, ValueError):
+        except (GeoError, KeyError, ValueError):
             pass
-    for toponym in toponyms:
-        if toponym.kind in (KIND_COUNTRY, KIND_DEMONYM) and toponym.country_iso3 == iso3 and toponym.lon is not None and toponym.lat is not None:
-            return toponym.lon, toponym.lat
     try:
         from geo.gazetteer import load_gazetteer  # noqa: PLC0415
     except ImportError:
         return None
     try:
         place = load_gazetteer().country(iso3)
-    except (GeoError, AttributeError):
+    except GeoError:
         return None
     return (place.lon, place.lat) if place is not None else None
 
@@ -936,22 +1241,34 @@ def _target_iso3(toponym: Toponym) -> str | None:
     return _locate_country(toponym.lon, toponym.lat) or toponym.country_iso3
 
 
-def _choose_targets(targets: list[_Mention], toponyms: Sequence[Toponym]) -> list[Toponym]:
+def _choose_targets(targets: list[_Mention], country_point: CountryPoint) -> list[Toponym]:
     """Per target country, the most specific places named."""
     by_country: dict[str | None, list[Toponym]] = {}
     for mention in targets:
         toponym = mention.toponym
         if toponym is None and mention.actor is not None and len(mention.actor.countries) == 1:
             iso3 = mention.actor.countries[0]
-            point = _country_point(iso3, toponyms)
+            point = country_point(iso3)
             if point is None:
                 continue
-            toponym = Toponym(mention.text, mention.start, mention.end, iso3, point[0], point[1], iso3, None, None, KIND_COUNTRY, f"c:{iso3}")
+            toponym = Toponym(
+                mention.text,
+                mention.start,
+                mention.end,
+                iso3,
+                point[0],
+                point[1],
+                iso3,
+                None,
+                None,
+                KIND_COUNTRY,
+                f"c:{iso3}",
+            )
         if toponym is None:
             continue
         if toponym.lon is None or toponym.lat is None:
             if toponym.kind == KIND_DEMONYM and toponym.country_iso3:
-                point = _country_point(toponym.country_iso3, toponyms)
+                point = country_point(toponym.country_iso3)
                 if point is None:
                     continue
                 toponym = replace(toponym, lon=point[0], lat=point[1])
@@ -973,7 +1290,13 @@ def _refine(target: Toponym, article_toponyms: Sequence[Toponym]) -> Toponym:
     """Refine a country-level target to the single province/region of it the article names."""
     if target.kind not in (KIND_COUNTRY, KIND_DEMONYM) or not target.country_iso3:
         return target
-    subs = {t.place_id: t for t in article_toponyms if t.kind in (KIND_ADMIN1, KIND_REGION) and t.country_iso3 == target.country_iso3 and t.lon is not None}
+    subs = {
+        t.place_id: t
+        for t in article_toponyms
+        if t.kind in (KIND_ADMIN1, KIND_REGION)
+        and t.country_iso3 == target.country_iso3
+        and t.lon is not None
+    }
     if len(subs) != 1:
         return target
     return next(iter(subs.values()))
@@ -1019,7 +1342,11 @@ def _fallback_sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def extract_strikes(
-    article: Article, toponyms: list[Toponym], *, actors: ActorMatcher | None = None
+    article: Article,
+    toponyms: list[Toponym],
+    *,
+    actors: ActorMatcher | None = None,
+    country_point: CountryPoint | None = None,
 ) -> list[Strike]:
     """Return the strikes an article reports as having happened, one per sentence and target.
 
@@ -1032,6 +1359,9 @@ def extract_strikes(
         ``geo.toponyms.find_toponyms``; demonyms and countries act as attackers.
     actors : ActorMatcher, optional
         The actor table; ``geo.actors.load_actors()`` by default.
+    country_point : callable, optional
+        ``iso3 -> (lon, lat) | None``, the attacker's origin when the text names no launch site
+        and the point of a country-level target; :func:`default_country_point` by default.
 
     Returns
     -------
@@ -1040,6 +1370,24 @@ def extract_strikes(
         Strikes within one country are returned too, with ``cross_border=False``.
     """
     matcher = actors or load_actors()
+    lookup = country_point or default_country_point
+
+    def point_of(iso3: str) -> tuple[float, float] | None:
+        point = lookup(iso3)
+        if point is not None:
+            return point
+        return next(
+            (
+                (t.lon, t.lat)
+                for t in toponyms
+                if t.kind == KIND_COUNTRY
+                and t.country_iso3 == iso3
+                and t.lon is not None
+                and t.lat is not None
+            ),
+            None,
+        )
+
     text = article.text
     folded = fold(text)
     sentences = article.sentences or _fallback_sentences(text)
@@ -1055,7 +1403,9 @@ def extract_strikes(
             replace(a, start=a.start + sentence.start, end=a.end + sentence.start)
             for a in matcher.find(text[sentence.start : sentence.end])
         ]
-        mentions = _build_mentions(text, sentence.start, sentence.end, actor_mentions, sentence_topos)
+        mentions = _build_mentions(
+            text, sentence.start, sentence.end, actor_mentions, sentence_topos
+        )
         cues = _find_cues(folded, 0, sentence.start, sentence.end)
         is_question = text[sentence.start : sentence.end].rstrip().rstrip("\"'”’»").endswith("?")
         results: list[_Analysis] = []
@@ -1075,7 +1425,10 @@ def extract_strikes(
     last_cue_index = -10
     for index, (sentence, results, has_cue) in enumerate(analyses):
         sentence_text = text[sentence.start : sentence.end]
-        killed, injured = find_casualties(sentence_text)
+        cause = _CAUSE.search(fold(sentence_text))
+        killed, injured = find_casualties(
+            sentence_text[: cause.start()] if cause else sentence_text
+        )
         produced: list[Strike] = []
         for analysis in results:
             attackers = analysis.attackers
@@ -1083,23 +1436,41 @@ def extract_strikes(
             if not attackers and analysis.may_corefer:
                 previous = strikes[-1] if strikes else None
                 if previous is not None:
-                    attackers = [_Party(previous.attacker, previous.attacker_iso3, (previous.attacker_iso3,) if previous.attacker_iso3 else (), "coreference")]
+                    attackers = [
+                        _Party(
+                            previous.attacker,
+                            previous.attacker_iso3,
+                            (previous.attacker_iso3,) if previous.attacker_iso3 else (),
+                            "coreference",
+                        )
+                    ]
                 elif dominant is not None:
                     attackers = [replace(dominant, how="coreference")]
                 how_override = "coreference"
             if not attackers or not analysis.targets:
                 continue
-            for target in _choose_targets(analysis.targets, topos):
-                refined = _refine(target, topos) if target.kind in (KIND_COUNTRY, KIND_DEMONYM) else target
+            for target in _choose_targets(analysis.targets, point_of):
+                refined = (
+                    _refine(target, topos)
+                    if target.kind in (KIND_COUNTRY, KIND_DEMONYM)
+                    else target
+                )
                 for party in attackers:
-                    strike = _make_strike(article, sentence, analysis, party, refined, how_override, topos)
+                    strike = _make_strike(
+                        article, sentence, analysis, party, refined, how_override, point_of
+                    )
                     if strike is not None and all(
-                        (s.attacker, s.target_place_id) != (strike.attacker, strike.target_place_id) for s in produced
+                        (s.attacker, s.target_place_id) != (strike.attacker, strike.target_place_id)
+                        for s in produced
                     ):
                         produced.append(strike)
         if produced:
-            if len(produced) == 1 and (killed is not None or injured is not None):
-                produced[0] = replace(produced[0], killed=killed, injured=injured)
+            # Counts belong to the sentence's one event: one target place (several coordinated
+            # attackers may share it); a list of strikes on several places gets none.
+            if len({s.target_place_id for s in produced}) == 1 and (
+                killed is not None or injured is not None
+            ):
+                produced = [replace(s, killed=killed, injured=injured) for s in produced]
             strikes.extend(produced)
             last_cue_index = index
             continue
@@ -1110,7 +1481,9 @@ def extract_strikes(
             other_event = bool(_OTHER_EVENT.search(folded_sentence))
             recent = index - last_cue_index <= 2
             if refers or (recent and not other_event and not has_cue):
-                strikes[-1] = _enrich(strikes[-1], sentence_text, killed, injured, results, matcher, article, sentence)
+                strikes[-1] = _enrich(
+                    strikes[-1], sentence_text, killed, injured, results, matcher, article, sentence
+                )
             if has_cue and refers:
                 last_cue_index = index
     return strikes
@@ -1153,7 +1526,7 @@ def _make_strike(
     party: _Party,
     target: Toponym,
     how_override: str | None,
-    toponyms: Sequence[Toponym],
+    country_point: CountryPoint,
 ) -> Strike | None:
     if target.lon is None or target.lat is None:
         return None
@@ -1163,7 +1536,12 @@ def _make_strike(
     origin_name = None
     origin_kind = "country_point"
     origin_point: tuple[float, float] | None = None
-    if origin is not None and origin.toponym is not None and origin.toponym.lon is not None and origin.toponym.lat is not None:
+    if (
+        origin is not None
+        and origin.toponym is not None
+        and origin.toponym.lon is not None
+        and origin.toponym.lat is not None
+    ):
         origin_point = (origin.toponym.lon, origin.toponym.lat)
         origin_name = origin.toponym.name
         origin_kind = "launch_site"
@@ -1171,7 +1549,7 @@ def _make_strike(
         if attacker_iso3 is None and origin_country in party.countries:
             attacker_iso3 = origin_country
     if origin_point is None and attacker_iso3:
-        origin_point = _country_point(attacker_iso3, toponyms)
+        origin_point = country_point(attacker_iso3)
         origin_name = party.name
     if origin_point is None:
         origin_point = (target.lon, target.lat)
@@ -1218,7 +1596,13 @@ def _make_strike(
         weapons=analysis.weapons,
         killed=None,
         injured=None,
-        confidence=_confidence(analysis.cue.spec, how, precision, analysis.hedged, analysis.clause.gapped_from is not None),
+        confidence=_confidence(
+            analysis.cue.spec,
+            how,
+            precision,
+            analysis.hedged,
+            analysis.clause.gapped_from is not None,
+        ),
         article=article.path or article.id,
         excerpt=excerpt,
         start=sentence.start,
