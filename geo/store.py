@@ -212,6 +212,7 @@ class Store:
         self.seed = seed
         self.messages: list[str] = []  # what the UI should tell the user (recoveries)
         self._lock = threading.Lock()
+        self._is_ready = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -319,7 +320,10 @@ class Store:
                     f"{moved.name} and rebuilt from the default articles; earlier additions "
                     "and corrections are in the moved file."
                 )
+            elif self._is_ready and self.path.exists():
+                return new  # healthy and initialised: no write transaction on every page run
             self._initialise()
+            self._is_ready = True
             self.messages.extend(new)
             return new
 
