@@ -108,7 +108,7 @@ class Gazetteer:
     lon: np.ndarray
     lat: np.ndarray
     population: np.ndarray
-    country: list[str | None]
+    iso3: list[str | None]  # country of each entry (ISO 3166-1 alpha-3)
     admin1: list[str | None]
     admin1_code: list[str | None]
     geonames_id: list[int | None]
@@ -137,7 +137,7 @@ class Gazetteer:
             kind=self.kind(index),
             lon=float(self.lon[index]),
             lat=float(self.lat[index]),
-            country_iso3=self.country[index],
+            country_iso3=self.iso3[index],
             admin1=self.admin1[index],
             admin1_code=self.admin1_code[index],
             geonames_id=self.geonames_id[index],
@@ -203,7 +203,7 @@ class Gazetteer:
             lon=self.lon,
             lat=self.lat,
             population=self.population,
-            country=self.country,
+            iso3=self.iso3,
             admin1=self.admin1,
             admin1_code=self.admin1_code,
             geonames_id=self.geonames_id,
@@ -290,7 +290,7 @@ class _Builder:
             lon=np.array(self.lon, dtype=np.float64),
             lat=np.array(self.lat, dtype=np.float64),
             population=population,
-            country=self.country,
+            iso3=self.country,
             admin1=self.admin1,
             admin1_code=self.admin1_code,
             geonames_id=self.geonames_id,
@@ -413,7 +413,9 @@ def _add_admin1(builder: _Builder) -> None:
             country_iso3=str(row.country_iso3),
             admin1=str(name_en),
             admin1_code=str(code),
-            geonames_id=int(gn_id) if gn_id and int(gn_id) > 0 else None,
+            geonames_id=int(gn_id)
+            if gn_id is not None and gn_id == gn_id and int(gn_id) > 0
+            else None,
         )
         builder.add(place, sorted(n for n in names if n and n != "nan"))
 

@@ -358,7 +358,7 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
         top = cand.entries[0]
         kind = gaz.kind(top)
         if kind in (KIND_COUNTRY, KIND_DEMONYM, KIND_ADMIN1, KIND_REGION) or len(cand.entries) == 1:
-            iso3 = gaz.country[top]
+            iso3 = gaz.iso3[top]
             if iso3:
                 countries[iso3] += 1
             if kind == KIND_ADMIN1 and gaz.admin1_code[top]:
@@ -368,7 +368,7 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
 
 def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
     score = _prior(gaz, entry)
-    iso3 = gaz.country[entry]
+    iso3 = gaz.iso3[entry]
     if iso3 and iso3 in ctx.countries:
         score += 2.0 + min(1.0, ctx.countries[iso3] / 3)
     code = gaz.admin1_code[entry]
@@ -390,7 +390,7 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
         for _, _, entry in scored[1:]:
             if (
                 gaz.kind(entry) == KIND_CITY
-                and gaz.country[entry] == gaz.country[best]
+                and gaz.iso3[entry] == gaz.iso3[best]
                 and int(gaz.population[entry]) >= 50_000
                 and gaz.names[entry] == cand.text
             ):
@@ -426,8 +426,8 @@ def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> set[str]
     hint: set[str] = set()
     for entry in nxt.entries:
         if gaz.kind(entry) in (KIND_COUNTRY, KIND_ADMIN1):
-            if gaz.country[entry]:
-                hint.add(gaz.country[entry])  # type: ignore[arg-type]
+            if gaz.iso3[entry]:
+                hint.add(gaz.iso3[entry])  # type: ignore[arg-type]
             if gaz.admin1_code[entry]:
                 hint.add(gaz.admin1_code[entry])  # type: ignore[arg-type]
     return hint
