@@ -236,10 +236,6 @@ _PREP_NEUTRAL = {
     "waaronder",
     "behalve",
     "except",
-    "na",
-    "after",
-    "sinds",
-    "since",
     "via",
     "per",
     "zonder",
@@ -274,7 +270,7 @@ _DETERMINERS = {
     "hun",
 }
 _COORD_GAP = re.compile(
-    r"^[\s,]*(?:(?:en|and|&|or|of|as well as|alsook|plus|evenals)\s*)?(?:de|het|the)?\s*$"
+    r"^\s*(?:,|,?\s*(?:en|and|&|or|of|as well as|alsook|plus|evenals)(?!\w))\s*(?:de|het|the)?\s*$"
 )
 
 _DEMONYM_HEAD_GAP = re.compile(r"^\s*[\w'-]+\s+(?:en|and|&)\s+(?:de|het|the)?\s*$")
@@ -359,7 +355,7 @@ _KILLING_BEFORE = re.compile(
     r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
 )
 _INJURING_BEFORE = re.compile(
-    r"(?<!\w)(?:injuring|wounding|verwondde|verwondden)\s+(?:at\s+least\s+|minstens\s+)?$"
+    r"(?<!\w)(?:injuring|injured|wounding|wounded|verwondde|verwondden)\s+(?:at\s+least\s+|minstens\s+)?$"
 )
 _NOT_PEOPLE_AFTER = re.compile(
     r"^\s*(?:uur|hours?|minuten|minutes|dagen|days?|jaar|jaren|years?|km|kilometer\w*|miles?|"
@@ -723,6 +719,11 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
     if len(words_before) > 4:
         window_start += words_before[-4].start()
     window = folded[window_start : cue.end]
+    if cue.spec.lang == "nl" and not cue.spec.noun:
+        # "Iran viel Pakistan niet aan", "vuurde geen raketten af": negation after the verb.
+        after = list(re.finditer(r"[\w'’-]+", folded[cue.end : clause.end]))[:3]
+        if after:
+            window = folded[window_start : cue.end + after[-1].end()]
     for match in _NEGATION.finditer(window):
         if not _NEGATION_EXCEPT.match(window[match.start() :]):
             return True
@@ -779,11 +780,15 @@ def _attribution_spans(
 
 def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
     words = _words(folded[left:mention_start])
+    content = 0
     for word in reversed(words):
         if word in _ALL_PREPS:
             return word
         if word in _DETERMINERS:
             continue
+        content += 1  # "op buurland Pakistan", "in southern Lebanon": one modifier at most
+        if content > 1:
+            return None
     return None
 
 
@@ -875,7 +880,7 @@ def _assign_roles(
             and previous is not None
             and previous.role == "attacker"
             and previous.end == boundary
-            and len(_words(gap)) <= 2
+            and len(_words(gap)) == 1
         ):
             mention.role = "ignore"  # the attacker's seat: "de Houthi's in Jemen hebben ..."
         elif prep in _PREP_TARGET:
@@ -889,8 +894,11 @@ def _assign_roles(
                 and not cue.spec.target_noun
             ):
                 mention.role = "attacker" if mention.is_actorlike else "ignore"
-            elif mention.start > cue.end or (
-                previous is not None and previous.role.startswith("target")
+            elif (
+                mention.start > cue.end
+                or passive
+                or copular_target
+                or (previous is not None and previous.role.startswith("target"))
             ):
                 mention.role = "target"
             else:
