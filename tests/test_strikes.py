@@ -306,3 +306,15 @@ def test_weapons_and_dates() -> None:
     )
     assert sentence_date("on January 16, 2024 Iran struck", None) == "2024-01-16"
     assert sentence_date("gisteravond", "2024-01-17") == "2024-01-17"
+
+
+@pytest.mark.parametrize("name", ["seed_000_nl_en_mixed.txt", "seed_001_nl_iran_pakistan.txt"])
+def test_seed_articles_through_the_gazetteer(name: str) -> None:
+    """The seeds through the real toponym finder and boundaries (runs once both are installed)."""
+    pytest.importorskip("geo.boundaries", reason="geo.boundaries (polygons) is not in the tree yet")
+    from geo.toponyms import find_toponyms
+
+    article = read_article(ARTICLES / name)
+    _check_article(
+        name, extract_strikes(article, find_toponyms(article.text, language=article.language))
+    )
