@@ -162,16 +162,6 @@ def _sentence_keys(strike: Strike) -> set[tuple[str, int, int]]:
     }
 
 
-def _compatible(member: Strike, other: Strike) -> bool:
-    if not _same_place(member, other):
-        return False
-    if member.target_place_id != other.target_place_id and _sentence_keys(member) & _sentence_keys(
-        other
-    ):
-        return False
-    return True
-
-
 def _block_key(strike: Strike) -> tuple[str, str]:
     target = strike.target_iso3 or f"~{(strike.target_actor or strike.target_name).casefold()}"
     return strike.attacker_iso3 or "", target
@@ -183,9 +173,27 @@ def _same_attacker(a: Strike, b: Strike) -> bool:
     return a.attacker.casefold() == b.attacker.casefold()
 
 
+def _target_signature(strike: Strike) -> tuple[object, ...]:
+    """What the place and attacker checks look at: members equal here need one check only."""
+    return (
+        strike.attacker_iso3,
+        strike.attacker.casefold(),
+        strike.target_place_id,
+        strike.geo_precision,
+        strike.target_admin1,
+        strike.target_lon,
+        strike.target_lat,
+    )
+
+
 @dataclass
 class _Event:
+    index: int
     members: list[Strike] = field(default_factory=list)
+    # one representative per distinct target/attacker signature (see _target_signature)
+    targets: dict[tuple[object, ...], Strike] = field(default_factory=dict)
+    # sentence (article_id, start, end) → target place ids already taken from it
+    sentences: dict[tuple[str, int, int], set[str | None]] = field(default_factory=dict)
     # For complete linkage on dates: a report fits every member iff its interval overlaps
     # [latest start - tol, earliest end + tol].
     latest_lo: date | None = None
@@ -194,17 +202,64 @@ class _Event:
     def accepts(self, strike: Strike, interval: tuple[date, date] | None) -> bool:
         if interval is not None and self.latest_lo is not None and self.earliest_hi is not None:
             lo, hi = interval
-            slack = _TOLERANCE
-            if lo > self.earliest_hi + slack or hi < self.latest_lo - slack:
+            if lo > self.earliest_hi + _TOLERANCE or hi < self.latest_lo - _TOLERANCE:
                 return False
-        return all(_same_attacker(m, strike) and _compatible(m, strike) for m in self.members)
+        for key in _sentence_keys(strike):
+            if self.sentences.get(key, {strike.target_place_id}) != {strike.target_place_id}:
+                return False  # the sentence names another place: a distinct target
+        return all(
+            _same_attacker(m, strike) and _same_place(m, strike) for m in self.targets.values()
+        )
 
     def add(self, strike: Strike, interval: tuple[date, date] | None) -> None:
         self.members.append(strike)
+        self.targets.setdefault(_target_signature(strike), strike)
+        for key in _sentence_keys(strike):
+            self.sentences.setdefault(key, set()).add(strike.target_place_id)
         if interval is not None:
             lo, hi = interval
             self.latest_lo = lo if self.latest_lo is None else max(self.latest_lo, lo)
             self.earliest_hi = hi if self.earliest_hi is None else min(self.earliest_hi, hi)
+
+
+_MAX_INDEXED_DAYS = 62  # longer windows (a year-only date) scan every event of the block
+
+
+def _days(lo: date, hi: date) -> range:
+    """Day ordinals that [lo - tol, hi + tol] touches."""
+    return range((lo - _TOLERANCE).toordinal(), (hi + _TOLERANCE).toordinal() + 1)
+
+
+@dataclass
+class _Block:
+    """Events of one (attacker, target country) pair, indexed by day for dated reports."""
+
+    events: list[_Event] = field(default_factory=list)
+    by_day: dict[int, list[_Event]] = field(default_factory=dict)
+    unindexed: list[_Event] = field(default_factory=list)  # undated or year-only events
+
+    def candidates(self, interval: tuple[date, date] | None) -> list[_Event]:
+        days = _days(*interval) if interval is not None else None
+        if days is None or len(days) > _MAX_INDEXED_DAYS:
+            return self.events[::-1]
+        found = {e.index: e for e in self.unindexed}
+        for day in days:
+            for event in self.by_day.get(day, ()):
+                found[event.index] = event
+        # newest first: a report most likely belongs with the reports just before it
+        return [found[i] for i in sorted(found, reverse=True)]
+
+    def new_event(self, index: int, interval: tuple[date, date] | None) -> _Event:
+        event = _Event(index)
+        self.events.append(event)
+        days = _days(*interval) if interval is not None else None
+        if days is None or len(days) > _MAX_INDEXED_DAYS:
+            self.unindexed.append(event)
+        else:
+            # the window only narrows as reports join, so the first interval covers it
+            for day in days:
+                self.by_day.setdefault(day, []).append(event)
+        return event
 
 
 def merge_strikes(strikes: Sequence[Strike]) -> list[Strike]:
@@ -237,22 +292,19 @@ def merge_strikes(strikes: Sequence[Strike]) -> list[Strike]:
     >>> event.target_name, event.killed, round(event.confidence, 2), len(event.sources)
     ('Panjgur', 2, 0.84, 2)
     """
-    blocks: dict[tuple[str, str], list[_Event]] = {}
+    blocks: dict[tuple[str, str], _Block] = {}
     order: list[_Event] = []
     for strike in strikes:
         strike = _with_sources(strike)
         interval = date_interval(strike.date)
-        events = blocks.setdefault(_block_key(strike), [])
-        # Newest events first: a report most likely belongs with the reports just before it.
-        for event in reversed(events):
+        block = blocks.setdefault(_block_key(strike), _Block())
+        for event in block.candidates(interval):
             if event.accepts(strike, interval):
-                event.add(strike, interval)
                 break
         else:
-            event = _Event()
-            event.add(strike, interval)
-            events.append(event)
+            event = block.new_event(len(order), interval)
             order.append(event)
+        event.add(strike, interval)
     return [_combine(event.members) for event in order]
 
 
