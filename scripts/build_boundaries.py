@@ -32,7 +32,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pycountry
 import shapely
 from babel import Locale
