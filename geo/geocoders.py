@@ -103,15 +103,16 @@ _FEATURETYPE_KINDS = {
 }
 
 
-class AdminLocation(NamedTuple):
-    """What :func:`geo.boundaries.locate` answers (duplicated so this module imports alone)."""
+class _Admin(NamedTuple):
+    """The fields of :class:`geo.boundaries.AdminLocation` (kept here so that geocoding by
+    name never imports geopandas)."""
 
     country_iso3: str | None
     admin1: str | None
     admin1_code: str | None
 
 
-Locate = Callable[[float, float], Any]  # (lon, lat) -> object with the AdminLocation fields
+Locate = Callable[[float, float], Any]  # (lon, lat) -> geo.boundaries.AdminLocation or alike
 
 
 class GazetteerLike(Protocol):
@@ -259,15 +260,15 @@ def _default_locate() -> Locate:
         from geo.boundaries import locate
     except ImportError:  # pragma: no cover - only while geo.boundaries is being written
         logger.warning("geo.boundaries is unavailable; reverse geocoding uses cities only")
-        return lambda lon, lat: AdminLocation(None, None, None)
+        return lambda lon, lat: _Admin(None, None, None)
     return locate  # type: ignore[no-any-return]
 
 
-def _admin(locate: Locate, lon: float, lat: float) -> AdminLocation:
+def _admin(locate: Locate, lon: float, lat: float) -> _Admin:
     found = locate(lon, lat)
     if found is None:
-        return AdminLocation(None, None, None)
-    return AdminLocation(
+        return _Admin(None, None, None)
+    return _Admin(
         getattr(found, "country_iso3", None),
         getattr(found, "admin1", None),
         getattr(found, "admin1_code", None),
@@ -370,7 +371,8 @@ def _city_index(gazetteer: GazetteerLike) -> _CityIndex:
 
         rows = np.flatnonzero(np.asarray(kinds) == KINDS.index(KIND_CITY))
         # The per-entry country column; fall back to making Places if it is not a list.
-        column = getattr(gazetteer, "__dict__", {}).get("country")
+        columns = getattr(gazetteer, "__dict__", {})
+        column = columns.get("iso3", columns.get("country"))
         if isinstance(column, list | tuple):
             iso3 = [column[i] for i in rows]
         else:
@@ -656,9 +658,7 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
             return None
         return locations[0] if exactly_one else locations
 
-    def _area(
-        self, lon: float, lat: float, admin: AdminLocation, language: str | None
-    ) -> Location | None:
+    def _area(self, lon: float, lat: float, admin: _Admin, language: str | None) -> Location | None:
         if admin.country_iso3 is None:
             return None
         place: Place | None = None

@@ -20,12 +20,12 @@ import pytest
 from geopy.location import Location
 
 from geo import cmd_geocode
+from geo.boundaries import AdminLocation
 from geo.errors import GeocoderError
 from geo.geocoders import (
     DEFAULT_USER_AGENT,
     PUBLIC_NOMINATIM_DOMAIN,
     RAW_KEYS,
-    AdminLocation,
     CircuitBreaker,
     GeocodeCache,
     GeocoderSettings,
@@ -691,3 +691,47 @@ def test_an_unwritable_cache_does_not_lose_the_answer(
         assert geocoder.geocode("Erbil").raw["source"] == "nominatim"
         assert geocoder.geocode("Erbil").raw["source"] == "nominatim"
         assert server.count() == 2
+
+
+def _geo_cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    project = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "geocode", *args],
+        cwd=project,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_end_to_end_with_the_real_gazetteer(real: OfflineGeocoder) -> None:
+    done = _geo_cli("Kerman, California", "Qwxzyvillé", "--offline")
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 1
+    assert lines[0]["country_iso3"] == "USA" and lines[0]["source"] == "offline"
+    assert lines[1]["name"] is None and lines[1]["query"] == "Qwxzyvillé"
+    assert "Qwxzyvillé" in done.stderr
+
+
+def test_cli_online_asks_the_configured_server(tmp_path: Path, real: OfflineGeocoder) -> None:
+    with FakeNominatim() as server:
+        env = {
+            "STRIKEMAP_NOMINATIM_DOMAIN": server.domain,
+            "STRIKEMAP_NOMINATIM_SCHEME": "http",
+            "STRIKEMAP_USER_AGENT": TEST_AGENT,
+            "STRIKEMAP_GEOCODER_CACHE": str(tmp_path / "g.sqlite"),
+        }
+        done = _geo_cli("--online", "--all", "Kerman", env=env)
+        assert server.count("/search") == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0, done.stderr
+    assert [(x["source"], x["country_iso3"]) for x in lines] == [
+        ("nominatim", "IRN"),
+        ("nominatim", "USA"),
+    ]
+    assert lines[0]["admin1"] == "Kerman"  # from the real boundaries, not the server's text
