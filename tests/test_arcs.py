@@ -7,7 +7,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString
 
-from geo.arcs import geodesic_length_km, geodesic_line, unwrapped_line
+from geo.arcs import geodesic_coords, geodesic_length_km, geodesic_line, unwrapped_line
 
 TEHRAN = (51.389, 35.689)
 QUETTA = (66.975, 30.187)
@@ -58,6 +58,22 @@ def test_tokyo_honolulu_is_cut_at_the_antimeridian() -> None:
         lons = np.array(part.coords)[:, 0]
         assert np.all(np.abs(np.diff(lons)) < 180)
         assert np.all((lons >= -180) & (lons <= 180))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_split_matches_the_antimeridian_package(seed: int) -> None:
+    import antimeridian
+
+    rng = np.random.default_rng(seed)
+    origin = (float(rng.uniform(120, 179)), float(rng.uniform(-60, 60)))
+    target = (float(rng.uniform(-179, -120)), float(rng.uniform(-60, 60)))
+    ours = geodesic_line(origin, target)
+    wrapped = LineString(np.column_stack(geodesic_coords(origin, target)))
+    theirs = antimeridian.fix_line_string(wrapped, great_circle=True)
+    assert isinstance(ours, MultiLineString) and isinstance(theirs, MultiLineString)
+    assert len(ours.geoms) == len(theirs.geoms) == 2
+    for mine, other in zip(ours.geoms, theirs.geoms, strict=True):
+        assert np.allclose(np.array(mine.coords), np.array(other.coords), atol=1e-4)
 
 
 def test_honolulu_tokyo_runs_the_other_way() -> None:

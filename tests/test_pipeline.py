@@ -306,7 +306,11 @@ def test_bundled_frames(bundled: Extraction) -> None:
     places = bundled.places_frame().set_index("place_id")
     assert {"c:PAK", "c:IRN", "c:IRQ"} <= set(places.index)
     pakistan = places.loc["c:PAK"]
-    assert pakistan["n_articles"] == 2 and bool(pakistan["is_target"]) is True
+    assert pakistan["n_articles"] == 2
+    # the merged event keeps its most specific target; that place is the target on the map
+    [event] = _iran_pakistan(bundled.strikes)
+    assert bool(places.loc[event.target_place_id, "is_target"]) is True
+    assert places["is_target"].sum() == len({s.target_place_id for s in bundled.strikes})
     for mention in pakistan["mentions"]:
         text = Path(mention["article"]).read_text(encoding="utf-8")
         assert text[mention["start"] : mention["end"]] == mention["text"]
