@@ -275,26 +275,37 @@ def _check_lonlat(lons: npt.NDArray[np.float64], lats: npt.NDArray[np.float64]) 
 
 
 def _province_indices(
-    lons: npt.NDArray[np.float64], lats: npt.NDArray[np.float64]
+    lons: npt.NDArray[np.float64],
+    lats: npt.NDArray[np.float64],
+    points: npt.NDArray[np.object_] | None = None,
 ) -> npt.NDArray[np.intp]:
-    """Return the province row of each (lon, lat), -1 at sea; see the module docstring."""
+    """Return the province row of each (lon, lat), -1 at sea; see the module docstring.
+
+    ``points`` may pass the same coordinates as shapely Points (None where lon/lat is NaN) to
+    save building them again.
+    """
     index = _admin1_index()
     n = len(lons)
     result = np.full(n, -1, dtype=np.intp)
     finite = np.isfinite(lons) & np.isfinite(lats)
     if n == 0 or not finite.any():
         return result
-    points = shapely.points(np.where(finite, lons, 0.0), np.where(finite, lats, 0.0))
-    points[~finite] = None
+    if points is None:
+        points = shapely.points(np.where(finite, lons, 0.0), np.where(finite, lats, 0.0))
+        points[~finite] = None
     # Bounding-box candidates from the tree, then an exact test on the prepared polygons:
     # contains_xy(polygon, x, y) is within(point, polygon), and needs no Point per pair.
     point_i, poly_i = index.tree.query(points)
+    # Testing the pairs polygon by polygon keeps each prepared polygon hot in the CPU cache:
+    # three times faster than in point order on 1M random points.
+    by_polygon = np.argsort(poly_i, kind="stable")
+    point_i, poly_i = point_i[by_polygon], poly_i[by_polygon]
     inside = shapely.contains_xy(index.geoms[poly_i], lons[point_i], lats[point_i])
     _first_per_point(result, point_i[inside], poly_i[inside])
 
     todo = np.flatnonzero((result < 0) & finite)
     if len(todo):
-        _nearest_within(result, todo, points[todo], index)
+        _nearest_within(result, todo, lons[todo], lats[todo], points[todo], index)
     return result
 
 
@@ -311,18 +322,32 @@ def _first_per_point(
     result[point_i[first]] = poly_i[first]
 
 
+# Below this many leftover points, query the polygon tree point by point; above it, build a
+# tree of the points and query it with each polygon once (measured crossover: ~1-10k).
+_BULK_NEAREST = 2000
+
+
 def _nearest_within(
     result: npt.NDArray[np.intp],
     todo: npt.NDArray[np.intp],
+    lons: npt.NDArray[np.float64],
+    lats: npt.NDArray[np.float64],
     points: npt.NDArray[np.object_],
     index: _Admin1Index,
 ) -> None:
     """Give each point in ``todo`` the nearest province within NEAREST_MAX_DEG, if any."""
-    # Query the prepared polygons against a tree of the leftover points: a polygon-side
-    # "dwithin" uses the polygon's prepared edge index, a point-side one would scan every
-    # vertex of Russia for each point in the Arctic Ocean.
-    point_tree = shapely.STRtree(points)
-    poly_i, point_j = point_tree.query(index.geoms, predicate="dwithin", distance=NEAREST_MAX_DEG)
+    d = NEAREST_MAX_DEG
+    # Either way the distance test runs on the prepared polygon (its edge index), never as
+    # a scan of every vertex of Russia for each point in the Arctic Ocean.
+    if len(todo) < _BULK_NEAREST:
+        boxes = shapely.box(lons - d, lats - d, lons + d, lats + d)
+        point_j, poly_i = index.tree.query(boxes)
+        near = shapely.dwithin(index.geoms[poly_i], points[point_j], d)
+        point_j, poly_i = point_j[near], poly_i[near]
+    else:
+        poly_i, point_j = shapely.STRtree(points).query(
+            index.geoms, predicate="dwithin", distance=d
+        )
     if len(point_j) == 0:
         return
     # Most points have one candidate; measure distances only where there is a choice.
@@ -475,7 +500,9 @@ def assign_admin(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     lons[present] = shapely.get_x(geoms[present])
     lats[present] = shapely.get_y(geoms[present])
     _check_lonlat(lons, lats)
-    admin = _frame_for(_province_indices(lons, lats), index=points.index)
+    usable = np.array(geoms, dtype=object)
+    usable[~(present & np.isfinite(lons) & np.isfinite(lats))] = None
+    admin = _frame_for(_province_indices(lons, lats, usable), index=points.index)
     out = points.drop(columns=[c for c in admin.columns if c in points.columns])
     for column in admin.columns:
         out[column] = admin[column]
