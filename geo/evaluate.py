@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from geo.errors import GeoError, InputError
+from geo.errors import DataError, GeoError, InputError
 from geo.paths import DATA_DIR
 
 __all__ = [
@@ -499,7 +499,9 @@ def evaluate(
         ``attacker_iso3``, ``target_iso3``, ``target_lon``, ``target_lat`` (WGS84) and
         ``cross_border`` (``geo.models.Strike`` qualifies). Default: :func:`pipeline_extract`.
         A :class:`geo.errors.GeoError` raised for one article is recorded as an ``EXTRACT``
-        error and that article scores as if nothing was predicted; other exceptions propagate.
+        error and that article scores as if nothing was predicted; a
+        :class:`geo.errors.DataError` (broken bundled data, so every article would fail) and
+        any other exception propagate.
 
     Returns
     -------
@@ -509,6 +511,8 @@ def evaluate(
     ------
     InputError
         When the corpus cannot be read (see :func:`load_corpus`).
+    DataError
+        When the extractor finds the bundled data (gazetteer, boundaries, actors) broken.
     """
     articles = load_corpus(corpus_path)
     extract = extract_fn or pipeline_extract
@@ -522,6 +526,8 @@ def evaluate(
     for article in articles:
         try:
             predicted = list(extract(article))
+        except DataError:
+            raise  # bundled data is broken: every article would fail the same way
         except GeoError as err:
             errors.append(_error("EXTRACT", article, (None, None), str(err), ""))
             predicted = []
