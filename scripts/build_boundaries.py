@@ -70,6 +70,11 @@ NAME_COLUMNS_SKIPPED = {"name_len"}  # a length, not a name
 # ISO 3166-1 has no code for Kosovo; XKX is the user-assigned code used by the EU, IMF and CLDR.
 ISO3_OVERRIDES = {"XK": "XKX"}
 
+# Natural Earth's default view puts Crimea and Sevastopol in Russia (iso_a2 RU, admin Russia)
+# while their ISO 3166-2 codes are Ukraine's. We follow ISO 3166 and the UN: country_iso3 is
+# UKR; adm0_a3/admin keep Natural Earth's de facto values. Keyed by iso_3166_2.
+ADMIN1_COUNTRY_OVERRIDES = {"UA-43": "UKR", "UA-40": "UKR"}
+
 # Natural Earth's ADMIN of the largest part is a good English country name except for these
 # (abbreviated, or naming a part such as "Gaza Strip" instead of the state).
 COUNTRY_NAME_OVERRIDES = {
@@ -178,7 +183,10 @@ def select_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out.insert(
         out.columns.get_loc("adm0_a3") + 1,
         "country_iso3",
-        [country_iso3(a2, a3) for a2, a3 in zip(out["iso_a2"], out["adm0_a3"], strict=True)],
+        [
+            ADMIN1_COUNTRY_OVERRIDES.get(code) or country_iso3(a2, a3)
+            for code, a2, a3 in zip(out["iso_3166_2"], out["iso_a2"], out["adm0_a3"], strict=True)
+        ],
     )
     # A few tiny islands have no name at all; name_en falls back to name, then to the code.
     out["name"] = out["name"].fillna(out["name_en"]).fillna(out["iso_3166_2"])
@@ -227,7 +235,7 @@ def dissolve_countries(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         by_unit = equal_area[group.index].groupby(group["adm0_a3"]).sum()
         main_a3 = iso3 if iso3 in by_unit.index else str(by_unit.idxmax())
         main = group[group["adm0_a3"] == main_a3]
-        iso_a2 = str(group["iso_a2"].iat[0])
+        iso_a2 = str(group.loc[group["adm0_a3"] == main_a3, "iso_a2"].iat[0])
         row: dict[str, object] = {
             "country_iso3": iso3,
             "iso_a2": iso_a2,

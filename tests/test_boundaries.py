@@ -29,6 +29,7 @@ KNOWN_POINTS = [
     (21.16, 42.66, "XKX", None),  # Pristina, Kosovo
     (4.90, 52.37, "NLD", "NL-NH"),  # Amsterdam
     (-98.0, 38.5, "USA", "US-KS"),  # Kansas
+    (34.10, 44.95, "UKR", "UA-43"),  # Simferopol: ISO/UN view, not Natural Earth's RU
 ]
 
 
