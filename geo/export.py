@@ -182,11 +182,14 @@ def _place_feature(i: int, row: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def _strike_geometry(origin: tuple[float, float], target: tuple[float, float]) -> dict[str, Any]:
+    import numpy as np
+
     from geo.arcs import geodesic_line
 
     line = geodesic_line(origin, target)
-    parts = [line.coords] if line.geom_type == "LineString" else [p.coords for p in line.geoms]
-    coordinates = [[_position(x, y) for x, y, *_ in part] for part in parts]
+    parts = [line] if line.geom_type == "LineString" else list(line.geoms)
+    # np.round(x, 6) is the double nearest to the 6-decimal value, as round() would give
+    coordinates = [(np.round(np.asarray(p.coords)[:, :2], DECIMALS) + 0.0).tolist() for p in parts]
     # the target is the end: exactly the rounded target, whatever rounding did to the line
     coordinates[-1][-1] = _position(*target)
     coordinates[0][0] = _position(*origin)
