@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from geo.errors import DataError
 from geo.models import (
@@ -41,7 +42,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "7"
+BUILD_VERSION = "8"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -116,6 +117,7 @@ class Gazetteer:
     surface: dict[str, tuple[int, ...]]
     common: dict[str, float]
     max_words: int
+    first_words: dict[str, int]  # first word of every name -> most words a name starting so has
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
     _folded: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
 
@@ -211,8 +213,24 @@ class Gazetteer:
             surface=surface,
             common=self.common,
             max_words=max_words,
+            first_words=first_words_of(surface),
             _by_id=self._by_id,
         )
+
+
+def first_words_of(surface: Iterable[str]) -> dict[str, int]:
+    """Map the first word of every name to the most words any name starting with it has.
+
+    >>> first_words_of(["Sistan", "Sistan en Beloetsjistan", "Iran"])
+    {'Sistan': 3, 'Iran': 1}
+    """
+    table: dict[str, int] = {}
+    for key in surface:
+        n = key.count(" ") + 1
+        first = key.split(" ", 1)[0]
+        if table.get(first, 0) < n:
+            table[first] = n
+    return table
 
 
 # Countries first, then curated regions, provinces, demonyms, then cities by population.
@@ -298,6 +316,7 @@ class _Builder:
             surface=surface,
             common={k: v for k, v in common.items() if k in surface},
             max_words=max(len(k.split()) for k in surface),
+            first_words=first_words_of(surface),
             _by_id=self.by_id,
         )
 
@@ -404,6 +423,7 @@ def _add_admin1(builder: _Builder) -> None:
         names.update(p for p in _split_alt(getattr(row, "name_alt", None)) if _LATIN_NAME.match(p))
         names.update(extra.get(code, []))
         gn_id = getattr(row, "gn_id", None)
+        gn_id = int(gn_id) if not pd.isna(gn_id) and int(gn_id) > 0 else None
         place = Place(
             id=f"a1:{code}",
             name=str(name_en),
@@ -413,9 +433,7 @@ def _add_admin1(builder: _Builder) -> None:
             country_iso3=str(row.country_iso3),
             admin1=str(name_en),
             admin1_code=str(code),
-            geonames_id=int(gn_id)
-            if gn_id is not None and gn_id == gn_id and int(gn_id) > 0
-            else None,
+            geonames_id=gn_id,
         )
         builder.add(place, sorted(n for n in names if n and n != "nan"))
 

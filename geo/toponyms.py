@@ -37,10 +37,14 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?")
 _POSSESSIVE = ("'s", "’s")
 _SENTENCE_END = frozenset(".!?:;\"“”'‘’([{•|–—-")
 
-# Zipf frequency from which a single-word name counts as an ordinary word (see Gazetteer.common).
-COMMON_WORD_ZIPF = 3.3
-# ...and from which it is never a city or province, even after "in".
-VERY_COMMON_WORD_ZIPF = 4.6
+# A name is an ordinary word when its word frequency (Zipf) exceeds what its population explains
+# by this much ("Van", "Media", "Grove"); big cities' names are frequent *because* they are places
+# ("Teheran", "Paris"). From the second margin on, not even "in Van" makes it a place.
+ORDINARY_WORD_EXCESS = 0.8
+ALWAYS_ORDINARY_EXCESS = 2.0
+ALWAYS_ORDINARY_ZIPF = 6.0
+# Provinces count as this populous when judging their names' frequency.
+ADMIN1_POPULATION = 5_000_000
 # Minimum resolution score for a name whose only readings are GeoNames cities.
 MIN_CITY_SCORE = 4.0
 
@@ -152,7 +156,7 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
     """Return the longest gazetteer names in ``text`` that pass the false-friend filters."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     surface = gaz.surface
-    first_words = _first_words(gaz)
+    first_words = gaz.first_words
     found: list[Candidate] = []
     n_tokens = len(tokens)
     i = 0
@@ -234,21 +238,6 @@ def _longest_match(
     return None
 
 
-def _first_words(gaz: Gazetteer) -> dict[str, int]:
-    """First word of every name -> the most words a name starting with it has."""
-    cached = getattr(gaz, "_first_words_cache", None)
-    if cached is not None:
-        return cached
-    table: dict[str, int] = {}
-    for key in gaz.surface:
-        first, _, rest = key.partition(" ")
-        n = rest.count(" ") + 2 if rest else 1
-        if table.get(first, 0) < n:
-            table[first] = n
-    object.__setattr__(gaz, "_first_words_cache", table)
-    return table
-
-
 def _dutch_direction(
     word: str, surface: dict[str, tuple[int, ...]]
 ) -> tuple[int, str, tuple[int, ...]] | None:
@@ -275,20 +264,35 @@ def _keep(
     entries = candidate.entries
     only_local = all(gaz.kind(e) in (KIND_CITY, KIND_ADMIN1) for e in entries)
     if n == 1 and candidate.direction is None:
-        zipf = gaz.common.get(text[tokens[i][0] : tokens[i][1]])
-        if zipf is not None and only_local:
-            if zipf >= VERY_COMMON_WORD_ZIPF:
-                return False
-            if zipf >= COMMON_WORD_ZIPF and (
-                candidate.sentence_initial or not candidate.after_locative
-            ):
-                return False
-        if text[tokens[i][0] : tokens[i][1]].isupper() and len(candidate.text) <= 3 and only_local:
+        word = text[tokens[i][0] : tokens[i][1]]
+        if only_local and _is_ordinary_word(word, entries, candidate, gaz):
+            return False
+        if word.isupper() and len(word) <= 3 and only_local:
             return False  # "IN", "OK", "PA": acronyms, not towns
     if not only_local:
         return _not_a_person(candidate, text, tokens, i, strict=False)
     return _not_a_person(candidate, text, tokens, i, strict=True) and _not_part_of_name(
         candidate, text, tokens, i, n
+    )
+
+
+def _is_ordinary_word(
+    word: str, entries: tuple[int, ...], candidate: Candidate, gaz: Gazetteer
+) -> bool:
+    zipf = gaz.common.get(word)
+    if zipf is None:
+        return False
+    # An alternate name lends a tenth of the population: "Grove" is not as famous as Grove City.
+    population = max(
+        (ADMIN1_POPULATION if gaz.kind(e) == KIND_ADMIN1 else int(gaz.population[e]))
+        // (1 if gaz.names[e] == word else 10)
+        for e in entries
+    )
+    excess = zipf - (1.0 + 0.5 * math.log10(max(population, 1000)))
+    if zipf >= ALWAYS_ORDINARY_ZIPF or excess >= ALWAYS_ORDINARY_EXCESS:
+        return True
+    return excess >= ORDINARY_WORD_EXCESS and (
+        candidate.sentence_initial or not candidate.after_locative
     )
 
 

@@ -1,0 +1,108 @@
+"""Toponym finding and resolution on real text with the real gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.gazetteer import fold_name, inflect_dutch_adjective, load_gazetteer, normalize_name
+from geo.toponyms import find_toponyms
+
+SEED_NL = (
+    "date 2024-01 Iran heeft luchtaanvallen uitgevoerd op een militie in Pakistan. "
+    "Ook vanuit Pakistan werd er verbolgen gereageerd. Deze beweging strijdt voor de "
+    "onafhankelijkheid van Beloetsjistan in Pakistan en Sistan in Iran. In 24 uur tijd werden er "
+    "ook doelwitten aangevallen in Irak en Noord-Syrië. Van de VS tot China en de paus: allen "
+    "roepen op tot kalmte. Een reactie op de gebeurtenissen in Kerman. Teheran vestigt nu de "
+    "aandacht op zich. Het regime wil een vuist maken. Wat dit betekent is onduidelijk. Met "
+    "nieuwe luchtaanvallen voert Iran de druk op. Er is veel armoede. 'Grove schending' zei de "
+    "minister. Er staat niets over de Revolutionaire Garde. Iraanse staatsmedia melden het."
+)
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def by_text(toponyms):
+    return {t.text: t for t in toponyms}
+
+
+def test_gazetteer_lookup_is_case_and_accent_insensitive(gaz) -> None:
+    assert gaz.lookup("kerman")[0].country_iso3 == "IRN"
+    assert gaz.lookup("SYRIE")[0].country_iso3 == "SYR"
+    assert gaz.country("irn").name == "Iran"
+    assert gaz.get("gn:128234").name == "Kerman"
+    assert gaz.lookup("Nowhere-Land-Xyz") == []
+
+
+def test_name_helpers() -> None:
+    assert normalize_name(" Sistan \n en  Beloetsjistan ") == "Sistan en Beloetsjistan"
+    assert fold_name("Noord-Syrië") == "noord-syrie"
+    assert inflect_dutch_adjective("Chinees") == "Chinese"
+    assert inflect_dutch_adjective("Pakistaans") == "Pakistaanse"
+
+
+def test_seed_like_dutch_text(gaz) -> None:
+    found = by_text(find_toponyms(SEED_NL, gaz))
+    assert found["Pakistan"].country_iso3 == "PAK" and found["Pakistan"].kind == "country"
+    assert found["Beloetsjistan"].admin1_code == "PK-BA"
+    assert found["Sistan"].country_iso3 == "IRN"
+    assert found["Irak"].country_iso3 == "IRQ"
+    north_syria = found["Noord-Syrië"]
+    assert north_syria.kind == "region" and north_syria.country_iso3 == "SYR"
+    assert north_syria.lat > 35.0  # in the northern part of Syria
+    assert found["VS"].country_iso3 == "USA"
+    assert found["China"].country_iso3 == "CHN"
+    kerman = found["Kerman"]
+    assert kerman.country_iso3 == "IRN" and kerman.kind == "city"
+    assert abs(kerman.lat - 30.28) < 0.1 and abs(kerman.lon - 57.08) < 0.1
+    assert found["Teheran"].country_iso3 == "IRN"
+    assert found["Iraanse"].kind == "demonym" and found["Iraanse"].country_iso3 == "IRN"
+
+
+@pytest.mark.parametrize(
+    "word", ["In", "Van", "Een", "Ook", "Er", "Het", "Met", "Garde", "Grove", "Wat"]
+)
+def test_common_words_are_not_places(gaz, word: str) -> None:
+    assert word not in by_text(find_toponyms(SEED_NL, gaz))
+
+
+def test_offsets_index_the_text(gaz) -> None:
+    for toponym in find_toponyms(SEED_NL, gaz):
+        assert SEED_NL[toponym.start : toponym.end] == toponym.text
+
+
+def test_english_text_with_multiword_names_and_possessives(gaz) -> None:
+    text = (
+        "Israel bombing Gaza, Lebanon launching missiles on Israel, Iraqis attacking U.S. bases "
+        "in Iraq and Syria. Iran's Revolutionary Guards struck Erbil. Officials in Islamabad "
+        "Capital Territory and in the Red Sea region reacted."
+    )
+    found = by_text(find_toponyms(text, gaz))
+    assert found["Gaza"].country_iso3 == "PSE"
+    assert found["U.S."].country_iso3 == "USA"
+    assert found["Iran"].country_iso3 == "IRN"  # from "Iran's"
+    assert found["Erbil"].country_iso3 == "IRQ" and found["Erbil"].kind == "city"
+    assert found["Islamabad Capital Territory"].admin1_code == "PK-IS"
+    assert found["Red Sea"].kind == "water"
+    assert found["Iraqis"].kind == "demonym"
+
+
+def test_context_disambiguates_kerman(gaz) -> None:
+    iran = find_toponyms("Protests spread from Tehran to Kerman.", gaz)
+    assert by_text(iran)["Kerman"].country_iso3 == "IRN"
+    california = find_toponyms("Farmers near Fresno, California and Kerman, California", gaz)
+    assert by_text(california)["Kerman"].country_iso3 == "USA"
+
+
+def test_person_names_are_not_places(gaz) -> None:
+    text = "Coach Phil Jackson met President Lincoln and Mr. Kerman yesterday."
+    names = by_text(find_toponyms(text, gaz))
+    assert "Jackson" not in names and "Lincoln" not in names and "Kerman" not in names
+
+
+def test_english_directional_region(gaz) -> None:
+    found = by_text(find_toponyms("Turkish jets hit targets in northern Iraq.", gaz))
+    region = found["northern Iraq"]
+    assert region.kind == "region" and region.country_iso3 == "IRQ" and region.lat > 35.0
