@@ -151,6 +151,15 @@ def run(args: argparse.Namespace) -> int:
     output_format = args.format or (
         "csv" if args.output and args.output.lower().endswith(".csv") else "geojson"
     )
+    if args.output and args.output != "-":
+        folder = Path(args.output).parent
+        if not folder.is_dir():
+            # fail before the (possibly long) extraction, not after it
+            print(
+                f"error: cannot write {args.output}: folder {folder} does not exist",
+                file=sys.stderr,
+            )
+            return 1
     paths = expand_paths(list(args.paths))
     progress: Callable[[int, int], None] | None = None
     bar = None

@@ -404,6 +404,12 @@ def test_cli_bad_file_among_good_ones(tmp_path: Path) -> None:
     assert "Iran" in text and "Pakistan" in text
 
 
+def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
+    result = _cli(ARTICLES[0], "-o", str(tmp_path / "no" / "out.geojson"))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and not (tmp_path / "no").exists()
+
+
 def test_cli_all_strikes_includes_domestic() -> None:
     cross = _cli(*ARTICLES, "--format", "csv")
     every = _cli(*ARTICLES, "--format", "csv", "--all-strikes")
