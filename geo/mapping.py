@@ -23,6 +23,7 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 import zlib
@@ -108,15 +109,32 @@ _OTHER_KIND = ("#999999", 4, "Other")
 _PROVINCE_CLASSES = ((1, "#fed976"), (2, "#feb24c"), (4, "#fd8d3c"), (8, "#f03b20"))
 _SEA_COLOR = "#dbe9f1"
 
-_ARC_POINTS = 24  # vertices per displayed arc: smooth enough, ~0.4 kB per arc
+_ARC_POINTS = 24  # default vertices per arc of display_arcs
+_MAP_ARC_POINTS = 16  # vertices per arc on the map: smooth at any zoom, ~0.25 kB per arc
 _BEND = 0.12  # arc bulge as a fraction of the chord length (Web Mercator)
-_DECIMALS = 4  # ~10 m: plenty for display, keeps the HTML small
+_DECIMALS = 4  # ~10 m: places, provinces and arc end points
+_ARC_DECIMALS = 3  # ~100 m: interior arc vertices, a purely cosmetic curve
 # Beyond this many strikes the popups carry no excerpt (the side panel has them): 20,000
 # excerpts would add ~10 MB to a map that travels to the browser on every rerun.
 MAX_STRIKES_WITH_EXCERPTS = 2_000
 _POPUP_EXCERPTS = 2  # excerpts shown in a popup; the rest are "and N more"
 
 _WEB_MERCATOR_MAX_LAT = 85.0
+
+# Layer-wide style defaults; each feature's ``style`` property adds only what differs, which
+# keeps 20,000 strikes to a few MB of HTML.
+_ARC_DEFAULTS = {"opacity": 0.85, "lineCap": "round", "lineJoin": "round"}
+_HEAD_DEFAULTS = {"weight": 1, "opacity": 0.9, "fillOpacity": 0.9}
+# filled, so a click anywhere on the disc hits it (canvas hit test)
+_PLACE_DEFAULTS = {"color": "#ffffff", "weight": 1, "opacity": 1, "fillOpacity": 0.9}
+_PROVINCE_DEFAULTS = {"color": "#b35806", "weight": 1, "opacity": 0.8, "fillOpacity": 0.45}
+_STYLE_DEFAULTS = {
+    "strike": _ARC_DEFAULTS,
+    "selected": _ARC_DEFAULTS,
+    "arrowhead": _HEAD_DEFAULTS,
+    "place": _PLACE_DEFAULTS,
+    "province": _PROVINCE_DEFAULTS,
+}
 
 # Binds each feature's pre-escaped popup and label; our own code, never data.
 _ON_EACH_FEATURE = JsCode(
@@ -428,8 +446,12 @@ def _weight(casualties: int) -> float:
     return round(min(8.0, 2.0 + 1.3 * math.log1p(casualties)), 1)
 
 
-def _rounded(lon: np.ndarray, lat: np.ndarray) -> list[list[float]]:
-    return np.round(np.stack([lon, lat], axis=-1), _DECIMALS).tolist()  # type: ignore[no-any-return]
+def _rounded(lon: np.ndarray, lat: np.ndarray) -> list[list[list[float]]]:
+    """Round (n, k) lon/lat arrays to nested lists; the end points keep more decimals."""
+    coords = np.round(np.stack([lon, lat], axis=-1), _ARC_DECIMALS)
+    for end in (0, -1):
+        coords[:, end] = np.round(np.stack([lon[:, end], lat[:, end]], axis=-1), _DECIMALS + 1)
+    return coords.tolist()  # type: ignore[no-any-return]
 
 
 def strike_features(
@@ -437,8 +459,9 @@ def strike_features(
     colors: Mapping[str, str] | None = None,
     *,
     with_excerpts: bool | None = None,
+    separate_heads: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Return GeoJSON features for the strikes: one arc and one arrowhead per strike.
+    """Return GeoJSON features for the strikes: arcs with an arrowhead at the target.
 
     Parameters
     ----------
@@ -447,15 +470,19 @@ def strike_features(
     colors : mapping, optional
         Attacker → colour; :func:`attacker_colors` of the frame by default.
     with_excerpts : bool, optional
-        Put source excerpts in the popups; default: when at most
-        ``MAX_STRIKES_WITH_EXCERPTS`` strikes.
+        Give the arcs popups with source excerpts (else only a tooltip; the app's side panel
+        has the sources); default: when at most ``MAX_STRIKES_WITH_EXCERPTS`` strikes.
+    separate_heads : bool, optional
+        Arrowheads as filled triangles in features of their own (default up to
+        ``MAX_STRIKES_WITH_EXCERPTS`` strikes), else as the triangle outline in the second
+        part of the arc's MultiLineString: half the layers for the browser to draw.
 
     Returns
     -------
     list of dict
-        Arcs (LineString, ``feature_type="strike"``, with ``_popup_html`` and ``_label``)
-        and arrowheads (Polygon, ``feature_type="arrowhead"``), both with ``strike_id`` and a
-        Leaflet ``style``. Raw article text never goes into properties (they reach the
+        Arcs (``feature_type="strike"``, LineString or MultiLineString, with ``_label`` and
+        maybe ``_popup_html``) then arrowheads (Polygon, ``feature_type="arrowhead"``), all
+        with ``strike_id`` and a small Leaflet ``style``. Raw article text never goes into properties (they reach the
         browser); only ids and pre-escaped HTML. Display-only: never export these.
     """
     if strikes is None or len(strikes) == 0:
@@ -463,11 +490,14 @@ def strike_features(
     colors = dict(colors) if colors is not None else attacker_colors(strikes["attacker"])
     if with_excerpts is None:
         with_excerpts = len(strikes) <= MAX_STRIKES_WITH_EXCERPTS
+    if separate_heads is None:
+        separate_heads = len(strikes) <= MAX_STRIKES_WITH_EXCERPTS
     arc_lon, arc_lat, head_lon, head_lat = display_arcs(
         strikes["origin_lon"].to_numpy(float),
         strikes["origin_lat"].to_numpy(float),
         strikes["target_lon"].to_numpy(float),
         strikes["target_lat"].to_numpy(float),
+        n_points=_MAP_ARC_POINTS,
     )
     arcs = _rounded(arc_lon, arc_lat)
     heads = _rounded(head_lon, head_lat)
@@ -478,40 +508,45 @@ def strike_features(
         attacker = str(row.get("attacker") or "")
         color = colors.get(attacker, UNKNOWN_ATTACKER_COLOR)
         dashed = not bool(row.get("cross_border", True))
-        style = {"color": color, "weight": _weight(_casualties(row)), "opacity": 0.85}
+        style: dict[str, Any] = {"color": color, "weight": _weight(_casualties(row))}
         if dashed:
             style["dashArray"] = "6 6"
         label = f"{escape_text(attacker or 'Unknown')} → {escape_text(row.get('target_name'))}"
         if _present(row.get("date")):
             label += f" ({escape_text(row.get('date'))})"
+        properties: dict[str, Any] = {
+            "feature_type": "strike",
+            "strike_id": sid,
+            "style": style,
+            "_label": label,
+        }
+        if with_excerpts:  # else the tooltip says it all and the side panel has the sources
+            properties["_popup_html"] = strike_popup_html(row)
+        ring = heads[i] + [heads[i][0]]
+        if not separate_heads:
+            # one layer per strike: the triangle is a second, closed part of the line
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": properties,
+                    "geometry": {"type": "MultiLineString", "coordinates": [arcs[i], ring]},
+                }
+            )
+            continue
         features.append(
             {
                 "type": "Feature",
-                "properties": {
-                    "feature_type": "strike",
-                    "strike_id": sid,
-                    "style": style,
-                    "_label": label,
-                    "_popup_html": strike_popup_html(row, with_excerpts=with_excerpts),
-                },
+                "properties": properties,
                 "geometry": {"type": "LineString", "coordinates": arcs[i]},
             }
         )
-        ring = heads[i] + [heads[i][0]]
         arrowheads.append(
             {
                 "type": "Feature",
                 "properties": {
                     "feature_type": "arrowhead",
                     "strike_id": sid,
-                    "style": {
-                        "color": color,
-                        "weight": 1,
-                        "opacity": 0.9,
-                        "fillColor": color,
-                        "fillOpacity": 0.9,
-                    },
-                    "_label": label,
+                    "style": {"color": color, "fillColor": color},
                 },
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
             }
@@ -548,15 +583,10 @@ def place_features(places: GeoDataFrame) -> list[dict[str, Any]]:
                     "place_id": str(row.get("place_id")),
                     "kind": escape_text(row.get("kind")),
                     "is_target": is_target,
-                    "style": {
-                        "radius": radius,
-                        "color": "#5a0000" if is_target else "#ffffff",
-                        "weight": 2 if is_target else 1,
-                        "fillColor": color,
-                        # filled, so a click anywhere on the disc hits it (canvas hit test)
-                        "fillOpacity": 0.9,
-                        "opacity": 1,
-                    },
+                    # the rest comes from _PLACE_DEFAULTS
+                    "style": {"radius": radius, "fillColor": color, "color": "#5a0000", "weight": 2}
+                    if is_target
+                    else {"radius": radius, "fillColor": color},
                     "_label": escape_text(row.get("name")),
                     "_popup_html": place_popup_html(row),
                 },
@@ -623,35 +653,29 @@ def _province_color(count: int) -> str:
     return color
 
 
-def _province_features(counts: Counter[str], admin1: GeoDataFrame | None) -> list[dict[str, Any]]:
+def _province_features(counts: Counter[str], admin1: GeoDataFrame) -> list[dict[str, Any]]:
     if not counts:
         return []
     import shapely
 
-    rows: list[tuple[str, str, Any]] = []  # (code, name, geometry)
-    if admin1 is not None:
-        code_col = next((c for c in ("admin1_code", "iso_3166_2", "code") if c in admin1), None)
-        name_col = next((c for c in ("admin1", "name", "name_en") if c in admin1), None)
-        if code_col is None:
-            raise ValueError(
-                "admin1_shading needs an 'admin1_code' (or 'iso_3166_2') column; "
-                f"got columns {list(admin1.columns)}"
-            )
-        subset = admin1[admin1[code_col].astype(str).isin(counts)]
-        for _, row in subset.iterrows():
-            name = row[name_col] if name_col else row[code_col]
-            rows.append((str(row[code_col]), str(name), row.geometry))
-    else:
-        geometry_of = _boundaries_attr("admin1_geometry")
-        if geometry_of is None:
-            return []
-        for code in counts:
-            try:
-                geom = geometry_of(code)
-            except Exception:  # an unknown code must not break the map; it is simply unshaded
-                geom = None
-            if geom is not None:
-                rows.append((code, code, geom))
+    # places carry ISO 3166-2 codes (geo.boundaries.assign_admin's admin1_code)
+    code_col = next((c for c in ("admin1_code", "iso_3166_2", "code") if c in admin1), None)
+    name_col = next((c for c in ("admin1", "name_en", "name") if c in admin1), None)
+    if code_col is None:
+        raise ValueError(
+            "admin1_shading needs an 'admin1_code' (or 'iso_3166_2') column; "
+            f"got columns {list(admin1.columns)}"
+        )
+    subset = admin1[admin1[code_col].astype(str).isin(counts)]
+    rows: list[tuple[str, str, Any]] = [  # (code, name, geometry)
+        (str(code), str(name), geom)
+        for code, name, geom in zip(
+            subset[code_col],
+            subset[name_col] if name_col else subset[code_col],
+            subset.geometry,
+            strict=True,
+        )
+    ]
     out = []
     for code, name, geom in rows:
         if geom is None or geom.is_empty:
@@ -666,13 +690,7 @@ def _province_features(counts: Counter[str], admin1: GeoDataFrame | None) -> lis
                     "feature_type": "province",
                     "admin1_code": code,
                     "strike_count": n,
-                    "style": {
-                        "color": "#b35806",
-                        "weight": 1,
-                        "opacity": 0.8,
-                        "fillColor": _province_color(n),
-                        "fillOpacity": 0.45,
-                    },
+                    "style": {"fillColor": _province_color(n)},
                     "_label": f"{escape_text(name)}: {n} strike{'s' if n != 1 else ''}",
                 },
                 "geometry": shapely.geometry.mapping(simple),
@@ -685,17 +703,26 @@ def _province_features(counts: Counter[str], admin1: GeoDataFrame | None) -> lis
 # Layers and maps
 
 
+# No style_function (folium would emit a JS switch with one case per feature): the layers'
+# style option merges constant defaults per feature_type (our JSON, no data) with the
+# feature's own small ``style`` property.
+_STYLE_JS = JsCode(
+    "function (feature) { var p = feature.properties || {}; "
+    f"return Object.assign({{}}, ({json.dumps(_STYLE_DEFAULTS)})[p.feature_type] || {{}}, "
+    "p.style || {}); }"
+)
+
+
 def _geojson_layer(
     features: list[dict[str, Any]], name: str, *, marker: bool = False
 ) -> folium.GeoJson:
-    # No style_function: folium then applies feature.properties.style in the browser, instead
-    # of emitting a JS switch with one case per feature.
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
         marker=folium.CircleMarker(radius=5, fill=True) if marker else None,
         on_each_feature=_ON_EACH_FEATURE,
         embed=True,
+        style=_STYLE_JS,
     )
 
 
@@ -715,7 +742,13 @@ def layer_features(
     out: dict[str, list[dict[str, Any]]] = {}
     if admin1_shading is not False:
         admin1 = None if admin1_shading is None or admin1_shading is True else admin1_shading
-        out[LAYER_PROVINCES] = _province_features(province_counts(places, strikes), admin1)
+        if admin1 is None:
+            admin1 = _default_admin1()
+        out[LAYER_PROVINCES] = (
+            _province_features(province_counts(places, strikes), admin1)
+            if admin1 is not None
+            else []
+        )
     out[LAYER_STRIKES] = strike_features(strikes, colors) if strikes is not None else []
     place_feats = place_features(places) if places is not None else []
     out[LAYER_PLACES] = [f for f in place_feats if not f["properties"]["is_target"]]
@@ -813,10 +846,32 @@ def events_bounds(
 @functools.cache
 def _default_admin0_geojson() -> dict[str, Any] | None:
     """Simplified world countries from :mod:`geo.boundaries` (cached), or None if absent."""
-    loader = _boundaries_attr("load_admin0_display") or _boundaries_attr("load_admin0")
+    loader = _boundaries_attr("load_admin0")
     if loader is None:
         return None
-    return _admin0_geojson(loader())
+    return _admin0_geojson(loader(display=True))
+
+
+@functools.cache
+def _default_admin1() -> GeoDataFrame | None:
+    """Simplified provinces from :mod:`geo.boundaries` (cached, read-only), or None if absent."""
+    loader = _boundaries_attr("load_admin1")
+    return None if loader is None else loader(display=True)
+
+
+def _without_islets(geoms: np.ndarray, min_area_deg2: float = 0.01) -> np.ndarray:
+    """Drop polygon parts smaller than `min_area_deg2` (keeping the largest of each country)."""
+    import shapely
+
+    out = []
+    for geom in geoms:
+        if geom is None or geom.is_empty or geom.geom_type != "MultiPolygon":
+            out.append(geom)
+            continue
+        parts = sorted(geom.geoms, key=lambda part: part.area, reverse=True)
+        keep = [parts[0]] + [p for p in parts[1:] if p.area >= min_area_deg2]
+        out.append(shapely.MultiPolygon(keep) if len(keep) > 1 else keep[0])
+    return np.array(out, dtype=object)
 
 
 def _admin0_geojson(admin0: GeoDataFrame) -> dict[str, Any]:
@@ -825,8 +880,11 @@ def _admin0_geojson(admin0: GeoDataFrame) -> dict[str, Any]:
     name_col = next(
         (c for c in ("name", "NAME", "ADMIN", "name_en", "country_iso3") if c in admin0), None
     )
+    # ~5 km and no islets under ~100 km²: invisible at the zoom of a region map, and the base
+    # map (sent on every rerun) shrinks from 2.3 to 0.9 MB
     geoms = shapely.set_precision(
-        shapely.simplify(admin0.geometry.to_numpy(), 0.02, preserve_topology=True), 0.001
+        shapely.simplify(_without_islets(admin0.geometry.to_numpy()), 0.05, preserve_topology=True),
+        0.01,
     )
     features = []
     for i, geom in enumerate(geoms):

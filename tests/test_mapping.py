@@ -350,9 +350,19 @@ def test_attacker_colors_are_stable_and_distinct():
 
 def test_many_strikes_drop_excerpts_from_popups_but_keep_ids():
     strikes = make_strikes()
-    feats = mapping.strike_features(strikes, with_excerpts=False)
-    popup = next(f for f in feats if "_popup_html" in f["properties"])["properties"]["_popup_html"]
-    assert "Raketten" not in popup and "and 3 more sources" in popup
+    feats = mapping.strike_features(strikes, with_excerpts=False, separate_heads=False)
+    assert not any("_popup_html" in f["properties"] for f in feats)
+    # arrowheads folded into the arcs: one layer per strike, the triangle's tip on the target
+    assert {f["geometry"]["type"] for f in feats} == {"MultiLineString"}
+    arc, head = feats[0]["geometry"]["coordinates"]
+    assert arc[-1] == head[1] == pytest.approx(list(PANJGUR))
+    assert head[0] == head[-1] and len(head) == 4
+    labels = [
+        f["properties"]["_label"] for f in feats if f["properties"]["feature_type"] == "strike"
+    ]
+    assert (
+        labels[0] == "Iran → Panjgur&#60;script&#62;alert&#40;3&#41;&#60;/script&#62; (2024-01-16)"
+    )
     assert {f["properties"]["strike_id"] for f in feats} == {"s1", "s2", "s3"}
 
 

@@ -1,0 +1,315 @@
+"""Benchmark the map: build/HTML size/draw time for synthetic strikes, app cold start, rerun.
+
+    python benchmarks/bench_app.py [--sizes 100 1000 5000 20000] [--no-app] [--json-only]
+
+- map: for N synthetic strikes (and N/2 places), time ``geo.mapping.build_map`` and the HTML
+  render in Python, the HTML size, and the time headless Chromium needs from navigation to
+  every arc, arrowhead and place drawn (standalone file, Leaflet inlined). Targets: 5k < 1.5 s,
+  20k < 3 s.
+- app: ``streamlit run app.py`` with an empty data dir; seconds from process start to the map
+  drawn in Chromium (cold start, includes the pipeline over the bundled corpus), and the rerun
+  after a sidebar filter change until the script finished and the map is drawn again.
+
+``main()`` returns a dict; the script prints it as JSON followed by a text summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+CHROMIUM = os.environ.get("STRIKEMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TARGETS_S = {5000: 1.5, 20000: 3.0}
+ATTACKERS = {  # name: (iso3, lon, lat)
+    "Iran": ("IRN", 53.7, 32.4),
+    "Pakistan": ("PAK", 69.3, 30.4),
+    "Israel": ("ISR", 34.9, 31.0),
+    "United States": ("USA", -98.6, 39.8),
+    "Turkey": ("TUR", 35.2, 39.0),
+    "Houthis": ("YEM", 44.2, 15.4),
+}
+
+
+def synthetic_frames(n_strikes: int, seed: int = 1) -> tuple[Any, Any]:
+    """Return (places, strikes) frames with the pipeline's columns, targets in the Middle East."""
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import LineString, Point
+
+    rng = np.random.default_rng(seed)
+    n_places = max(1, n_strikes // 2)
+    lon = rng.uniform(33.0, 75.0, n_places)
+    lat = rng.uniform(12.0, 40.0, n_places)
+    names = list(ATTACKERS)
+    place_rows = []
+    for i in range(n_places):
+        mention = {
+            "article": f"a{i % 97}.txt",
+            "article_id": f"a{i % 97}",
+            "title": f"Synthetic report {i % 97}",
+            "date": "2024-01-16",
+            "text": f"Place {i}",
+            "start": 10,
+            "end": 10 + len(f"Place {i}"),
+            "excerpt": f"Missiles reportedly hit Place {i} early on Tuesday, officials said.",
+        }
+        place_rows.append(
+            {
+                "place_id": f"gn:{i}",
+                "name": f"Place {i}",
+                "kind": "city",
+                "country_iso3": "PAK",
+                "admin1": None,
+                "admin1_code": None,
+                "geonames_id": i,
+                "is_target": False,
+                "n_mentions": 1,
+                "n_articles": 1,
+                "mentions": [mention],
+            }
+        )
+    strike_rows = []
+    lines = []
+    targets = rng.integers(0, n_places, n_strikes)
+    for j, t in enumerate(targets):
+        attacker = names[j % len(names)]
+        iso3, olon, olat = ATTACKERS[attacker]
+        place_rows[t]["is_target"] = True
+        source = {
+            "article": f"a{j % 97}.txt",
+            "article_id": f"a{j % 97}",
+            "title": f"Synthetic report {j % 97}",
+            "date": "2024-01-16",
+            "excerpt": f"{attacker} struck Place {t} with drones, killing {j % 7} people.",
+            "start": 0,
+            "end": 40,
+        }
+        strike_rows.append(
+            {
+                "id": f"s{j}",
+                "attacker": attacker,
+                "attacker_iso3": iso3,
+                "target_name": f"Place {t}",
+                "target_iso3": "PAK",
+                "target_admin1": None,
+                "target_lon": float(lon[t]),
+                "target_lat": float(lat[t]),
+                "geo_precision": "place",
+                "origin_lon": olon,
+                "origin_lat": olat,
+                "origin_kind": "country",
+                "cross_border": True,
+                "date": "2024-01-16",
+                "target_actor": None,
+                "target_place_id": f"gn:{t}",
+                "origin_name": None,
+                "weapons": ["drones"],
+                "killed": int(j % 7),
+                "injured": None,
+                "confidence": 0.7,
+                "article": source["article"],
+                "excerpt": source["excerpt"],
+                "start": 0,
+                "end": 40,
+                "sources": [source],
+                "edited": False,
+                "n_sources": 1,
+            }
+        )
+        lines.append(LineString([(olon, olat), (float(lon[t]), float(lat[t]))]))
+    places = gpd.GeoDataFrame(
+        place_rows, geometry=[Point(x, y) for x, y in zip(lon, lat, strict=True)], crs="EPSG:4326"
+    )
+    strikes = gpd.GeoDataFrame(strike_rows, geometry=lines, crs="EPSG:4326")
+    return places, strikes
+
+
+def _launch(pw: Any) -> Any:
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+_DRAWN_JS = """(want) => {
+    const m = Object.values(window).find(v => v && v instanceof L.Map);
+    if (!m) return false;
+    let n = 0;
+    for (const l of Object.values(m._layers)) if (l.feature) n++;
+    return n >= want;
+}"""
+
+
+def bench_map(sizes: list[int]) -> list[dict[str, Any]]:
+    """Time build, HTML render and browser draw for each number of strikes."""
+    from playwright.sync_api import sync_playwright
+
+    from geo import mapping
+
+    results = []
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        browser = _launch(pw)
+        for n in sizes:
+            places, strikes = synthetic_frames(n)
+            t0 = time.perf_counter()
+            m = mapping.build_map(places, strikes, admin1_shading=False, assets="inline")
+            t1 = time.perf_counter()
+            page_html = m.get_root().render()
+            t2 = time.perf_counter()
+            path = Path(tmp) / f"map-{n}.html"
+            path.write_text(page_html, encoding="utf-8")
+            heads = len(strikes) if len(strikes) <= mapping.MAX_STRIKES_WITH_EXCERPTS else 0
+            want = len(strikes) + heads + len(places)  # arcs, arrowheads, places
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(path.as_uri(), wait_until="commit")
+            page.wait_for_function(_DRAWN_JS, arg=want, timeout=300_000, polling=50)
+            # one more frame so the canvas has been painted
+            drawn_ms = page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+            )
+            page.close()
+            results.append(
+                {
+                    "strikes": n,
+                    "places": len(places),
+                    "build_s": round(t1 - t0, 3),
+                    "render_html_s": round(t2 - t1, 3),
+                    "html_mb": round(len(page_html.encode("utf-8")) / 1e6, 2),
+                    "draw_s": round(drawn_ms / 1000, 3),
+                    "target_draw_s": TARGETS_S.get(n),
+                }
+            )
+        browser.close()
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_app() -> dict[str, Any]:
+    """Cold start to map drawn, and rerun after a filter change, on the bundled corpus."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.assets import install_assets
+
+    install_assets()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {**os.environ, "STRIKEMAP_DATA_DIR": data_dir}
+        with sync_playwright() as pw:
+            browser = _launch(pw)  # launched before the clock starts: not the app's cost
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
+                 "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
+                cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                while True:
+                    try:
+                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                            if r.read() == b"ok":
+                                break
+                    except OSError:
+                        if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                            return {"error": "streamlit did not start"}
+                        time.sleep(0.05)
+                t_health = time.perf_counter()
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(300_000)
+                page.goto(url)
+                frame_el = page.locator('iframe[title="streamlit_folium.st_folium"]')
+                frame_el.wait_for()
+                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+                frame.wait_for_function(_DRAWN_JS, arg=1, polling=50)
+                t_map = time.perf_counter()
+                rerun = _rerun_after_filter(page)
+                return {
+                    "cold_start_s": round(t_map - t0, 2),
+                    "server_ready_s": round(t_health - t0, 2),
+                    "rerun_after_filter_s": rerun,
+                }
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+                browser.close()
+
+
+def _rerun_after_filter(page: Any) -> float | None:
+    """Flip "Cross-border strikes only" and time until the script has run and the map is drawn."""
+    toggle = page.get_by_text("Cross-border strikes only")
+    if toggle.count() == 0:
+        return None
+    app = page.locator('[data-testid="stApp"]')
+    t0 = time.perf_counter()
+    toggle.click()
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stApp]')"
+            ".getAttribute('data-test-script-state') === 'running'",
+            timeout=5000,
+            polling=10,
+        )
+    except Exception:  # the run may be over before we looked
+        pass
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'",
+        polling=20,
+    )
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))")
+    assert app.count() == 1
+    return round(time.perf_counter() - t0, 2)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000, 20000])
+    parser.add_argument("--no-app", action="store_true", help="skip the streamlit app part")
+    parser.add_argument("--json-only", action="store_true")
+    args = parser.parse_args(argv)
+    result: dict[str, Any] = {"map": bench_map(args.sizes)}
+    if not args.no_app:
+        try:
+            result["app"] = bench_app()
+        except Exception as err:  # report, don't lose the map numbers
+            result["app"] = {"error": f"{type(err).__name__}: {err}"}
+    print(json.dumps(result, indent=2))
+    if not args.json_only:
+        print()
+        for row in result["map"]:
+            target = row["target_draw_s"]
+            verdict = "" if target is None else (" OK" if row["draw_s"] < target else " SLOW")
+            print(
+                f"{row['strikes']:>6} strikes: build {row['build_s']:.2f} s, HTML "
+                f"{row['render_html_s']:.2f} s / {row['html_mb']:.1f} MB, drawn in "
+                f"{row['draw_s']:.2f} s{f' (target {target} s){verdict}' if target else ''}"
+            )
+        app = result.get("app") or {}
+        if "cold_start_s" in app:
+            print(
+                f"app: cold start to map {app['cold_start_s']} s (server {app['server_ready_s']}"
+                f" s), rerun after a filter change {app['rerun_after_filter_s']} s"
+            )
+        elif app:
+            print(f"app: {app.get('error')}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
