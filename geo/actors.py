@@ -134,9 +134,7 @@ class ActorMatcher:
 
     def for_country(self, iso3: str) -> Actor | None:
         """Return the ``state`` actor whose only base country is ``iso3``, if the table has one."""
-        return next(
-            (a for a in self.actors if a.kind == "state" and a.countries == (iso3,)), None
-        )
+        return next((a for a in self.actors if a.kind == "state" and a.countries == (iso3,)), None)
 
 
 def _alternation(table: dict[str, Actor], *, flags: int) -> re.Pattern[str] | None:
@@ -175,7 +173,9 @@ def _validate(raw: object, path: Path) -> tuple[Actor, ...]:
         if not isinstance(countries, list) or not all(
             isinstance(c, str) and _ISO3_RE.match(c) for c in countries
         ):
-            raise bad(f"{where} ({actor_id}): countries {countries!r} must be ISO3 codes like 'IRN'")
+            raise bad(
+                f"{where} ({actor_id}): countries {countries!r} must be ISO3 codes like 'IRN'"
+            )
         aliases = entry["aliases"]
         if (
             not isinstance(aliases, list)
@@ -187,7 +187,14 @@ def _validate(raw: object, path: Path) -> tuple[Actor, ...]:
         if not isinstance(notes, str):
             raise bad(f"{where} ({actor_id}): notes must be a string")
         actors.append(
-            Actor(actor_id, name.strip(), kind, tuple(countries), tuple(a.strip() for a in aliases), notes)
+            Actor(
+                actor_id,
+                name.strip(),
+                kind,
+                tuple(countries),
+                tuple(a.strip() for a in aliases),
+                notes,
+            )
         )
     return tuple(actors)
 

@@ -218,7 +218,11 @@ def find_numbers(text: str) -> list[NumberMention]:
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     for match in _DIGITS_RE.finditer(text):
-        found.append(NumberMention(match.start(), match.end(), match.group(), parse_number(match.group()) or 0))
+        found.append(
+            NumberMention(
+                match.start(), match.end(), match.group(), parse_number(match.group()) or 0
+            )
+        )
         taken.append(match.span())
     for match in _EN_PHRASE_RE.finditer(text):
         phrase = match.group().rstrip(" -")

@@ -1244,9 +1244,13 @@ def default_country_point(iso3: str) -> tuple[float, float] | None:
 
 
 def _target_iso3(toponym: Toponym) -> str | None:
-    if toponym.kind in (KIND_COUNTRY, KIND_DEMONYM) or toponym.lon is None or toponym.lat is None:
+    """The country of a target: the gazetteer's code, else the polygon under its point.
+
+    The gazetteer's code wins because generalised country polygons misplace border towns
+    (Goma falls in Rwanda's polygon, Metula in Lebanon's, Kobani in Turkey's)."""
+    if toponym.country_iso3 or toponym.lon is None or toponym.lat is None:
         return toponym.country_iso3
-    return _locate_country(toponym.lon, toponym.lat) or toponym.country_iso3
+    return _locate_country(toponym.lon, toponym.lat)
 
 
 def _choose_targets(targets: list[_Mention], country_point: CountryPoint) -> list[Toponym]:
