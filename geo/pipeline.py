@@ -438,8 +438,6 @@ def _assign_admin1(frame: GeoDataFrame) -> GeoDataFrame:
     if not is_point.any():
         return result
     located = _locate_points(result.geometry[is_point])
-    if located is None:
-        return result
     positions = [i for i, keep in enumerate(is_point) if keep]
     for column in ("admin1", "admin1_code", "country_iso3"):
         values = list(result[column])
@@ -456,15 +454,11 @@ def _present(value: Any) -> bool:
     return value is not None and value == value  # NaN != NaN
 
 
-def _locate_points(points: Any) -> dict[str, list[Any]] | None:
+def _locate_points(points: Any) -> dict[str, list[Any]]:
     import geopandas as gpd
 
-    try:
-        from geo.boundaries import assign_admin
-    except ModuleNotFoundError as err:  # boundaries not installed yet: keep gazetteer values
-        if err.name != "geo.boundaries":
-            raise
-        return None
+    from geo.boundaries import assign_admin
+
     frame = gpd.GeoDataFrame(geometry=list(points), crs="EPSG:4326")
     joined = assign_admin(frame).reset_index(drop=True)
     return {c: list(joined[c]) for c in ("admin1", "admin1_code", "country_iso3")}
