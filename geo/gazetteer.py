@@ -42,7 +42,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "9"
+BUILD_VERSION = "11"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -293,6 +293,14 @@ class _Builder:
             if index not in bucket:
                 bucket.append(index)
 
+    def drop_local_names(self, names: Iterable[str]) -> None:
+        """Forget names whose every entry is a city or province (false friends, not regions)."""
+        local = {_KIND_CODE[KIND_CITY], _KIND_CODE[KIND_ADMIN1]}
+        for name in names:
+            key = normalize_name(name)
+            if all(self.kinds[i] in local for i in self.surface.get(key, ())):
+                self.surface.pop(key, None)
+
     def finish(self, common: dict[str, float]) -> Gazetteer:
         kinds = np.array(self.kinds, dtype=np.int8)
         population = np.array(self.population, dtype=np.int64)
@@ -415,10 +423,14 @@ def _continent_points() -> dict[str, tuple[float, float]]:
 
 def _display_country_name(iso3: str, fallback: object) -> str:
     import pycountry
+    from babel import Locale
 
     record = pycountry.countries.get(alpha_3=iso3)
     if record is not None:
-        return str(getattr(record, "common_name", None) or record.name)
+        name = str(getattr(record, "common_name", None) or record.name)
+        if "," in name:  # "Palestine, State of": CLDR's English short name reads better
+            name = Locale.parse("en").territories.get(record.alpha_2, name)
+        return name
     return str(fallback) if isinstance(fallback, str) else iso3
 
 
@@ -533,8 +545,10 @@ def _add_cities(builder: _Builder, iso3_of: dict[str, str]) -> None:
             lon=float(lons[i]),
             lat=float(lats[i]),
             country_iso3=iso3,
-            admin1=_clean(admin1_names[i]),
-            admin1_code=_clean(admin1_codes[i]),
+            # At a border the polygon may disagree with GeoNames' country (Rafah, Egypt sits
+            # beside Gaza): keep the province only when both agree on the country.
+            admin1=_clean(admin1_names[i]) if joined_iso3[i] == iso3 else None,
+            admin1_code=_clean(admin1_codes[i]) if joined_iso3[i] == iso3 else None,
             geonames_id=int(city["geonameid"]),
             population=int(city.get("population") or 0),
         )
@@ -568,6 +582,7 @@ def build_gazetteer() -> Gazetteer:
     _add_admin1(builder)
     _add_demonyms(builder, country_index)
     _add_cities(builder, _iso2_to_iso3())
+    builder.drop_local_names(_read_json("not_places.json")["names"])
     return builder.finish(_common_words(builder.surface))
 
 

@@ -158,6 +158,7 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
     surface = gaz.surface
     first_words = gaz.first_words
     found: list[Candidate] = []
+    person_names: set[str] = set()
     n_tokens = len(tokens)
     i = 0
     while i < n_tokens:
@@ -195,8 +196,25 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
                     candidate.direction = direction_word
         if _keep(candidate, text, tokens, i, n, gaz):
             found.append(candidate)
+        elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True):
+            person_names.add(candidate.text)
+        if _followed_by_speech_verb(text, candidate.end):
+            person_names.add(candidate.text)
         i += n
-    return found
+    # One sense per discourse: "James Baker ... Baker said" makes every "Baker" a person.
+    return [
+        c
+        for c in found
+        if c.text not in person_names
+        or not all(gaz.kind(e) in (KIND_CITY, KIND_ADMIN1) for e in c.entries)
+    ]
+
+
+_SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\b")
+
+
+def _followed_by_speech_verb(text: str, end: int) -> bool:
+    return _SPEECH.match(text, end) is not None
 
 
 def _longest_match(
@@ -210,6 +228,11 @@ def _longest_match(
     start, end = tokens[i]
     first = text[start:end]
     max_n = first_words.get(first)
+    if max_n is None and len(first) > 3 and first.isupper():
+        # Datelines and headlines in capitals: "CHARLESTON, W.Va." is Charleston.
+        titled = first.title()
+        if titled in surface:
+            return 1, surface[titled], end
     possessive = None
     if max_n is None and first.endswith(_POSSESSIVE):
         possessive = first[:-2]
@@ -271,9 +294,11 @@ def _keep(
             return False  # "IN", "OK", "PA": acronyms, not towns
     if not only_local:
         return _not_a_person(candidate, text, tokens, i, strict=False)
-    return _not_a_person(candidate, text, tokens, i, strict=True) and _not_part_of_name(
-        candidate, text, tokens, i, n
-    )
+    if not _not_a_person(candidate, text, tokens, i, strict=True):
+        return False
+    # "Texas Department of Health" still names Texas; "Kerman Industries" does not name Kerman.
+    only_cities = all(gaz.kind(e) == KIND_CITY for e in entries)
+    return not only_cities or _not_part_of_name(candidate, text, tokens, i, n)
 
 
 def _is_ordinary_word(
@@ -341,6 +366,13 @@ def _not_part_of_name(
 class _Context:
     countries: Counter[str]
     admin1: Counter[str]
+    by_surface: dict[str, Counter[str]]  # what each surface form itself added to `countries`
+
+    def support(self, iso3: str | None, surface: str) -> int:
+        """How often the article names ``iso3`` through other words than ``surface``."""
+        if not iso3:
+            return 0
+        return self.countries[iso3] - self.by_surface.get(surface, Counter())[iso3]
 
 
 def _prior(gaz: Gazetteer, entry: int) -> float:
@@ -358,6 +390,7 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
     """Countries and provinces the article names without ambiguity."""
     countries: Counter[str] = Counter()
     admin1: Counter[str] = Counter()
+    by_surface: dict[str, Counter[str]] = {}
     for cand in candidates:
         top = cand.entries[0]
         kind = gaz.kind(top)
@@ -365,9 +398,10 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
             iso3 = gaz.iso3[top]
             if iso3:
                 countries[iso3] += 1
+                by_surface.setdefault(cand.text, Counter())[iso3] += 1
             if kind == KIND_ADMIN1 and gaz.admin1_code[top]:
                 admin1[gaz.admin1_code[top]] += 1  # type: ignore[index]
-    return _Context(countries, admin1)
+    return _Context(countries, admin1, by_surface)
 
 
 def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
@@ -389,6 +423,19 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
         reverse=True,
     )
     best_score, _, best = scored[0]
+    if gaz.kind(best) == KIND_COUNTRY and ctx.support(gaz.iso3[best], cand.text) == 0:
+        # "Georgia" or "Lebanon" in an article about Tennessee: nothing else in the article
+        # points to the country, while the article's own places point to a US state or town.
+        for _, _, rival in scored[1:]:
+            rival_kind = gaz.kind(rival)
+            in_named_admin1 = gaz.admin1_code[rival] in ctx.admin1
+            in_named_country = ctx.support(gaz.iso3[rival], cand.text) >= 1
+            if (rival_kind == KIND_ADMIN1 and in_named_country) or (
+                rival_kind == KIND_CITY
+                and int(gaz.population[rival]) >= 10_000
+                and (in_named_admin1 or in_named_country)
+            ):
+                return rival, _score(gaz, rival, ctx, hint)
     if gaz.kind(best) == KIND_ADMIN1:
         # A province named after its capital ("Kerman", "Baghdad"): the text means the city.
         for _, _, entry in scored[1:]:

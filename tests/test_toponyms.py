@@ -106,3 +106,31 @@ def test_english_directional_region(gaz) -> None:
     found = by_text(find_toponyms("Turkish jets hit targets in northern Iraq.", gaz))
     region = found["northern Iraq"]
     assert region.kind == "region" and region.country_iso3 == "IRQ" and region.lat > 35.0
+
+
+def test_us_state_beats_same_named_country_in_a_us_article(gaz) -> None:
+    text = "Officials in Nashville, Tennessee and Memphis said storms moved east into Georgia."
+    assert by_text(find_toponyms(text, gaz))["Georgia"].country_iso3 == "USA"
+    world = "Russia and Georgia fought a war in 2008; Tbilisi accused Moscow."
+    assert by_text(find_toponyms(world, gaz))["Georgia"].country_iso3 == "GEO"
+
+
+def test_all_caps_dateline(gaz) -> None:
+    found = by_text(find_toponyms("CHARLESTON, W.Va. - The governor of West Virginia said", gaz))
+    assert found["CHARLESTON"].country_iso3 == "USA"
+
+
+def test_province_inside_an_organisation_name_still_counts(gaz) -> None:
+    found = by_text(find_toponyms("A spokesman for the Texas Department of Health spoke.", gaz))
+    assert found["Texas"].admin1_code == "US-TX"
+
+
+def test_a_surname_stays_a_person_through_the_article(gaz) -> None:
+    text = "Sheriff Tom Baker arrived at noon. Later Baker said the road was closed."
+    assert "Baker" not in by_text(find_toponyms(text, gaz))
+
+
+def test_false_friend_list(gaz) -> None:
+    text = "The White House said the Central Bank would act. Western leaders agreed."
+    names = by_text(find_toponyms(text, gaz))
+    assert not {"White House", "Central", "Western"} & set(names)
