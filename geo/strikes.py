@@ -302,6 +302,14 @@ _SUBORDINATOR = re.compile(
     r"(?<!\w)(?:nadat|na|toen|after|when|since|sinds|because|omdat|doordat|following|"
     r"terwijl|while|waarbij|whereupon|waarna)(?!\w)"
 )
+_TEMPORAL_SUB = re.compile(
+    r"(?<![\w-])(?:nadat|after|toen|when|terwijl|while|voordat|before|until|totdat|zodra|"
+    r"as\s+soon\s+as)(?![\w-])"
+)
+_CONTINUATION = re.compile(
+    r"^\s*(?:and|en|as\s+well\s+as|evenals|alsook)\s+(?:also\s+|ook\s+)?"
+    r"(?:at|on|against|into|op|tegen|naar)\s"
+)
 _CAUSE = re.compile(
     r"(?<!\w)(?:(?:als|in)\s+)?(?:reactie|antwoord|vergelding|wraak|represaille)\s+(?:op|voor)"
     r"|(?:in\s+)?(?:response|retaliation|revenge|reprisal|retribution)\s+(?:to|for)"
@@ -681,11 +689,25 @@ def _build_mentions(
     return mentions
 
 
+def _pieces(text: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """:func:`_segments`, each cut again before a temporal subordinator ("after Iran fired",
+    "nadat Israël ... had gebombardeerd"): the subordinate clause is an event of its own."""
+    pieces: list[tuple[int, int]] = []
+    for seg_start, seg_end in _segments(text, start, end):
+        cuts = [seg_start]
+        for match in _TEMPORAL_SUB.finditer(folded, seg_start, seg_end):
+            if match.start() > cuts[-1] and folded[cuts[-1] : match.start()].strip(" ,"):
+                cuts.append(match.start())
+        cuts.append(seg_end)
+        pieces.extend((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a)
+    return pieces
+
+
 def _clauses(
     text: str, folded: str, start: int, end: int, cues: list[_Cue], mentions: list[_Mention]
 ) -> list[_Clause]:
     clauses: list[_Clause] = []
-    for seg_start, seg_end in _segments(text, start, end):
+    for seg_start, seg_end in _pieces(text, folded, start, end):
         seg_cues = [c for c in cues if seg_start <= c.start < seg_end]
         seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
         if not clauses:
@@ -700,11 +722,15 @@ def _clauses(
             and any(m.is_actorlike for m in seg_mentions)
             and any(m.is_place for m in seg_mentions[1:])
         )
+        # "..., and at Islamic State targets in Syria": a second object of the same verb.
+        continues = bool(previous.cues) and bool(_CONTINUATION.match(segment))
         if is_gapped:
             source = previous.cues[0] if previous.cues else previous.gapped_from
             clauses.append(_Clause(seg_start, seg_end, [], gapped_from=source))
-        elif seg_cues and (
-            any(m.is_place or m.is_actorlike for m in seg_mentions) or not previous.cues
+        elif (
+            seg_cues
+            and not continues
+            and (any(m.is_place or m.is_actorlike for m in seg_mentions) or not previous.cues)
         ):
             clauses.append(_Clause(seg_start, seg_end, seg_cues))
         else:
@@ -801,6 +827,29 @@ def _is_nounish(folded: str, cue: _Cue) -> bool:
     return cue.spec.noun or (
         cue.spec.lang == "en" and bool(_NOUNISH.fullmatch(folded[cue.start : cue.end]))
     )
+
+
+_NOUN_BEFORE = re.compile(
+    r"(?<![\w-])(?:the|a|an|this|that|these|those|its|his|her|their|our|any|more|further|new|"
+    r"fresh|first|latest|last|several|many|two|three|four|five|such|deadly|major|overnight|"
+    r"[\w-]+'s|[\w-]+s')\s+(?:[\w-]+\s+){0,2}$"
+)
+
+
+def _used_as_noun(folded: str, cue: _Cue) -> bool:
+    """A noun cue, or an English verb/noun form used as a noun: after a determiner or number
+    ("the strike", "a drone attack", "Israel's strikes") or before "on"/"against" ("strikes on
+    Gaza"). Nouns carry no voice: bare mentions after them are not their objects."""
+    if cue.spec.noun:
+        return True
+    if cue.spec.lang != "en" or not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
+        return False
+    before = folded[max(0, cue.start - 40) : cue.start]
+    if _NOUN_BEFORE.search(before) and not re.search(
+        r"(?<!\w)(?:has|have|had|will|would|to|did|does)\s+$", before
+    ):
+        return True
+    return bool(re.match(r"\s+(?:on|against|in|by)\s", folded[cue.end : cue.end + 12]))
 
 
 def _assign_roles(
@@ -942,7 +991,7 @@ def _assign_roles(
             ):
                 mention.role = "attacker"  # "Met luchtaanvallen in Pakistan voert Iran ..."
                 attacker_before = True
-            elif cue.spec.noun and not cue.spec.target_noun:
+            elif _used_as_noun(folded, cue) and not cue.spec.target_noun:
                 mention.role = "ignore"
             else:
                 mention.role = "target"
@@ -1013,13 +1062,22 @@ def _analyse_clause(
         clause_text = folded[clause.start : clause.end]
         has_weapon = bool(find_weapons(clause_text))
         strong = [c for c in cues if not c.spec.weak]
+        # A weak verb ("hitting the plant at Natanz") also counts when its sentence names a
+        # weapon or has a strong cue elsewhere ("Israel launched air strikes ..., hitting ...").
+        sentence_text = folded[sentence.start : sentence.end]
+        has_weapon = has_weapon or bool(find_weapons(sentence_text))
         usable = [c for c in cues if not c.spec.weak or has_weapon or strong]
         if not usable:
             return None
         # Prefer a verb (it carries voice and subject) over a noun, then strength.
         cue = max(
             usable,
-            key=lambda c: (not c.spec.target_noun, not c.spec.noun, c.spec.strength, -c.start),
+            key=lambda c: (
+                not c.spec.target_noun,
+                not _used_as_noun(folded, c),
+                c.spec.strength,
+                -c.start,
+            ),
         )
         if _is_negated(folded, clause, cue) or _non_event(text, folded, clause, cue):
             return None
@@ -1160,6 +1218,7 @@ def _analyse_clause(
         or copular_target
         or cue.spec.target_noun
         or (_is_nounish(folded, cue) and bool(_DEFINITE_BEFORE.search(cue_before)))
+        or bool(_STRIKE_REFERENCE.search(folded, clause.start, cue.start))
         or all(
             w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new")
             for w in clause_start_words
@@ -1435,6 +1494,8 @@ def extract_strikes(
 
     strikes: list[Strike] = []
     last_cue_index = -10
+    recent_parties: list[_Party] = []  # the attackers of the most recent strike
+    untargeted: list[_Party] = []  # the attackers of a clause without a target, before any strike
     for index, (sentence, results, has_cue) in enumerate(analyses):
         sentence_text = text[sentence.start : sentence.end]
         cause = _CAUSE.search(fold(sentence_text))
@@ -1445,16 +1506,16 @@ def extract_strikes(
         for analysis in results:
             attackers = analysis.attackers
             how_override = None
-            if not attackers and analysis.may_corefer:
-                previous = strikes[-1] if strikes else None
-                if previous is not None:
+            if attackers and not analysis.targets and not recent_parties:
+                untargeted = list(attackers)
+            elif not attackers and analysis.may_corefer:
+                # The attackers of the most recent strike (all of them: "The US and Britain
+                # struck ... The strikes hit Sanaa"), else of an earlier clause that had no
+                # target ("an Iranian strike on its territory"), else the article's most
+                # frequent attacker.
+                if recent_parties or untargeted:
                     attackers = [
-                        _Party(
-                            previous.attacker,
-                            previous.attacker_iso3,
-                            (previous.attacker_iso3,) if previous.attacker_iso3 else (),
-                            "coreference",
-                        )
+                        replace(p, how="coreference") for p in (recent_parties or untargeted)
                     ]
                 elif dominant is not None:
                     attackers = [replace(dominant, how="coreference")]
@@ -1476,6 +1537,10 @@ def extract_strikes(
                         for s in produced
                     ):
                         produced.append(strike)
+            if any(s.start == sentence.start for s in produced) and attackers:
+                recent_parties = [
+                    p for p in attackers if any(s.attacker == p.name for s in produced)
+                ]
         if produced:
             # Counts belong to the sentence's one event: one target place (several coordinated
             # attackers may share it); a list of strikes on several places gets none.

@@ -90,6 +90,22 @@ _HAND = {
     "Teheran": ("Tehran", "city", "IRN", 51.4, 35.7, "Tehran"),
     "Jeruzalem": ("Jerusalem", "city", "ISR", 35.2, 31.78, "Jerusalem"),
     "Turkse": ("Turkey", "demonym", "TUR", 35.2, 39.0, None),
+    "Sanaa": ("Sanaa", "city", "YEM", 44.2, 15.35, "Sanaa"),
+    "Oost-Oekraïne": ("Eastern Ukraine", "region", "UKR", 37.5, 48.5, None),
+    "Haifa": ("Haifa", "city", "ISR", 34.99, 32.79, "Haifa"),
+    "Gazastrook": ("Gaza Strip", "region", "PSE", 34.45, 31.5, None),
+    "Gaza Strip": ("Gaza Strip", "region", "PSE", 34.45, 31.5, None),
+    "Tel Aviv": ("Tel Aviv", "city", "ISR", 34.78, 32.08, "Tel Aviv"),
+    "Netherlands": ("Netherlands", "country", "NLD", 5.3, 52.1, None),
+    "Nederland": ("Netherlands", "country", "NLD", 5.3, 52.1, None),
+    "Nederlandse": ("Netherlands", "demonym", "NLD", 5.3, 52.1, None),
+    "Saudi Arabia": ("Saudi Arabia", "country", "SAU", 45.0, 24.0, None),
+    "Saoedi-Arabië": ("Saudi Arabia", "country", "SAU", 45.0, 24.0, None),
+    "Abqaiq": ("Abqaiq", "city", "SAU", 49.67, 25.94, "Eastern Province"),
+    "Azerbeidzjan": ("Azerbaijan", "country", "AZE", 47.5, 40.3, None),
+    "Armenië": ("Armenia", "country", "ARM", 45.0, 40.2, None),
+    "Ganja": ("Ganja", "city", "AZE", 46.36, 40.68, "Ganja"),
+    "Moskou": ("Moscow", "city", "RUS", 37.62, 55.75, "Moscow"),
 }
 _HAND_RE = re.compile(
     r"(?<!\w)(" + "|".join(sorted(map(re.escape, _HAND), key=len, reverse=True)) + r")(?!\w)"
@@ -124,6 +140,7 @@ _HAND_POINTS = {
     for _, kind, iso3, lon, lat, _ in _HAND.values()
     if iso3 and kind in ("country", "demonym")
 }
+_HAND_POINTS["PSE"] = (34.45, 31.5)
 _HAND_POINTS.update(
     {"USA": (-98.0, 39.0), "GBR": (-1.5, 52.5), "COD": (23.6, -2.9), "SDN": (30.0, 15.0)}
 )
@@ -318,3 +335,57 @@ def test_seed_articles_through_the_gazetteer(name: str) -> None:
     _check_article(
         name, extract_strikes(article, find_toponyms(article.text, language=article.language))
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Clause structure, cue choice and coreference (table-driven, Dutch and English).
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a temporal subordinate clause is an event of its own
+        ("The attack came a day after Iran fired missiles at Erbil.", {("IRN", "IRQ")}),
+        ("De aanval kwam een dag nadat Iran raketten had afgevuurd op Erbil.", {("IRN", "IRQ")}),
+        ("Pakistan protested when Iran struck Pakistan.", {("IRN", "PAK")}),
+        # "..., and at X": a second object of the same verb
+        (
+            "Iran fired missiles at Erbil, and at Islamic State targets in Syria.",
+            {("IRN", "IRQ"), ("IRN", "SYR")},
+        ),
+        (
+            "Iran vuurde raketten af op Erbil, en op doelen in Syrië.",
+            {("IRN", "IRQ"), ("IRN", "SYR")},
+        ),
+        # a noun after a determiner has no objects: bare names after it are not targets
+        ("Israel said the strikes Iran condemned were legal.", set()),
+    ],
+)
+def test_clause_rules(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {
+        (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
+    } == expected
+
+
+def test_weak_participle_clause_borrows_the_sentence_weapon() -> None:
+    strikes = strikes_of("Israel launched air strikes across Iran, hitting the plant at Isfahan.")
+    assert {(s.attacker_iso3, s.target_name) for s in strikes} >= {("ISR", "Isfahan")}
+
+
+def test_coreference_keeps_coordinated_attackers() -> None:
+    strikes = strikes_of(
+        "The United States and Britain launched air strikes on Yemen. The strikes hit Sanaa."
+    )
+    assert {(s.attacker_iso3, s.target_name) for s in strikes if s.target_name == "Sanaa"} == {
+        ("USA", "Sanaa"),
+        ("GBR", "Sanaa"),
+    }
+
+
+def test_coreference_to_an_attacker_named_without_target() -> None:
+    strikes = strikes_of(
+        "Pakistan recalled its envoy after an Iranian strike on its territory. "
+        "The strike hit a village near Islamabad."
+    )
+    assert [(s.attacker_iso3, s.target_name) for s in strikes] == [("IRN", "Islamabad")]
