@@ -175,7 +175,10 @@ _CUE_BLOCKERS = re.compile(
     r"heart|cyber|panic|terror|terrorist|suicide|car|roadside|lightning|first|pre-emptive\s+cyber)"
     r"[\s-]*$"
 )
-_CUE_BLOCKERS_AFTER = re.compile(r"^\s*(?:action|breaker|force\b|price|zone)")
+_CUE_BLOCKERS_AFTER = re.compile(
+    r"^\s*(?:action|breaker|force\b|price|zone|plans?\b|plannen|capabilit|capacit|"
+    r"helicopters?\b|helikopters?\b|submarines?\b|dogs?\b)"
+)
 _ON_STRIKE = re.compile(r"(?:on|go|went|going|gone)\s+$")
 
 _WEAPONS: tuple[tuple[str, str], ...] = (
@@ -290,6 +293,62 @@ _NON_EVENT = re.compile(
     r"zegt\s+uit\s+te\s+zijn\s+op|uit\s+op|dreiging|preparing|bereidt?|call(?:s|ed)?\s+for|"
     r"roep\w*\s+op|urged?|eis\w*|demand\w*|zouden|zou|going\s+to|gaat|gaan)(?![\w-])"
 )
+# Participles and nouns of threat, plan and deliberation the list above misses.
+_NON_EVENT_EXTRA = re.compile(
+    r"(?<![\w-])(?:gedreigd|gewaarschuwd|overwogen|gepland|ontkend|geeist|beraadt|beraden|"
+    r"weighing|weighs|weighed|weegt|wegen|afwegen|options|opties|scenario\w*|deliberat\w*|"
+    r"suspend\w*|halt(?:s|ed|ing)?|cease\w*|pause[sd]?|resum\w*|opschort\w*|hervat\w*|"
+    r"gestaakt|staakt|staken|any|elke|iedere|eventuele?|future|toekomstige?|"
+    r"capable\s+of|in\s+staat\s+om|able\s+to|ability\s+to|vermogen\s+om)(?![\w-])"
+)
+# Dutch: a strike noun as the object of an infinitive ("aanvallen op X op te schorten",
+# "de aanvallen te hervatten") is planned, threatened or suspended, not reported.
+_INFINITIVE_AFTER = re.compile(r"(?<!\w)te\s+[\w-]+en(?!\w)")
+
+# Context guards: a sentence about sport, markets, elections or military exercises uses
+# "attack", "strike", "hit", "bestoken" without reporting a strike (unless it names a weapon).
+_SPORT = re.compile(
+    r"(?<![\w-])(?:voetbal\w*|football\w*|soccer|wedstrijd\w*|doelpunt\w*|doelman|keeper|"
+    r"goalkeeper|scoorde|scored|penalt\w*|strafschop\w*|voorzet\w*|"
+    r"halve\s+finale|semi-?finals?|kwartfinale|quarter-?finals?|world\s+cup|euro\s+20\d\d|"
+    r"ek|wk|toernooi|tournament|scheidsrechter|referee|elftal|speelhelft|half-?time|"
+    r"slotminuten|extra\s+time|verlenging|stadion|stadium|kick-?off|aftrap|"
+    r"\d+\s*-\s*\d+\s+(?:win|zege|overwinning|victory|defeat|nederlaag|draw|gelijkspel)|"
+    r"(?:beat|versloeg|verslaat|won|wint|lost|verloor)\s+\w+\s+\d+\s*-\s*\d+)(?![\w-])"
+)
+_ECONOMY = re.compile(
+    r"(?<![\w-])(?:prices?|prijs\w*|olieprijs\w*|markets?|beurs\w*|aandelen|shares|stocks?|"
+    r"koers\w*|inflation|inflatie|economy|economie|tariffs?|tarieven|heffingen|sales|"
+    r"verkopen|revenues?|omzet|profits?|winst|exports?|export|imports?|currency|munt|"
+    r"rial|roebel|rouble|ruble|dollar|euro|record\s+high|record\s+low)(?![\w-])"
+)
+_ELECTION = re.compile(
+    r"(?<![\w-])(?:verkiezing\w*|elections?|electoral|campaign\w*|campagne\w*|debat\w*|"
+    r"debates?|peiling\w*|polls?|kandida\w*|candidates?|stembus|ballot|voters?|kiezers|"
+    r"rival|opponent|tegenstander\w*|tweet\w*|critic\w*|kritiek|criticism|remarks|"
+    r"uitspraken|policy|policies|beleid)(?![\w-])"
+)
+_EXERCISE = re.compile(
+    r"(?<![\w-])(?:exercises?|drills?|oefening\w*|manoeuvres?|maneuvers?|mock|"
+    r"war\s*games?|test[\s-]*(?:fired|firing|launch\w*|flight)|proef\w*|simulated|"
+    r"gesimuleerde?|militaire\s+parade|military\s+parade)(?![\w-])"
+)
+
+
+_OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
+
+
+def _off_topic(folded_sentence: str) -> bool:
+    """True for a sentence about sport or military exercises.
+
+    Exercises are off-topic even with weapons ("fired missiles at mock targets during naval
+    drills"); sport words only when no weapon is named ("de Turken bestookten het Nederlandse
+    doel"). Market and election words count only next to the cue (see :func:`_non_event`)."""
+    if _EXERCISE.search(folded_sentence):
+        return True
+    return bool(_SPORT.search(folded_sentence)) and not find_weapons(folded_sentence)
+
+
 _REPORTATIVE = re.compile(
     r"(?<!\w)(?:zou|zouden)(?:\s+[\w'-]+){0,8}?\s+(?:zijn\s+geweest|hebben|zijn|geweest)(?!\w)"
 )
@@ -767,6 +826,9 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         if word in ("May", "Will", "Als", "If") and match.start() > 0:
             continue  # a month, a name, or capitalised mid-sentence
         last = match
+    for match in _NON_EVENT_EXTRA.finditer(before):
+        if last is None or match.start() > last.start():
+            last = match
     if last is not None:
         if last.group().startswith(("zou", "zouden")) and _REPORTATIVE.match(
             folded[clause.start + last.start() : clause.end]
@@ -775,6 +837,16 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         between = before[last.end() :]
         if not _SUBORDINATOR.search(between):
             return True
+    if cue.spec.lang == "nl" and cue.spec.noun:
+        segment_end = next(
+            (b for a, b in _segments(folded, clause.start, clause.end) if a <= cue.start < b),
+            clause.end,
+        )
+        tail = " ".join(folded[cue.end : segment_end].split()[:8])
+        if _INFINITIVE_AFTER.search(tail):
+            return True
+    if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + _words(after)[:4])):
+        return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
     return bool(re.match(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)", after))
 
@@ -1479,6 +1551,7 @@ def extract_strikes(
         )
         cues = _find_cues(folded, 0, sentence.start, sentence.end)
         is_question = text[sentence.start : sentence.end].rstrip().rstrip("\"'”’»").endswith("?")
+        is_question = is_question or _off_topic(folded[sentence.start : sentence.end])
         results: list[_Analysis] = []
         if cues and not is_question:
             for clause in _clauses(text, folded, sentence.start, sentence.end, cues, mentions):

@@ -106,6 +106,8 @@ _HAND = {
     "Armenië": ("Armenia", "country", "ARM", 45.0, 40.2, None),
     "Ganja": ("Ganja", "city", "AZE", 46.36, 40.68, "Ganja"),
     "Moskou": ("Moscow", "city", "RUS", 37.62, 55.75, "Moscow"),
+    "Turken": ("Turkey", "demonym", "TUR", 35.2, 39.0, None),
+    "Jordanië": ("Jordan", "country", "JOR", 36.5, 31.0, None),
 }
 _HAND_RE = re.compile(
     r"(?<!\w)(" + "|".join(sorted(map(re.escape, _HAND), key=len, reverse=True)) + r")(?!\w)"
@@ -389,3 +391,40 @@ def test_coreference_to_an_attacker_named_without_target() -> None:
         "The strike hit a village near Islamabad."
     )
     assert [(s.attacker_iso3, s.target_name) for s in strikes] == [("IRN", "Islamabad")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # sport: the vocabulary of attack without a weapon
+        ("In de slotminuten bestookten de Turken het Nederlandse doel met voorzetten.", set()),
+        ("Turkey attacked relentlessly but the Netherlands goalkeeper held firm.", set()),
+        ("Iran beat Israel 2-1 in the semi-final after Iran struck twice.", set()),
+        # ... but a weapon keeps a real strike in a sentence that mentions a match
+        (
+            "The match was cancelled after Israel struck Gaza with missiles.",
+            {("ISR", "PSE")},
+        ),
+        # markets and politics next to the cue
+        ("Falling oil prices struck Iran's economy.", set()),
+        ("Turkey attacked Israel's policy in a televised debate.", set()),
+        ("Israel struck Gaza on Monday.", {("ISR", "PSE")}),
+        # exercises, even with weapons
+        ("Iran fired missiles at mock targets in Iraq during naval drills.", set()),
+        ("Iran vuurde tijdens een militaire oefening raketten af op Irak.", set()),
+        # threats, plans, deliberation, hypotheticals the modal list misses
+        ("De Houthi's hadden gedreigd de aanvallen op Israël te hervatten.", set()),
+        (
+            "Kataib Hezbollah heeft besloten de aanvallen op doelen in Jordanië op te schorten.",
+            set(),
+        ),
+        ("Tehran was weighing options ranging from a strike on Israel to a raid.", set()),
+        ("Gallant said any direct attack by Iran on Israel requires a response.", set()),
+        ("The Pentagon said the strike was meant to deter future Iranian attack plans.", set()),
+        ("Israel suspended its strikes on Gaza.", set()),
+    ],
+)
+def test_non_event_and_context_guards(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {
+        (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
+    } == expected
