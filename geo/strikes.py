@@ -129,6 +129,13 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"bestookt|bestookte|bestookten|bestoken", 0.7, "nl"),
     _CueSpec(r"getroffen", 0.4, "nl", participle=True, weak=True),
     _CueSpec(r"trof|troffen|treft", 0.4, "nl", weak=True),
+    _CueSpec(
+        r"insloeg|insloegen|ingeslagen|(?P<head>sloeg|sloegen|slaat)(?:\s+[\w'-]+){0,6}?\s+in|"
+        r"landde|landden|neerkwam|neerkwamen|neergekomen",
+        0.4,
+        "nl",
+        weak=True,
+    ),
     _CueSpec(r"(?P<head>vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,8}?\s+af", 0.7, "nl"),
     _CueSpec(r"afgevuurd", 0.6, "nl", participle=True, weak=True),
     _CueSpec(r"lanceert|lanceerde|lanceerden", 0.6, "nl", weak=True),
@@ -163,6 +170,7 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"invaded", 0.5, "en", participle=True),
     _CueSpec(r"invades?|invading", 0.5, "en"),
     _CueSpec(r"hit", 0.4, "en", participle=True, weak=True),
+    _CueSpec(r"land(?:ed|s|ing)|slammed\s+into|crashed\s+into|rained\s+down", 0.4, "en", weak=True),
     _CueSpec(r"hits|hitting", 0.4, "en", weak=True),
     _CueSpec(r"launched|fired", 0.6, "en", participle=True, weak=True),
     _CueSpec(r"launch(?:es|ing)?|fir(?:es|ing)", 0.6, "en", weak=True),
@@ -189,7 +197,8 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
     (r"drones?|drone-|uavs?|kamikazedrones?|shahed", "drones"),
     (
         r"lucht(?:aanval|aanvallen|bombardement|bombardementen)|air\s?strikes?|airstrikes?|"
-        r"air\s+raids?|gevechtsvliegtuigen|straaljagers|warplanes|fighter\s+jets|jets",
+        r"air\s+raids?|gevechtsvliegtuigen|straaljagers|warplanes|fighter\s+jets|jets|"
+        r"bombers|bommenwerpers",
         "air strike",
     ),
     (r"artillerie(?:vuur|beschieting(?:en)?)?|artillery|houwitsers?|howitzers?", "artillery"),
@@ -924,6 +933,35 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     return bool(re.match(r"\s+(?:on|against|in|by)\s", folded[cue.end : cue.end + 12]))
 
 
+_GROUP_NOUN_BEFORE = re.compile(
+    r"(?<![\w-])(?:militants?|militias?|rebels?|groups?|fighters?|gunmen|insurgents?|forces|"
+    r"troops|units|strijders|militanten|milities|rebellen|groepen|groeperingen|opstandelingen|"
+    r"troepen|strijdkrachten|eenheden)"
+    r"\s+(?:(?:based|gestationeerd|actief)\s+)?(?:in|uit|from|vanuit|inside|binnen)"
+    r"\s+(?:(?:de|het|the)\s+)?$"
+)
+_WEAPON_NOUN = re.compile(
+    r"(?<![\w-])(?:[\w-]*raket(?:ten)?|missiles?|rockets?|[\w-]*drones?|granat\w*|shells|"
+    r"mortars?|mortiergranaten|projectiles?|projectielen|salvo'?s?|barrages?|volleys?)$"
+)
+_OTHER_PARTICIPLE_BEFORE = re.compile(
+    r"(?<![\w-])(?:[\w-]+ed|led|run|held|built|made|known|flown|driven|seen|given|taken|"
+    r"won|hit|shot|sent|paid|bought|sold|gesteund\w*|geleid\w*|bestuurd\w*|gecontroleerd\w*|"
+    r"gebruikt\w*|gefinancierd\w*|opgericht\w*)\s+(?:by|door)\s+(?:(?:de|het|the)\s+)?$"
+)
+_ADJ_PARTICIPLE_AFTER = re.compile(r"^[\s'’s-]*(?:ge)?[\w-]{3,}(?:de|te)\s+\w")
+_INCLUDING = {"including", "waaronder", "zoals"}
+
+
+def _group_base(folded: str, boundary: int, mention: _Mention) -> int | None:
+    """Start of "militias in" when ``mention`` is the base of an unnamed group ("Iran-backed
+    militias in Iraq", "militanten in de Gazastrook"), else None."""
+    if not mention.is_place:
+        return None
+    match = _GROUP_NOUN_BEFORE.search(folded, max(0, boundary - 40), mention.start)
+    return match.start() if match else None
+
+
 def _assign_roles(
     text: str,
     folded: str,
@@ -949,9 +987,11 @@ def _assign_roles(
         auxes = list(_ACTIVE_AUX_NL.finditer(folded, clause.start, cue.start))
         if auxes:
             aux_end = auxes[-1].end()
+    sub = _TEMPORAL_SUB.search(folded, cue.end, clause.end)
+    sub_at = sub.start() if sub else clause.end
     for mention in mentions:
         mention.role = "bare"
-        if mention.start >= cause_at or mention.proxy:
+        if mention.start >= cause_at or mention.proxy or mention.start >= sub_at:
             mention.role = "ignore"
             previous = mention
             continue
@@ -966,6 +1006,65 @@ def _assign_roles(
             boundary = cue.end
         gap = folded[boundary : mention.start]
         prep = _governing_prep(folded, boundary, mention.start)
+        group_at = _group_base(folded, boundary, mention)
+        if group_at is not None:
+            # The place names the group: its role comes from what precedes the group noun.
+            group_prep = _governing_prep(
+                folded, cue.end if cue.end <= group_at else clause.start, group_at
+            )
+            if group_prep in _PREP_AGENT or (
+                group_prep is None
+                and mention.end <= cue.start
+                and not passive
+                and not copular_target
+                and not attacker_before
+            ):
+                mention.role = "attacker"
+                attacker_before = True
+                previous = mention
+                continue
+        if prep in _PREP_AGENT and (
+            _OTHER_PARTICIPLE_BEFORE.search(folded, max(0, boundary - 40), mention.start)
+            and not (
+                cue.start < mention.start
+                and folded[cue.end : mention.start].strip()
+                in ("by", "door", "by the", "door de", "door het")
+            )
+        ):
+            prep = "met"  # "sites used by the IRGC", "controlled by": not the cue's agent
+        if (
+            prep in _PREP_AGENT
+            and lang == "nl"
+            and _ADJ_PARTICIPLE_AFTER.match(folded[mention.end : mention.end + 30])
+            and not any(mention.end <= c.start < mention.end + 30 for c in [cue])
+        ):
+            prep = "met"  # "door de Houthi's bestuurde autoriteiten": an adjective's agent
+        if prep in ("van", "of", "from", "uit", "vanuit") and mention.actor is not None:
+            words_before = _words(folded[max(0, boundary - 30) : mention.start])
+            if len(words_before) >= 2 and _WEAPON_NOUN.search(words_before[-2]):
+                # "een raket van Hezbollah", "rockets from Hamas": the weapon's owner fires it
+                mention.role = "attacker"
+                attacker_before = True
+                previous = mention
+                continue
+        if (
+            mention.actor is not None
+            and mention.actor.kind in ("armed_group", "state_organ")
+            and not mention.is_demonym
+            and mention.end <= cue.start
+            and _WEAPON_NOUN.search(
+                " ".join(_words(folded[mention.end : mention.end + 25])[:1]) or "#"
+            )
+        ):
+            mention.role = "attacker"  # "Hezbollah rockets hit Haifa"
+            attacker_before = True
+            previous = mention
+            continue
+        if prep in _INCLUDING and (
+            mention.start > cue.end
+            or any(m.role.startswith("target") for m in mentions if m.end <= mention.start)
+        ):
+            prep = "in"  # "seven sites, including Al-Qaim": one of the targets
         inherit = (
             previous is not None
             and previous.end == boundary
@@ -1281,6 +1380,12 @@ def _analyse_clause(
                 attackers = [_party_from(mention, "claimant", matcher)]
                 break
     origin = next((m for m in clause_mentions if m.role == "origin"), None)
+    if not attackers and origin is not None and targets:
+        # "rockets launched from Gaza", "raketten uit de Gazastrook": the launch site's country
+        # fires when nobody else is named (and it is not the target's country).
+        for mention in _coordinated_group(clause_mentions, origin, folded):
+            if mention.countries and not set(mention.countries) & target_countries:
+                attackers.append(_party_from(mention, "origin", matcher))
     cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
     unknown_agent = not agents and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
     clause_start_words = _words(folded[clause.start : cue.start])
@@ -1291,6 +1396,10 @@ def _analyse_clause(
         or cue.spec.target_noun
         or (_is_nounish(folded, cue) and bool(_DEFINITE_BEFORE.search(cue_before)))
         or bool(_STRIKE_REFERENCE.search(folded, clause.start, cue.start))
+        or (
+            bool(find_weapons(folded[clause.start : cue.start]))
+            and not any(m.is_actorlike and m.end <= cue.start for m in clause_mentions)
+        )
         or all(
             w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new")
             for w in clause_start_words
@@ -1450,7 +1559,14 @@ def _refine(target: Toponym, article_toponyms: Sequence[Toponym]) -> Toponym:
 # --------------------------------------------------------------------------------------------
 
 
-_HOW_SCORE = {"named": 0.3, "country": 0.25, "demonym": 0.2, "claimant": 0.15, "coreference": 0.05}
+_HOW_SCORE = {
+    "named": 0.3,
+    "country": 0.25,
+    "demonym": 0.2,
+    "claimant": 0.15,
+    "origin": 0.1,
+    "coreference": 0.05,
+}
 
 
 def _confidence(cue: _CueSpec, how: str, precision: str, hedged: bool, gapped: bool) -> float:

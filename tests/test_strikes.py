@@ -107,6 +107,7 @@ _HAND = {
     "Ganja": ("Ganja", "city", "AZE", 46.36, 40.68, "Ganja"),
     "Moskou": ("Moscow", "city", "RUS", 37.62, 55.75, "Moscow"),
     "Turken": ("Turkey", "demonym", "TUR", 35.2, 39.0, None),
+    "Amerikaanse": ("United States", "demonym", "USA", -98.0, 39.0, None),
     "Jordanië": ("Jordan", "country", "JOR", 36.5, 31.0, None),
 }
 _HAND_RE = re.compile(
@@ -428,3 +429,62 @@ def test_non_event_and_context_guards(text: str, expected: set[tuple[str, str]])
     assert {
         (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
     } == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the launch site's country fires when nobody else is named
+        (
+            "Sirens sounded in Tel Aviv as rockets launched from Gaza flew further.",
+            {("PSE", "ISR")},
+        ),
+        ("Vanuit de Gazastrook werden zondag raketten afgevuurd op Haifa.", {("PSE", "ISR")}),
+        (
+            "Drones were launched at Israel from Iraq and Yemen by Iran-aligned groups.",
+            {("IRQ", "ISR"), ("YEM", "ISR")},
+        ),
+        # ... but not when it is the target's own country
+        ("Raketten vanuit Israël troffen Haifa.", set()),
+        # an unnamed group is placed by its base
+        (
+            "The drone that hit Jordan was launched by Iran-backed militias in Iraq.",
+            {("IRQ", "JOR")},
+        ),
+        ("Militanten in de Gazastrook vuurden raketten af op Tel Aviv.", {("PSE", "ISR")}),
+        # the owner of the weapon fires it
+        ("Een raket van Hezbollah heeft een depot in Haifa getroffen.", {("LBN", "ISR")}),
+        ("Hezbollah rockets hit Haifa.", {("LBN", "ISR")}),
+        # a temporal clause after the cue is another event
+        ("De aanval komt terwijl Russische troepen in Oost-Oekraïne oprukken.", set()),
+        # impact verbs with a weapon subject continue the previous strike
+        ("Hezbollah fired rockets at Israel. Two rockets landed in Haifa.", {("LBN", "ISR")}),
+        (
+            "Hezbollah vuurde raketten af op Israël. Twee raketten sloegen in Haifa in.",
+            {("LBN", "ISR")},
+        ),
+    ],
+)
+def test_attacker_rules(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {
+        (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
+    } == expected
+
+
+def test_agent_of_another_participle_is_not_the_attacker() -> None:
+    strikes = strikes_of(
+        "US bombers hit command centres used by the Revolutionary Guards in Syria."
+    )
+    assert {(s.attacker_iso3, s.target_iso3) for s in strikes} == {("USA", "SYR")}
+    strikes = strikes_of(
+        "Bij Amerikaanse luchtaanvallen in Jemen vielen doden, melden de door de Houthi's "
+        "bestuurde autoriteiten."
+    )
+    assert {(s.attacker_iso3, s.target_iso3) for s in strikes} == {("USA", "YEM")}
+
+
+def test_landing_places_refine_the_strike() -> None:
+    strikes = strikes_of("Hezbollah fired rockets at Israel. Two rockets landed in Haifa.")
+    assert {s.target_name for s in strikes} == {"Israel", "Haifa"}
+    strikes = strikes_of("US jets hit seven sites, including Erbil in Iraq.")
+    assert {s.target_name for s in strikes} == {"Erbil"}
