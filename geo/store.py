@@ -41,7 +41,9 @@ __all__ = [
     "StoredArticle",
     "apply_corrections",
     "correct_strikes",
+    "corrections_by_strike",
     "default_data_dir",
+    "identity_key",
     "source_key",
 ]
 
@@ -79,9 +81,13 @@ CREATE TABLE IF NOT EXISTS corrections (
     rejected INTEGER NOT NULL DEFAULT 0,
     edited_at TEXT NOT NULL,
     note TEXT,
-    source_keys TEXT NOT NULL DEFAULT ''
+    source_keys TEXT NOT NULL DEFAULT '',
+    extracted TEXT
 );
 """
+
+# Columns added after the first release: added to older stores on open (nullable, no data lost).
+_ADDED_COLUMNS: dict[str, dict[str, str]] = {"corrections": {"extracted": "TEXT"}}
 
 # Every column the code reads; a table missing one of them is treated as corrupt.
 _REQUIRED_COLUMNS: dict[str, set[str]] = {
@@ -142,7 +148,9 @@ class Correction:
     ``target_lon``/``target_lat`` move the target (WGS84); ``is_rejected`` drops the strike.
     ``source_keys`` (see :func:`source_key`) are the reports the strike had when corrected:
     event ids change when a new article adds a report, and the correction then follows the
-    event that holds any of these reports.
+    event that holds these reports. ``extracted`` is ``"<attacker>→<target>"`` as extracted
+    (before any correction): several events can come from one sentence, and it tells which of
+    them the correction belongs to when the id changed.
     """
 
     strike_id: str
@@ -157,6 +165,7 @@ class Correction:
     note: str | None = None
     edited_at: str = ""
     source_keys: tuple[str, ...] = ()
+    extracted: str | None = None
 
     def __post_init__(self) -> None:
         if not self.strike_id:
@@ -360,6 +369,11 @@ class Store:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                for table, added in _ADDED_COLUMNS.items():
+                    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                    for column, kind in added.items():
+                        if column not in have:
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                 # The version starts at the clock (ms), so a store rebuilt after corruption
                 # never reuses a version number an earlier file had (cache keys stay unique).
                 conn.execute(
@@ -506,16 +520,26 @@ class Store:
 
     # -- corrections ---------------------------------------------------------------------
 
-    def set_correction(self, correction: Correction) -> Correction:
-        """Save (replace) the correction of one strike and return it with its timestamp."""
+    def set_correction(self, correction: Correction, *, replaces: str | None = None) -> Correction:
+        """Save (replace) the correction of one strike and return it with its timestamp.
+
+        Parameters
+        ----------
+        correction : Correction
+        replaces : str, optional
+            The strike id of an older correction that this one supersedes (the event's id
+            changed since), removed in the same transaction.
+        """
         saved = dataclasses.replace(correction, edited_at=_now())
         with self._write() as conn:
+            if replaces is not None and replaces != saved.strike_id:
+                conn.execute("DELETE FROM corrections WHERE strike_id = ?", (replaces,))
             conn.execute(
                 """
                 INSERT OR REPLACE INTO corrections (strike_id, attacker, attacker_iso3,
                     target_name, target_iso3, target_lon, target_lat, date, rejected,
-                    edited_at, note, source_keys)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    edited_at, note, source_keys, extracted)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     saved.strike_id,
@@ -530,6 +554,7 @@ class Store:
                     saved.edited_at,
                     saved.note,
                     "\n".join(saved.source_keys),
+                    saved.extracted,
                 ),
             )
         return saved
@@ -560,6 +585,7 @@ class Store:
                 note=row["note"],
                 edited_at=row["edited_at"],
                 source_keys=tuple(k for k in row["source_keys"].split("\n") if k),
+                extracted=row["extracted"],
             )
             for row in rows
         }
@@ -645,30 +671,63 @@ def source_key(source: Any) -> str:
     return f"{source.article_id}:{source.start}:{source.end}"
 
 
-class _Matcher:
-    """Find the correction of a strike: by id, else by a report the corrected strike had."""
+def identity_key(attacker: str, target_name: str) -> str:
+    """Return ``"<attacker>→<target>"``, the :attr:`Correction.extracted` of a strike."""
+    return f"{attacker}→{target_name}"
 
-    def __init__(self, corrections: Mapping[str, Correction] | Iterable[Correction]) -> None:
-        items = corrections.values() if isinstance(corrections, Mapping) else corrections
-        self.by_id: dict[str, Correction] = {}
-        self.by_source: dict[str, Correction] = {}
-        for c in items:
-            self.by_id[c.strike_id] = c
-            for key in c.source_keys:
-                self.by_source.setdefault(key, c)
 
-    def __bool__(self) -> bool:
-        return bool(self.by_id)
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
 
-    def find(self, strike_id: str, sources: Any) -> Correction | None:
-        found = self.by_id.get(strike_id)
-        if found is not None or not self.by_source:
-            return found
-        for source in sources if isinstance(sources, list | tuple) else ():
-            found = self.by_source.get(source_key(source))
-            if found is not None:
-                return found
-        return None
+
+def _source_keys(sources: Any) -> set[str]:
+    return {source_key(s) for s in sources} if isinstance(sources, list | tuple) else set()
+
+
+def _assign(
+    corrections: Mapping[str, Correction] | Iterable[Correction],
+    strikes: list[tuple[str, Any, str, str]],
+) -> list[Correction | None]:
+    """Return the correction of each strike ``(id, sources, attacker, target_name)``, or None.
+
+    A correction applies to the strike with its id. Only a correction whose strike is gone (the
+    id changed because a new article added a report) looks further: it follows the one strike
+    that holds its reports; when several strikes come from those reports (one sentence can
+    report strikes on several targets), only the one with the extracted target (else attacker)
+    of :attr:`Correction.extracted`. Each correction applies to at most one strike, so
+    correcting one event never changes another reported in the same sentence.
+    """
+    items = list(corrections.values() if isinstance(corrections, Mapping) else corrections)
+    by_id = {c.strike_id: c for c in items}
+    out: list[Correction | None] = [by_id.get(sid) for sid, _, _, _ in strikes]
+    present = {sid for sid, _, _, _ in strikes}
+    orphans = [c for c in items if c.strike_id not in present and c.source_keys]
+    if not orphans:
+        return out
+    keys = {i: _source_keys(strikes[i][1]) for i, c in enumerate(out) if c is None}
+    holders: dict[str, list[int]] = {}
+    for i, held in keys.items():
+        for key in held:
+            holders.setdefault(key, []).append(i)
+    for correction in orphans:  # oldest first (Store.corrections orders by edited_at)
+        wanted = set(correction.source_keys)
+        found = {i for key in wanted for i in holders.get(key, ())}
+        candidates = sorted(i for i in found if out[i] is None)
+        if len(candidates) > 1:
+            if correction.extracted is None:
+                continue  # ambiguous: leave it unapplied rather than correct the wrong event
+            attacker, _, target = correction.extracted.partition("→")
+            same_target = [i for i in candidates if _fold(strikes[i][3]) == _fold(target)]
+            candidates = same_target or [
+                i for i in candidates if _fold(strikes[i][2]) == _fold(attacker)
+            ]
+            if len(candidates) > 1:  # the one holding most of the reports, if unique
+                candidates.sort(key=lambda i: -len(keys[i] & wanted))
+                best = len(keys[candidates[0]] & wanted) if candidates else 0
+                candidates = [i for i in candidates if len(keys[i] & wanted) == best]
+        if len(candidates) == 1:
+            out[candidates[0]] = correction
+    return out
 
 
 def _updates(current: Mapping[str, Any], c: Correction) -> dict[str, Any]:
@@ -699,6 +758,19 @@ def _updates(current: Mapping[str, Any], c: Correction) -> dict[str, Any]:
     return new
 
 
+def corrections_by_strike(
+    strikes: Iterable[Strike], corrections: Mapping[str, Correction] | Iterable[Correction]
+) -> dict[str, Correction]:
+    """Return the correction that applies to each corrected strike, by the strike's id.
+
+    The id of the correction differs from the strike's when the correction followed the
+    strike's reports after its id changed (see :class:`Correction`).
+    """
+    items = list(strikes)
+    assigned = _assign(corrections, [(s.id, s.sources, s.attacker, s.target_name) for s in items])
+    return {s.id: c for s, c in zip(items, assigned, strict=True) if c is not None}
+
+
 def correct_strikes(
     strikes: Iterable[Strike], corrections: Mapping[str, Correction] | Iterable[Correction]
 ) -> list[Strike]:
@@ -707,10 +779,10 @@ def correct_strikes(
     The Strike-level twin of :func:`apply_corrections`; use it before building frames so that
     places frames see the corrected targets.
     """
-    matcher = _Matcher(corrections)
+    items = list(strikes)
+    assigned = _assign(corrections, [(s.id, s.sources, s.attacker, s.target_name) for s in items])
     out: list[Strike] = []
-    for strike in strikes:
-        correction = matcher.find(strike.id, strike.sources)
+    for strike, correction in zip(items, assigned, strict=True):
         if correction is None:
             out.append(strike)
         elif not correction.is_rejected:
@@ -741,18 +813,25 @@ def apply_corrections(
     GeoDataFrame
         Same columns, EPSG:4326.
     """
-    matcher = _Matcher(corrections)
     out = strikes.copy()
     if "edited" not in out.columns:
         out["edited"] = False
     out["edited"] = out["edited"].fillna(False).astype(bool)
-    if out.empty or not matcher:
+    if out.empty or not corrections:
         return out
     drop: list[Any] = []
     geometry = out.geometry.name
     sources = out["sources"] if "sources" in out.columns else [()] * len(out)
-    for index, strike_id, strike_sources in zip(out.index, out["id"], sources, strict=True):
-        correction = matcher.find(strike_id, strike_sources)
+    assigned = _assign(
+        corrections,
+        [
+            (sid, src, str(attacker), str(target))
+            for sid, src, attacker, target in zip(
+                out["id"], sources, out["attacker"], out["target_name"], strict=True
+            )
+        ],
+    )
+    for index, correction in zip(out.index, assigned, strict=True):
         if correction is None:
             continue
         if correction.is_rejected:

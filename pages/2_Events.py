@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
 import streamlit as st
 
 from geo.errors import InputError, StoreError
-from geo.store import Correction, source_key
+from geo.store import Correction, corrections_by_strike, identity_key, source_key
 from ui import md_escape
 from ui.data import load_view
 
@@ -29,9 +30,15 @@ def _sources(sources: list[dict]) -> str:
     )
 
 
-def _label(row: pd.Series) -> str:
-    mark = " ✎" if row["edited"] else ""
-    return f"{row['date'] or 'undated'} · {row['attacker']} → {row['target_name']}{mark}"
+def _label(sid: str, date: str | None, attacker: str, target: str, edited: bool = False) -> str:
+    """Name an event for a selectbox; the id keeps labels unique.
+
+    Streamlit sends a selectbox choice as its label, so two events with the same label (one
+    sentence often reports several strikes, and a correction can make targets equal) would
+    select the first of them.
+    """
+    mark = " ✎" if edited else ""
+    return f"{date or 'undated'} · {attacker} → {target}{mark} · {sid}"
 
 
 st.caption(f"{len(strikes)} of {len(view.all_strikes)} events match the filters.")
@@ -58,20 +65,43 @@ else:
     st.dataframe(table, hide_index=True, width="stretch", key="events_table")
 
 # rejected events are not in the frame; name them from the raw extraction for "undo"
-choices = {
-    s.id: f"{s.date or 'undated'} · {s.attacker} → {s.target_name}" for s in view.extraction.strikes
-}
-choices.update({row["id"]: _label(row) for _, row in view.all_strikes.iterrows()})
+extracted = {s.id: s for s in view.extraction.strikes}
+choices = {sid: _label(sid, s.date, s.attacker, s.target_name) for sid, s in extracted.items()}
+choices.update(
+    {
+        sid: _label(sid, when, attacker, target, bool(edited))
+        for sid, when, attacker, target, edited in zip(
+            view.all_strikes["id"],
+            view.all_strikes["date"],
+            view.all_strikes["attacker"],
+            view.all_strikes["target_name"],
+            view.all_strikes["edited"],
+            strict=True,
+        )
+    }
+)
 
 # -- undo ------------------------------------------------------------------------------------
 
 corrections = store.corrections()
+# which event each correction applies to (its id, or the event holding its reports)
+applied = corrections_by_strike(view.extraction.strikes, corrections)
+follows = {c.strike_id: sid for sid, c in applied.items()}
+
+
+def _correction_label(correction_id: str) -> str:
+    sid = follows.get(correction_id)
+    if sid is None:
+        return f"{correction_id} (event no longer extracted; not applied)"
+    return choices.get(sid, sid)
+
+
 if corrections:
     with st.expander(f"{len(corrections)} saved corrections"):
         st.dataframe(
             pd.DataFrame(
                 {
-                    "event": [choices.get(c.strike_id, c.strike_id) for c in corrections.values()],
+                    "event": [_correction_label(c.strike_id) for c in corrections.values()],
                     "rejected": [c.is_rejected for c in corrections.values()],
                     "attacker": [c.attacker for c in corrections.values()],
                     "target": [c.target_name for c in corrections.values()],
@@ -86,7 +116,7 @@ if corrections:
         undo = st.selectbox(
             "Undo the correction of",
             list(corrections),
-            format_func=lambda sid: choices.get(sid, sid),
+            format_func=_correction_label,
             key="undo_pick",
         )
         if st.button("Undo correction", key="undo_button"):
@@ -101,6 +131,11 @@ if view.all_strikes.empty:
     st.info("No events to correct.")
     st.stop()
 default_ids = list(strikes["id"]) or list(view.all_strikes["id"])
+# The event just corrected stays selectable even when the correction moved it out of the
+# filters (e.g. a new target country): the analyst can check and edit it again.
+picked = st.session_state.get("event_pick")
+if picked not in default_ids and picked in set(view.all_strikes["id"]):
+    default_ids.insert(0, picked)
 strike_id = st.selectbox(
     "Event",
     default_ids,
@@ -108,7 +143,7 @@ strike_id = st.selectbox(
     key="event_pick",
 )
 row = view.all_strikes[view.all_strikes["id"] == strike_id].iloc[0]
-current = store.corrections().get(strike_id)
+current = applied.get(strike_id)
 for source in row["sources"]:
     st.text(f"{source.get('title')} ({source.get('date') or 'undated'}): {source.get('excerpt')}")
 
@@ -184,14 +219,29 @@ def _correction() -> tuple[Correction, bool]:
             target_lat=place.lat,
             target_iso3=place.country_iso3,
         )
-    correction = Correction(
-        strike_id,
+    # A new correction adds to the saved one (the form shows the corrected values, so only
+    # what the analyst edited now is in `changes`); saving replaces the stored row.
+    base = current or Correction(strike_id)
+    original = extracted.get(strike_id)
+    correction = dataclasses.replace(
+        base,
+        strike_id=strike_id,
         is_rejected=rejected,
         note=note.strip() or None,
         source_keys=tuple(source_key(s) for s in row["sources"]),
+        extracted=base.extracted
+        or identity_key(
+            original.attacker if original else row["attacker"],
+            original.target_name if original else row["target_name"],
+        ),
         **changes,
     )
-    return correction, bool(changes) or rejected or correction.note is not None
+    before = current or Correction(strike_id)
+    changed = bool(changes) or (correction.is_rejected, correction.note) != (
+        before.is_rejected,
+        before.note,
+    )
+    return correction, changed
 
 
 if submitted:
@@ -200,7 +250,7 @@ if submitted:
         if not changed:
             st.info("Nothing changed; edit a field or tick “Reject” first.")
         else:
-            store.set_correction(correction)
+            store.set_correction(correction, replaces=current.strike_id if current else None)
             what = "Rejected" if rejected else "Corrected"
             st.session_state["events_flash"] = f"{what} {choices.get(strike_id, strike_id)}."
             st.rerun()

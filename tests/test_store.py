@@ -19,6 +19,7 @@ from geo.store import (
     apply_corrections,
     correct_strikes,
     default_data_dir,
+    identity_key,
     source_key,
 )
 
@@ -370,3 +371,63 @@ def test_correction_follows_event_whose_id_changed(store):
     assert fixed.attacker == "IRGC"
     [untouched] = correct_strikes([unrelated], store.corrections())
     assert untouched.attacker == "Iran" and not untouched.edited
+
+
+def test_correction_does_not_leak_to_events_of_the_same_sentence():
+    # "Iran struck Panjgur and Erbil": two events, one sentence, the same report key
+    panjgur = _strike("ev-p")
+    erbil = dataclasses.replace(
+        _strike("ev-e", target=(44.0, 36.19)), target_name="Erbil", target_iso3="IRQ"
+    )
+    keys = tuple(source_key(s) for s in panjgur.sources)
+    assert keys == tuple(source_key(s) for s in erbil.sources)
+    moved = Correction(
+        "ev-p",
+        target_name="Somewhere near Kirkuk",
+        target_lon=44.39,
+        target_lat=35.47,
+        source_keys=keys,
+        extracted=identity_key("Iran", "Panjgur"),
+    )
+    fixed = correct_strikes([panjgur, erbil], [moved])
+    assert [(s.id, s.target_name, s.edited) for s in fixed] == [
+        ("ev-p", "Somewhere near Kirkuk", True),
+        ("ev-e", "Erbil", False),
+    ]
+    frame = apply_corrections(_frame([panjgur, erbil]), [moved])
+    assert frame["target_name"].tolist() == ["Somewhere near Kirkuk", "Erbil"]
+    assert frame["edited"].tolist() == [True, False]
+
+
+def test_correction_with_new_id_follows_its_own_target_among_siblings(store):
+    panjgur = _strike("ev-p")
+    erbil = dataclasses.replace(_strike("ev-e"), target_name="Erbil", target_iso3="IRQ")
+    keys = tuple(source_key(s) for s in panjgur.sources)
+    store.set_correction(
+        Correction(
+            "ev-e", attacker="IRGC", source_keys=keys, extracted=identity_key("Iran", "Erbil")
+        )
+    )
+    # both events got new ids (a new article added reports); the correction follows Erbil
+    renamed = [dataclasses.replace(panjgur, id="ev-p2"), dataclasses.replace(erbil, id="ev-e2")]
+    fixed = correct_strikes(renamed, store.corrections())
+    assert [(s.id, s.attacker) for s in fixed] == [("ev-p2", "Iran"), ("ev-e2", "IRGC")]
+    # without the extracted identity the match is ambiguous: applied to neither
+    store.set_correction(Correction("ev-e", attacker="IRGC", source_keys=keys))
+    fixed = correct_strikes(renamed, store.corrections())
+    assert [s.attacker for s in fixed] == ["Iran", "Iran"] and not any(s.edited for s in fixed)
+
+
+def test_older_store_gets_the_extracted_column(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    Store(path, seed=False)
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE corrections DROP COLUMN extracted")
+        conn.execute(
+            "INSERT INTO corrections (strike_id, attacker, edited_at) VALUES ('s1', 'IRGC', 'x')"
+        )
+    store = Store(path, seed=False)
+    assert not store.messages  # migrated, not treated as corrupt
+    assert store.corrections()["s1"].attacker == "IRGC"
+    saved = store.set_correction(Correction("s2", extracted=identity_key("Iran", "Erbil")))
+    assert Store(path, seed=False).corrections()["s2"].extracted == saved.extracted
