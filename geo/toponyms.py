@@ -154,32 +154,31 @@ def _is_sentence_initial(text: str, start: int) -> bool:
 
 def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
     """Return the longest gazetteer names in ``text`` that pass the false-friend filters."""
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     surface = gaz.surface
     first_words = gaz.first_words
     found: list[Candidate] = []
     person_names: set[str] = set()
-    n_tokens = len(tokens)
-    i = 0
-    while i < n_tokens:
-        start, end = tokens[i]
-        word = text[start:end]
-        if not word[0].isupper():
-            i += 1
+    consumed = 0  # end of the last match: its inner capitalised words are not new names
+    # Only capitalised words can start a name, so only they are visited; their neighbours are
+    # tokenised on demand (most words in a text are lower case).
+    for m in _CAPITALISED.finditer(text):
+        start, end = m.span()
+        word = m.group()
+        if start < consumed or not word[0].isupper() or not _may_start_name(word, first_words):
             continue
+        tokens, i = _tokens_around(text, start, end, first_words.get(word, 1) + 1)
         match = _longest_match(text, tokens, i, surface, first_words)
         if match is None:
             direction = _dutch_direction(word, surface)
             if direction is None:
-                i += 1
                 continue
             prefix_len, direction_name, entries = direction
             candidate = Candidate(start, end, word, entries, direction=direction_name)
             candidate.sentence_initial = _is_sentence_initial(text, start)
             found.append(candidate)
-            i += 1
             continue
         n, entries, match_end = match
+        consumed = match_end
         candidate = Candidate(start, match_end, text[start:match_end], entries)
         candidate.sentence_initial = _is_sentence_initial(text, start)
         if i > 0:
@@ -200,7 +199,6 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
             person_names.add(candidate.text)
         if _followed_by_speech_verb(text, candidate.end):
             person_names.add(candidate.text)
-        i += n
     # One sense per discourse: "James Baker ... Baker said" makes every "Baker" a person.
     return [
         c
@@ -208,6 +206,43 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
         if c.text not in person_names
         or not all(gaz.kind(e) in (KIND_CITY, KIND_ADMIN1) for e in c.entries)
     ]
+
+
+# A token that starts with a letter that is not lower case (checked again with str.isupper).
+_CAPITALISED = re.compile(r"(?:[A-Z]\.){2,}|(?<![\w'’\-])[^\W\d_a-zß-öø-ÿ](?:[\w'’\-]*\w)?")
+# The last token before a position: a token followed by nothing but non-word characters.
+_PREVIOUS_TOKEN = re.compile(r"((?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?)[^\w]*\Z")
+_LOOKBEHIND_CHARS = 60
+
+
+def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
+    return (
+        word in first_words
+        or word.endswith(_POSSESSIVE)
+        or "-" in word
+        or (len(word) > 3 and word.isupper())
+    )
+
+
+def _tokens_around(
+    text: str, start: int, end: int, following: int
+) -> tuple[list[tuple[int, int]], int]:
+    """Return the token before, the token at ``start`` and up to ``following`` tokens after it,
+    as (start, end) spans, plus the index of the token at ``start``."""
+    tokens: list[tuple[int, int]] = []
+    previous = _PREVIOUS_TOKEN.search(text, max(0, start - _LOOKBEHIND_CHARS), start)
+    if previous is not None:
+        tokens.append(previous.span(1))
+    index = len(tokens)
+    tokens.append((start, end))
+    position = end
+    for _ in range(following):
+        m = _TOKEN.search(text, position)
+        if m is None:
+            break
+        tokens.append(m.span())
+        position = m.end()
+    return tokens, index
 
 
 _SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\b")
