@@ -951,6 +951,27 @@ _OTHER_PARTICIPLE_BEFORE = re.compile(
 )
 _ADJ_PARTICIPLE_AFTER = re.compile(r"^[\s'’s-]*(?:ge)?[\w-]{3,}(?:de|te)\s+\w")
 _INCLUDING = {"including", "waaronder", "zoals"}
+_SOURCE_NOUN_AFTER = re.compile(
+    r"^[\s'’s-]*(?:[\w-]+\s+)?(?:officials?|media|sources?|diplomats?|analysts?|ambtenaren|"
+    r"functionarissen|bronnen|staatsmedia|persbureau|news|agency|intelligence|inlichtingen\w*)"
+    r"(?!\w)"
+)
+# A country word before a facility or a group of people abroad names their owner, not the
+# place struck ("US bases in Iraq", "the US embassy in Tel Aviv", "Amerikaanse militairen").
+_FACILITY_AFTER = re.compile(
+    r"^[\s-]*(?:[\w-]+\s+)?(?:bases?|troops|forces|soldiers|servicemen|personnel|contractors|"
+    r"embassy|embassies|consulates?|diplomats?|ships?|warships?|vessels?|tankers?|facilit\w*|"
+    r"interests|citizens|nationals|military\s+facilit\w*|basis|bases|troepen|militairen|"
+    r"soldaten|ambassade|consulaat|schepen|oorlogsschepen|tankers|faciliteiten|belangen|"
+    r"burgers|onderdanen|doelen|targets)(?!\w)"
+)
+# Verbs of reaction: "X condemned the strike" does not make X the attacker of "the strike".
+_REACTION_BETWEEN = re.compile(
+    r"(?<!\w)(?:condemn\w*|criticis\w*|criticiz\w*|denounc\w*|veroordeel\w*|veroordeeld\w*|"
+    r"bekritiseer\w*|protest\w*|mourn\w*|investigat\w*|onderzoek\w*|confirm\w*|"
+    r"bevestig\w*|welcom\w*|prais\w*|called|noemde|noemt|described|beschreef|survived|"
+    r"overleefde|blamed|accused|beschuldig\w*)(?!\w)"
+)
 
 
 def _group_base(folded: str, boundary: int, mention: _Mention) -> int | None:
@@ -1134,6 +1155,10 @@ def _assign_roles(
         elif mention.end <= cue.start:
             if passive or copular_target:
                 mention.role = "target"
+            elif _used_as_noun(folded, cue) and _REACTION_BETWEEN.search(
+                folded, mention.end, cue.start
+            ):
+                mention.role = "ignore"  # "The Taliban condemned the strike"
             elif mention.is_actorlike:
                 mention.role = "attacker"
                 attacker_before = True
@@ -1307,7 +1332,13 @@ def _analyse_clause(
         attackers = [_party_from(m, "explicit", matcher) for m in group]
     # Targets
     places = [
-        m for m in clause_mentions if m.role.startswith("target") and m.is_place and m.toponym
+        m
+        for m in clause_mentions
+        if m.role.startswith("target")
+        and m.is_place
+        and m.toponym
+        # a region with no country ("the Middle East", "de Golf") places nothing
+        and (m.toponym.country_iso3 is not None or m.toponym.kind == KIND_WATER)
     ]
     attacker_spans = {(m.start, m.end) for m in agents}
     places = [m for m in places if (m.start, m.end) not in attacker_spans]
@@ -1351,7 +1382,13 @@ def _analyse_clause(
         target_actor_m = next((m for m in actor_targets if m not in places), None)
     targets = places
     if not targets:
-        targets = [m for m in clause_mentions if m.role.startswith("target") and m.is_demonym]
+        targets = [
+            m
+            for m in clause_mentions
+            if m.role.startswith("target")
+            and m.is_demonym
+            and not _FACILITY_AFTER.match(folded[m.end : m.end + 40])
+        ]
     target_actor = None
     target_actor_countries: tuple[str, ...] = ()
     if target_actor_m is not None and target_actor_m.actor is not None:
@@ -1365,20 +1402,10 @@ def _analyse_clause(
         and target_actor_m.actor is not None
         and len(target_actor_m.actor.countries) == 1
         and target_actor_m.toponym is None
+        and not _FACILITY_AFTER.match(folded[target_actor_m.end : target_actor_m.end + 40])
     ):
         targets = [target_actor_m]  # "Israel struck Hezbollah": the group's base country
-    # Claimants become attackers only when nothing else does and they are not the victims.
     target_countries = {c for t in targets for c in t.countries}
-    if not attackers:
-        for mention in clause_mentions:
-            if (
-                mention.role == "claimant"
-                and mention.is_actorlike
-                and mention.countries
-                and not set(mention.countries) & target_countries
-            ):
-                attackers = [_party_from(mention, "claimant", matcher)]
-                break
     origin = next((m for m in clause_mentions if m.role == "origin"), None)
     if not attackers and origin is not None and targets:
         # "rockets launched from Gaza", "raketten uit de Gazastrook": the launch site's country
@@ -1386,6 +1413,20 @@ def _analyse_clause(
         for mention in _coordinated_group(clause_mentions, origin, folded):
             if mention.countries and not set(mention.countries) & target_countries:
                 attackers.append(_party_from(mention, "origin", matcher))
+    # Claimants become attackers only when nothing else does, they are not the victims and
+    # they are a party, not a source ("according to US officials", "Iraanse staatsmedia").
+    if not attackers and not any(m.role == "origin" for m in clause_mentions):
+        for mention in clause_mentions:
+            if (
+                mention.role == "claimant"
+                and mention.is_actorlike
+                and not mention.is_demonym
+                and mention.countries
+                and not set(mention.countries) & target_countries
+                and not _SOURCE_NOUN_AFTER.match(folded[mention.end : mention.end + 30])
+            ):
+                attackers = [_party_from(mention, "claimant", matcher)]
+                break
     cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
     unknown_agent = not agents and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
     clause_start_words = _words(folded[clause.start : cue.start])
@@ -1491,6 +1532,51 @@ def _target_iso3(toponym: Toponym) -> str | None:
     if toponym.country_iso3 or toponym.lon is None or toponym.lat is None:
         return toponym.country_iso3
     return _locate_country(toponym.lon, toponym.lat)
+
+
+_MISREAD_SCORE = 0.8
+
+
+def _plausible_targets(
+    targets: list[_Mention], named_countries: set[str], folded: str
+) -> list[_Mention]:
+    """Drop target places the gazetteer probably misread.
+
+    A place inside a country the article never names, read with a low gazetteer score
+    ("Shati" as a Libyan district in a Gaza report), and a place followed by "in <place>" of
+    another country ("Bani in northwest Yemen" read as Iran's Bāneh). Other targets of the
+    clause stay.
+    """
+    kept: list[_Mention] = []
+    for index, mention in enumerate(targets):
+        toponym = mention.toponym
+        if toponym is None or toponym.kind in (KIND_COUNTRY, KIND_DEMONYM):
+            kept.append(mention)
+            continue
+        unnamed = (
+            toponym.country_iso3 not in named_countries and (toponym.score or 0) < _MISREAD_SCORE
+        )
+        container = next(
+            (
+                m
+                for m in targets[index + 1 :]
+                if m.toponym is not None
+                and re.fullmatch(
+                    r"[\s,]*(?:in|bij|near|nabij)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?",
+                    folded[mention.end : m.start],
+                )
+            ),
+            None,
+        )
+        contradicted = (
+            container is not None
+            and container.toponym is not None
+            and container.toponym.country_iso3 is not None
+            and container.toponym.country_iso3 != toponym.country_iso3
+        )
+        if not (unnamed or contradicted):
+            kept.append(mention)
+    return kept
 
 
 def _choose_targets(targets: list[_Mention], country_point: CountryPoint) -> list[Toponym]:
@@ -1676,6 +1762,11 @@ def extract_strikes(
                     results.append(analysis)
         analyses.append((sentence, results, bool(cues) and not is_question))
 
+    named_countries = {
+        t.country_iso3 for t in topos if t.kind in (KIND_COUNTRY, KIND_DEMONYM) and t.country_iso3
+    }
+    named_countries |= {c for a in matcher.find(text) for c in a.countries}
+
     explicit = Counter(
         p for _, results, _ in analyses for a in results for p in a.attackers if a.targets
     )
@@ -1711,7 +1802,9 @@ def extract_strikes(
                 how_override = "coreference"
             if not attackers or not analysis.targets:
                 continue
-            for target in _choose_targets(analysis.targets, point_of):
+            for target in _choose_targets(
+                _plausible_targets(analysis.targets, named_countries, folded), point_of
+            ):
                 refined = (
                     _refine(target, topos)
                     if target.kind in (KIND_COUNTRY, KIND_DEMONYM)

@@ -108,6 +108,10 @@ _HAND = {
     "Moskou": ("Moscow", "city", "RUS", 37.62, 55.75, "Moscow"),
     "Turken": ("Turkey", "demonym", "TUR", 35.2, 39.0, None),
     "Amerikaanse": ("United States", "demonym", "USA", -98.0, 39.0, None),
+    "Middle East": ("Middle East", "region", None, 45.0, 29.0, None),
+    "Qatar": ("Qatar", "country", "QAT", 51.2, 25.3, None),
+    "Doha": ("Doha", "city", "QAT", 51.53, 25.29, "Baladiyat ad Dawhah"),
+    "Taliban's": ("Afghanistan", "demonym", "AFG", 66.0, 34.0, None),
     "Jordanië": ("Jordan", "country", "JOR", 36.5, 31.0, None),
 }
 _HAND_RE = re.compile(
@@ -488,3 +492,71 @@ def test_landing_places_refine_the_strike() -> None:
     assert {s.target_name for s in strikes} == {"Israel", "Haifa"}
     strikes = strikes_of("US jets hit seven sites, including Erbil in Iraq.")
     assert {s.target_name for s in strikes} == {"Erbil"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a reaction to "the strike" does not make its subject the attacker
+        ("Turkey condemned the strike on Iraq.", set()),
+        ("Iran veroordeelde de luchtaanval op Syrië.", set()),
+        ("Israel reageerde met een aanval op Syrië.", {("ISR", "SYR")}),
+        # a source is not a claimant-attacker; a party can be
+        ("Drones hit Israel, according to US officials.", set()),
+        ("Drones hit Israel, according to Iran.", {("IRN", "ISR")}),
+        # an owner's country before a facility abroad is not the place struck
+        ("Iran fired missiles at US bases.", set()),
+        (
+            "Iran fired missiles at an air base in Qatar, the largest US facility in the Middle East.",
+            {("IRN", "QAT")},
+        ),
+        # a region without a country places nothing
+        ("Iran fired missiles across the Middle East.", set()),
+    ],
+)
+def test_party_and_target_guards(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {
+        (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
+    } == expected
+
+
+def test_misread_places_are_not_targets() -> None:
+    text = "Israel struck the Shati camp. Israel struck Bani in northwest Yemen."
+    article = article_from_text(text, title="t", date="2024-01-17")
+    toponyms = hand_toponyms(article.text)
+    shati, bani = text.index("Shati"), text.index("Bani")
+    toponyms += [
+        Toponym(
+            "Shati",
+            shati,
+            shati + 5,
+            "Ash Shati",
+            12.8,
+            27.9,
+            "LBY",
+            "Ash Shati",
+            None,
+            "admin1",
+            "a1:LY-WS",
+            None,
+            0.778,
+        ),
+        Toponym(
+            "Bani",
+            bani,
+            bani + 4,
+            "Baneh",
+            45.9,
+            35.99,
+            "IRN",
+            "Kurdistan",
+            None,
+            "city",
+            "t:baneh",
+            None,
+            0.9,
+        ),
+    ]
+    toponyms.sort(key=lambda t: t.start)
+    strikes = extract_strikes(article, toponyms, country_point=hand_point)
+    assert {(s.attacker_iso3, s.target_iso3) for s in strikes} == {("ISR", "YEM")}
