@@ -12,6 +12,7 @@ import streamlit as st
 
 from geo.errors import InputError, StoreError
 from geo.ingest import article_from_text, read_articles
+from geo.models import Article
 from ui import Highlight, highlight_html, md_escape
 from ui.data import load_view
 
@@ -50,7 +51,7 @@ with st.expander("Add articles", expanded=False):
             key="upload_files",
         )
         if files and st.button("Add uploaded files", key="upload_add", type="primary"):
-            good = []
+            good: list[Article] = []
             notes: list[str] = []  # one per unusable file or record; shown after adding
             for file in files:
                 data = file.getvalue()

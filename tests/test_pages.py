@@ -281,8 +281,28 @@ def test_moving_a_target_with_coordinates(data_dir):
     assert not at.exception
     saved = Store(data_dir).corrections()[strike_id]
     assert (saved.target_lon, saved.target_lat) == (44.39, 35.47)
-    row = _events(at).set_index("id").loc[strike_id]
+    after = _events(at).set_index("id")
+    row = after.loc[strike_id]
     assert row["target"] == "Somewhere near Kirkuk" and row["edited"]
+    # only this event changed, even when other events come from the same sentence
+    assert after["edited"].sum() == 1
+    others = table.set_index("id").drop(index=strike_id)
+    assert after.drop(index=strike_id)["target"].equals(others["target"])
+
+    # the analyst selects it again: its own form
+    at.selectbox(key="event_pick").set_value(strike_id).run()
+    assert at.text_input(key=f"fix_target_{strike_id}").value == "Somewhere near Kirkuk"
+
+    # later (a new session, empty coordinate fields) another edit keeps the saved move
+    at = _run("2_Events.py")
+    at.selectbox(key="event_pick").set_value(strike_id).run()
+    assert at.text_input(key=f"fix_lon_{strike_id}").value == ""
+    at.text_input(key=f"fix_attacker_{strike_id}").input("Analyst-corrected attacker")
+    _button(at, "Save correction").click().run()
+    assert not at.exception
+    saved = Store(data_dir).corrections()[strike_id]
+    assert saved.attacker == "Analyst-corrected attacker"
+    assert (saved.target_lon, saved.target_lat) == (44.39, 35.47)
 
     at.selectbox(key="event_pick").set_value(strike_id).run()
     at.text_input(key=f"fix_lon_{strike_id}").input("east")
@@ -310,3 +330,45 @@ def test_about_reads_metrics(data_dir, tmp_path, monkeypatch):
         assert at.dataframe
     else:
         assert any("not measured yet" in i.value for i in at.info)
+
+
+def test_filters_are_mirrored_in_the_url(data_dir):
+    at = _run("2_Events.py")
+    table = _events(at)
+    if table is None or table.empty:
+        pytest.skip("the pipeline found no events in the default corpus")
+    assert not {"attacker", "target", "min_confidence"} & set(at.query_params)
+    attacker = table["attacker"].iloc[0]
+    target = sorted(set(table.loc[table["attacker"] == attacker, "target country"]) - {""})
+    at.multiselect(key="flt_attackers").select(attacker).run()
+    if target:
+        at.multiselect(key="flt_targets").select(target[0]).run()
+    at.toggle(key="flt_cross_border").set_value(True).run()
+    params = dict(at.query_params)
+    assert params["attacker"] in (attacker, [attacker])
+    assert params["cross_border"] == "1"
+    if target:
+        assert params["target"] in (target[0], [target[0]])
+    expected = set(_events(at)["id"]) if _events(at) is not None else set()
+
+    # the shared link opens a new session with the same filters and the same events
+    shared = AppTest.from_file(str(PAGES / "2_Events.py"), default_timeout=TIMEOUT_S)
+    shared.query_params.update(params)
+    shared.run()
+    assert not shared.exception
+    assert shared.multiselect(key="flt_attackers").value == [attacker]
+    assert shared.toggle(key="flt_cross_border").value is True
+    again = _events(shared)
+    assert (set(again["id"]) if again is not None else set()) == expected
+    assert expected < set(table["id"]) or len(set(table["attacker"])) == 1
+
+    # malformed values are ignored, not fatal; "Reset filters" clears the URL
+    broken = AppTest.from_file(str(PAGES / "2_Events.py"), default_timeout=TIMEOUT_S)
+    broken.query_params.update(
+        {"from": "yesterday", "min_confidence": "high", "attacker": "Nobody"}
+    )
+    broken.run()
+    assert not broken.exception
+    assert len(_events(broken)) == len(table)
+    at.button(key="flt_reset").click().run()
+    assert not {"attacker", "target", "cross_border"} & set(at.query_params)

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
     from geo.pipeline import Extraction
 
-__all__ = ["STATE_KEY", "WIDGET_KEYS", "current_filters", "reset_filters", "sidebar_filters"]
+__all__ = [
+    "QUERY_KEYS",
+    "STATE_KEY",
+    "WIDGET_KEYS",
+    "current_filters",
+    "reset_filters",
+    "sidebar_filters",
+]
 
 STATE_KEY = "strikemap_filters"
 WIDGET_KEYS = {
@@ -83,6 +90,85 @@ def _to_filters(values: dict[str, Any], options: FilterOptions) -> Filters:
     )
 
 
+# URL query parameters mirroring the filters, so a filtered view can be shared as a link:
+# ?from=2024-01-16&to=2024-01-20&attacker=Iran&target=PAK&target=IRQ&cross_border=1
+# &min_confidence=0.5&article=<id>&undated=0 (lists repeat their parameter).
+QUERY_KEYS = {
+    "attackers": "attacker",
+    "target_countries": "target",
+    "article_ids": "article",
+    "cross_border_only": "cross_border",
+    "min_confidence": "min_confidence",
+    "include_undated": "undated",
+}
+_DATE_QUERY_KEYS = ("from", "to")
+
+
+def _from_query(params: Any) -> dict[str, Any]:
+    """Return the filter values a URL's query parameters give (malformed ones are ignored)."""
+    values: dict[str, Any] = {}
+    for name in ("attackers", "target_countries", "article_ids"):
+        picked = [v for v in params.get_all(QUERY_KEYS[name]) if v]
+        if picked:
+            values[name] = picked
+    for name in ("cross_border_only", "include_undated"):
+        flag = params.get(QUERY_KEYS[name])
+        if flag is not None:
+            values[name] = flag.strip().lower() in {"1", "true", "yes", "on"}
+    confidence = params.get(QUERY_KEYS["min_confidence"])
+    if confidence is not None:
+        try:
+            values["min_confidence"] = float(confidence)
+        except ValueError:
+            pass
+    try:
+        start = params.get("from")
+        end = params.get("to")
+        if start or end:
+            values["dates"] = (
+                date.fromisoformat(start) if start else date.min,
+                date.fromisoformat(end) if end else date.max,
+            )
+    except ValueError:
+        pass
+    return values
+
+
+def _to_query(values: dict[str, Any], options: FilterOptions) -> dict[str, str | list[str]]:
+    """Return the query parameters of the filter values that differ from "everything"."""
+    query: dict[str, str | list[str]] = {}
+    dates = values.get("dates")
+    if dates:
+        if dates[0] != options.date_min:
+            query["from"] = dates[0].isoformat()
+        if dates[1] != options.date_max:
+            query["to"] = dates[1].isoformat()
+    for name in ("attackers", "target_countries", "article_ids"):
+        if values[name]:
+            query[QUERY_KEYS[name]] = [str(v) for v in values[name]]
+    if values["cross_border_only"]:
+        query[QUERY_KEYS["cross_border_only"]] = "1"
+    if not values["include_undated"]:
+        query[QUERY_KEYS["include_undated"]] = "0"
+    if values["min_confidence"] > 0:
+        query[QUERY_KEYS["min_confidence"]] = f"{values['min_confidence']:g}"
+    return query
+
+
+def _mirror_to_url(values: dict[str, Any], options: FilterOptions) -> None:
+    """Write the filters into ``st.query_params`` (only what changed; other params kept)."""
+    wanted = _to_query(values, options)
+    params = st.query_params
+    for key in (*QUERY_KEYS.values(), *_DATE_QUERY_KEYS):
+        if key not in wanted:
+            if key in params:
+                del params[key]
+        elif params.get_all(key) != (
+            wanted[key] if isinstance(wanted[key], list) else [wanted[key]]
+        ):
+            params[key] = wanted[key]
+
+
 def current_filters(extraction: Extraction, strikes: GeoDataFrame) -> Filters:
     """Return the filters in session state (clamped to the data) without drawing widgets."""
     options = _options(extraction, strikes)
@@ -117,6 +203,8 @@ def sidebar_filters(extraction: Extraction, strikes: GeoDataFrame) -> Filters:
         All strikes (corrections applied, unfiltered): attacker and country choices.
     """
     options = _options(extraction, strikes)
+    if STATE_KEY not in st.session_state:  # a new session: start from the URL, if it has filters
+        st.session_state[STATE_KEY] = _from_query(st.query_params)
     stored = dict(st.session_state.get(STATE_KEY, {}))
     # a widget drawn on the previous run of this page has the freshest value
     for name, key in WIDGET_KEYS.items():
@@ -173,6 +261,7 @@ def sidebar_filters(extraction: Extraction, strikes: GeoDataFrame) -> Filters:
     )
     bar.button("Reset filters", on_click=reset_filters, key="flt_reset")
     st.session_state[STATE_KEY] = values
+    _mirror_to_url(values, options)
     return _to_filters(values, options)
 
 
