@@ -81,12 +81,24 @@ def fold(text: str) -> str:
     >>> fold("Israëlische Oekraïne")
     'israelische oekraine'
     """
-    out = []
-    for char in text:
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first use: one character in, one character out."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
         base = unicodedata.normalize("NFD", char)[0] if not char.isascii() else char
         low = base.lower()
-        out.append(low if len(low) == 1 else base)
-    return "".join(out)
+        folded = low if len(low) == 1 else base
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def _is_acronym(alias: str) -> bool:

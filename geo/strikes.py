@@ -163,7 +163,8 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"shelled", 0.7, "en", participle=True),
     _CueSpec(r"shells|pounded|pounding|pounds", 0.5, "en"),
     _CueSpec(r"targeted", 0.5, "en", participle=True),
-    _CueSpec(r"targeting|targets", 0.5, "en"),
+    _CueSpec(r"targeting", 0.5, "en"),
+    _CueSpec(r"targets", 0.4, "en", noun=True, target_noun=True),
     _CueSpec(r"target", 0.4, "en", noun=True, target_noun=True),
     _CueSpec(r"raided", 0.5, "en", participle=True),
     _CueSpec(r"raids?", 0.5, "en"),
@@ -344,6 +345,11 @@ _EXERCISE = re.compile(
 )
 
 
+_TERROR = re.compile(
+    r"(?<![\w-])(?:gunm[ae]n|shooters?|schutters?|opened\s+fire|opende(?:n)?\s+het\s+vuur|"
+    r"stabb\w*|steekpartij\w*|gijzel\w*|hostages?|hijack\w*|kaping\w*|suicide\s+bomb\w*|"
+    r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed)(?![\w-])"
+)
 _OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
 
 
@@ -355,7 +361,10 @@ def _off_topic(folded_sentence: str) -> bool:
     doel"). Market and election words count only next to the cue (see :func:`_non_event`)."""
     if _EXERCISE.search(folded_sentence):
         return True
-    return bool(_SPORT.search(folded_sentence)) and not find_weapons(folded_sentence)
+    weapons = find_weapons(folded_sentence)
+    if _TERROR.search(folded_sentence) and not set(weapons) - {"bombs"}:
+        return True  # gunmen, hostage takers, car bombs: attacks, but not strikes
+    return bool(_SPORT.search(folded_sentence)) and not weapons
 
 
 _REPORTATIVE = re.compile(
@@ -426,6 +435,10 @@ _KILLED = re.compile(
 )
 _INJURED = re.compile(
     r"(?<!\w)(?:gewond|gewonden|verwond|raakten\s+gewond|injured|wounded|hurt|injuries)(?!\w)"
+)
+_CASUALTY_HINT = re.compile(
+    r"kill|dood|dode|gewond|wound|injur|hurt|dead|died|\bdie\b|death|leven|sneuvel|overle|"
+    r"slain|fatal|omgekomen|kwamen\s+om|kostte|claimed"
 )
 _KILLING_BEFORE = re.compile(
     r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
@@ -588,6 +601,7 @@ class _Analysis:
     may_corefer: bool
     hedged: bool
     weapons: tuple[str, ...]
+    pronoun: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -716,11 +730,17 @@ def _find_cues(folded: str, offset: int, start: int, end: int) -> list[_Cue]:
             found.append(_Cue(s + offset, e + offset, spec))
     # Longest first, then drop cues inside a longer one ("drone-aanval" over "aanval").
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
-    kept: list[_Cue] = []
+    kept: list[_Cue] = []  # sorted by start, never overlapping
+    kept_starts: list[int] = []
     for cue in found:
-        if all(cue.end <= k.start or cue.start >= k.end for k in kept):
-            kept.append(cue)
-    return sorted(kept, key=lambda c: c.start)
+        at = bisect.bisect_left(kept_starts, cue.start)
+        if at > 0 and kept[at - 1].end > cue.start:
+            continue
+        if at < len(kept) and kept[at].start < cue.end:
+            continue
+        kept.insert(at, cue)
+        kept_starts.insert(at, cue.start)
+    return kept
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -1194,6 +1214,28 @@ def _assign_roles(
         previous = mention
 
 
+_PRONOUN_BEFORE = re.compile(
+    r"(?<![\w-])(?:it|they|het|zij|ze)\s+(?:(?:has|have|had|also|then|later|again|heeft|hebben|"
+    r"had|hadden|ook|opnieuw|daarna|reportedly|allegedly)\s+){0,2}$"
+)
+_PRONOUN_AFTER = re.compile(r"^\s+(?:het|zij|ze)(?!\w)")
+
+
+def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
+    """A personal pronoun is the cue's subject: "it has hit", "they fired", Dutch verb-second
+    "vuurde het ... af", "heeft het ... aangevallen"."""
+    before = folded[clause.start : cue.start]
+    if _PRONOUN_BEFORE.search(before):
+        return True
+    if cue.spec.lang == "nl" and not cue.spec.noun:
+        if _PRONOUN_AFTER.match(folded[cue.end : cue.end + 8]):
+            return True
+        aux = list(_ACTIVE_AUX_NL.finditer(folded, clause.start, cue.start))
+        if aux and _PRONOUN_AFTER.match(folded[aux[-1].end() : aux[-1].end() + 8]):
+            return True
+    return False
+
+
 def _party_from(mention: _Mention, how: str, matcher: ActorMatcher) -> _Party:
     if mention.actor is not None:
         countries = mention.actor.countries
@@ -1427,11 +1469,26 @@ def _analyse_clause(
             ):
                 attackers = [_party_from(mention, "claimant", matcher)]
                 break
+    pronoun = not attackers and not gapped and _pronoun_subject(folded, clause, cue)
+    if pronoun:
+        # "Israel's military does not comment ..., but it has hit targets in Syria": the
+        # nearest party earlier in the sentence; else the article's (coreference below).
+        earlier = [
+            m
+            for m in mentions
+            if sentence.start <= m.start < clause.start
+            and m.is_actorlike
+            and not m.proxy
+            and not set(m.countries) & target_countries
+        ]
+        if earlier:
+            attackers = [_party_from(earlier[-1], "coreference", matcher)]
     cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
     unknown_agent = not agents and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
     clause_start_words = _words(folded[clause.start : cue.start])
     may_corefer = not unknown_agent and (
         gapped
+        or pronoun
         or passive
         or copular_target
         or cue.spec.target_noun
@@ -1478,6 +1535,7 @@ def _analyse_clause(
         may_corefer,
         hedged,
         weapons,
+        pronoun,
     )
 
 
@@ -1497,12 +1555,24 @@ def _locate_country(lon: float, lat: float) -> str | None:
         return None
 
 
+_COUNTRY_POINTS: dict[str, tuple[float, float] | None] = {}
+
+
 def default_country_point(iso3: str) -> tuple[float, float] | None:
     """Return a representative (lon, lat) inside the country ``iso3``, or None.
 
     Uses ``geo.boundaries.representative_point`` (a point inside the polygon), else the
-    gazetteer's country point.
+    gazetteer's country point. Found points are cached for the process.
     """
+    if iso3 in _COUNTRY_POINTS:
+        return _COUNTRY_POINTS[iso3]
+    point = _country_point_uncached(iso3)
+    if point is not None:
+        _COUNTRY_POINTS[iso3] = point
+    return point
+
+
+def _country_point_uncached(iso3: str) -> tuple[float, float] | None:
     try:
         from geo import boundaries  # noqa: PLC0415 - heavy; only when a strike needs it
     except ImportError:
@@ -1740,18 +1810,29 @@ def extract_strikes(
     starts = [t.start for t in topos]
 
     analyses: list[tuple[Sentence, list[_Analysis], bool]] = []
+    sentence_mentions: list[list[_Mention]] = []
+    seen: list[ActorMention] = []  # named groups and alliances so far, for "de coalitie"
+    # Actors and cues are found once per article, then handed out per sentence.
+    all_actors = matcher.find(text)
+    actor_starts = [a.start for a in all_actors]
+    all_cues = _find_cues(folded, 0, 0, len(text))
+    cue_starts = [c.start for c in all_cues]
     for sentence in sentences:
         lo = bisect.bisect_left(starts, sentence.start)
         hi = bisect.bisect_left(starts, sentence.end)
         sentence_topos = [t for t in topos[lo:hi] if t.end <= sentence.end]
-        actor_mentions = [
-            replace(a, start=a.start + sentence.start, end=a.end + sentence.start)
-            for a in matcher.find(text[sentence.start : sentence.end])
-        ]
+        lo = bisect.bisect_left(actor_starts, sentence.start)
+        hi = bisect.bisect_left(actor_starts, sentence.end)
+        actor_mentions = [a for a in all_actors[lo:hi] if a.end <= sentence.end]
+        anaphors = _resolve_anaphors(folded, sentence, actor_mentions, sentence_topos, seen)
+        seen.extend(a for a in actor_mentions if a.kind in ("armed_group", "alliance"))
+        actor_mentions = sorted(actor_mentions + anaphors, key=lambda a: a.start)
         mentions = _build_mentions(
             text, sentence.start, sentence.end, actor_mentions, sentence_topos
         )
-        cues = _find_cues(folded, 0, sentence.start, sentence.end)
+        lo = bisect.bisect_left(cue_starts, sentence.start)
+        hi = bisect.bisect_left(cue_starts, sentence.end)
+        cues = [c for c in all_cues[lo:hi] if c.end <= sentence.end]
         is_question = text[sentence.start : sentence.end].rstrip().rstrip("\"'”’»").endswith("?")
         is_question = is_question or _off_topic(folded[sentence.start : sentence.end])
         results: list[_Analysis] = []
@@ -1761,11 +1842,12 @@ def extract_strikes(
                 if analysis is not None:
                     results.append(analysis)
         analyses.append((sentence, results, bool(cues) and not is_question))
+        sentence_mentions.append(mentions)
 
     named_countries = {
         t.country_iso3 for t in topos if t.kind in (KIND_COUNTRY, KIND_DEMONYM) and t.country_iso3
     }
-    named_countries |= {c for a in matcher.find(text) for c in a.countries}
+    named_countries |= {c for a in all_actors for c in a.countries}
 
     explicit = Counter(
         p for _, results, _ in analyses for a in results for p in a.attackers if a.targets
@@ -1775,17 +1857,42 @@ def extract_strikes(
     strikes: list[Strike] = []
     last_cue_index = -10
     recent_parties: list[_Party] = []  # the attackers of the most recent strike
+    pending: tuple[int, _Analysis] | None = None  # a clause with targets and no named attacker
     untargeted: list[_Party] = []  # the attackers of a clause without a target, before any strike
     for index, (sentence, results, has_cue) in enumerate(analyses):
         sentence_text = text[sentence.start : sentence.end]
-        cause = _CAUSE.search(fold(sentence_text))
-        killed, injured = find_casualties(
-            sentence_text[: cause.start()] if cause else sentence_text
-        )
+        folded_sentence = folded[sentence.start : sentence.end]
+        killed = injured = None
+        if strikes or results:
+            cause = _CAUSE.search(folded_sentence)
+            if _CASUALTY_HINT.search(folded_sentence):
+                killed, injured = find_casualties(
+                    sentence_text[: cause.start()] if cause else sentence_text
+                )
         produced: list[Strike] = []
         for analysis in results:
             attackers = analysis.attackers
             how_override = None
+            if not attackers and analysis.targets:
+                pending = (index, analysis)
+            if not attackers and analysis.pronoun and index > 0:
+                # "Iran kondigde vergelding aan. Kort daarop vuurde het ...": the subject of
+                # the previous sentence.
+                target_countries = {c for t in analysis.targets for c in t.countries}
+                antecedent = next(
+                    (
+                        m
+                        for m in sentence_mentions[index - 1]
+                        if m.is_actorlike
+                        and not m.proxy
+                        and m.countries
+                        and not set(m.countries) & target_countries
+                    ),
+                    None,
+                )
+                if antecedent is not None:
+                    attackers = [_party_from(antecedent, "coreference", matcher)]
+                    how_override = "coreference"
             if attackers and not analysis.targets and not recent_parties:
                 untargeted = list(attackers)
             elif not attackers and analysis.may_corefer:
@@ -1823,6 +1930,28 @@ def extract_strikes(
                 recent_parties = [
                     p for p in attackers if any(s.attacker == p.name for s in produced)
                 ]
+        if not produced and pending is not None and index - pending[0] <= 3:
+            # "De Houthi-rebellen eisten de aanvallen op", "The US accused Iran of the attack":
+            # the responsible party of the latest strike whose attacker the text left open.
+            party = _responsible_party(folded, sentence, sentence_mentions[index], matcher)
+            if party is not None and party.iso3 is not None:
+                analysis = replace(pending[1], hedged=True)
+                target_countries = {c for t in analysis.targets for c in t.countries}
+                if not set(party.countries) & target_countries:
+                    for target in _choose_targets(
+                        _plausible_targets(analysis.targets, named_countries, folded), point_of
+                    ):
+                        refined = (
+                            _refine(target, topos)
+                            if target.kind in (KIND_COUNTRY, KIND_DEMONYM)
+                            else target
+                        )
+                        strike = _make_strike(
+                            article, analysis.sentence, analysis, party, refined, None, point_of
+                        )
+                        if strike is not None:
+                            produced.append(strike)
+                    recent_parties = [party]
         if produced:
             # Counts belong to the sentence's one event: one target place (several coordinated
             # attackers may share it); a list of strikes on several places gets none.
@@ -1835,7 +1964,6 @@ def extract_strikes(
             continue
         # No strike here: maybe more about the most recent one.
         if strikes:
-            folded_sentence = fold(sentence_text)
             refers = bool(_STRIKE_REFERENCE.search(folded_sentence))
             other_event = bool(_OTHER_EVENT.search(folded_sentence))
             recent = index - last_cue_index <= 2
@@ -1846,6 +1974,103 @@ def extract_strikes(
             if has_cue and refers:
                 last_cue_index = index
     return strikes
+
+
+_ANAPHOR = re.compile(
+    r"(?<![\w-])(?:de|het|the|this|that|deze|die|dat)\s+(?:([\w-]+)\s+)?"
+    r"(coalitie|coalition|alliantie|alliance|groep|group|beweging|movement|militie|militia|"
+    r"organisatie|organisation|organization|rebellen|rebels|rebellengroep|militants|militanten|"
+    r"strijdgroep|militant\s+group|militante\s+groep)(?:'s)?(?![\w-])"
+)
+
+
+def _resolve_anaphors(
+    folded: str,
+    sentence: Sentence,
+    actors: list[ActorMention],
+    toponyms: Sequence[Toponym],
+    seen: list[ActorMention],
+) -> list[ActorMention]:
+    """Resolve "de coalitie", "the group", "De Libanese beweging", "the Yemeni group" to the
+    most recent named group (or alliance, for a coalition) of the article, of the demonym's
+    country when one is given. Returns mentions spanning the noun phrase."""
+    found: list[ActorMention] = []
+    for match in _ANAPHOR.finditer(folded, sentence.start, sentence.end):
+        if any(a.start < match.end() + 3 and match.start() < a.end for a in actors):
+            continue  # "de militie Jaish al-Adl": the name follows
+        head = match.group(2)
+        wanted = (
+            ("alliance",)
+            if head in ("coalitie", "coalition", "alliantie", "alliance")
+            else ("armed_group",)
+        )
+        country = None
+        if match.group(1):
+            demonym = next(
+                (
+                    t
+                    for t in toponyms
+                    if t.kind == KIND_DEMONYM and t.start == match.start(1) and t.country_iso3
+                ),
+                None,
+            )
+            if demonym is None and match.group(1) not in ("armed", "militant", "militante"):
+                continue  # "the peace movement", "de oppositiegroep": another group
+            country = demonym.country_iso3 if demonym is not None else None
+        candidates = [
+            a
+            for a in [*seen, *(a for a in actors if a.end <= match.start())]
+            if a.kind in wanted and (country is None or country in a.countries)
+        ]
+        if not candidates:
+            continue
+        last = candidates[-1]
+        found.append(replace(last, start=match.start(), end=match.end(), text=match.group()))
+    return found
+
+
+_RESPONSIBLE_SUBJECT = re.compile(
+    r"(?<![\w-])(?:eist(?:e|en)?\s+(?:[\w'-]+\s+){0,6}?op|opgeeist|"
+    r"claim(?:ed|s)?\s+(?:responsibility|the\s+(?:[\w-]+\s+)?(?:attacks?|strikes?))|"
+    r"took\s+responsibility|nam\s+de\s+verantwoordelijkheid|"
+    r"(?:zat|zaten|was|were|is|are)\s+(?:[\w'-]+\s+){0,2}?(?:achter|behind))(?![\w-])"
+)
+_RESPONSIBLE_OBJECT = re.compile(
+    r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|houdt)(?![\w-])"
+)
+_DENIAL = re.compile(r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])")
+
+
+def _responsible_party(
+    folded: str, sentence: Sentence, mentions: list[_Mention], matcher: ActorMatcher
+) -> _Party | None:
+    """The party a sentence holds responsible for an attack: the subject of "claimed
+    responsibility", "eiste de aanvallen op", "zat achter"; the object of "accused",
+    "beschuldigt", "blamed". None when the sentence denies, negates or names none."""
+    text = folded[sentence.start : sentence.end]
+    if _DENIAL.search(text) or _NEGATION.search(text) or not _STRIKE_OR_RESPONSIBILITY.search(text):
+        return None
+    actorlike = [m for m in mentions if m.is_actorlike and not m.proxy]
+    match = _RESPONSIBLE_SUBJECT.search(folded, sentence.start, sentence.end)
+    if match is not None:
+        inside = [m for m in actorlike if match.start() <= m.start < match.end()]
+        before = [m for m in actorlike if m.end <= match.start()]
+        chosen = inside[0] if inside else (before[-1] if before else None)
+    else:
+        match = _RESPONSIBLE_OBJECT.search(folded, sentence.start, sentence.end)
+        if match is None:
+            return None
+        after = [m for m in actorlike if m.start >= match.end()]
+        chosen = after[0] if after else None
+    if chosen is None or not chosen.countries:
+        return None
+    return _party_from(chosen, "claimant", matcher)
+
+
+_STRIKE_OR_RESPONSIBILITY = re.compile(
+    r"(?<![\w-])(?:[\w-]*aanval\w*|attacks?|strikes?|[\w-]*strikes?|bombardement\w*|"
+    r"bombing|responsibility|verantwoordelijk\w*|raids?)(?![\w-])"
+)
 
 
 def _enrich(

@@ -560,3 +560,57 @@ def test_misread_places_are_not_targets() -> None:
     toponyms.sort(key=lambda t: t.start)
     strikes = extract_strikes(article, toponyms, country_point=hand_point)
     assert {(s.attacker_iso3, s.target_iso3) for s in strikes} == {("ISR", "YEM")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "de coalitie", "the group", "De Libanese beweging": the latest named group/alliance
+        (
+            "De door Saudi-Arabië geleide coalitie vecht in Jemen. "
+            "De coalitie reageerde met zware bombardementen op Sanaa.",
+            {("SAU", "YEM")},
+        ),
+        (
+            "Hezbollah vowed revenge. The group fired rockets at Haifa.",
+            {("LBN", "ISR")},
+        ),
+        (
+            "Hamas fired rockets at Tel Aviv. The peace movement condemned the attacks on Gaza.",
+            {("PSE", "ISR")},  # "the peace movement" is not a reference to Hamas
+        ),
+        (
+            "Hezbollah dreigde met wraak. De Libanese beweging vuurde raketten af op Haifa.",
+            {("LBN", "ISR")},
+        ),
+        # responsibility and accusation name the attacker of an open strike
+        (
+            "Drones hit Abqaiq in Saudi Arabia. The Houthis claimed responsibility.",
+            {("YEM", "SAU")},
+        ),
+        (
+            "Bij een raketaanval op Ganja in Azerbeidzjan vielen doden. "
+            "Azerbeidzjan beschuldigt Armenië van de aanval.",
+            {("ARM", "AZE")},
+        ),
+        (
+            "Drones hit Abqaiq in Saudi Arabia. Iran denied responsibility.",
+            set(),
+        ),
+        # a pronoun subject: the party named before it
+        (
+            "Iran kondigde vergelding aan. Kort daarop vuurde het raketten af op Israël.",
+            {("IRN", "ISR")},
+        ),
+        (
+            "Israel does not comment on foreign strikes, but it has hit targets in Syria.",
+            {("ISR", "SYR")},
+        ),
+        # gunmen and hostage takers attack, but do not strike
+        ("Gunmen opened fire at a concert hall in Moskou in the deadliest attack in years.", set()),
+    ],
+)
+def test_reference_and_responsibility(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {
+        (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
+    } == expected
