@@ -178,6 +178,55 @@ _CUES: tuple[_CueSpec, ...] = (
 )
 _CUE_RES = tuple((spec, re.compile(rf"(?<![\w-])(?:{spec.pattern})(?![\w])")) for spec in _CUES)
 
+
+def _literal_hints(pattern: str) -> tuple[str, ...]:
+    """Substrings one of which every match of ``pattern`` contains: per top-level alternative
+    its longest literal run outside groups (a trailing optional letter dropped). Empty when an
+    alternative has no literal of three letters; then the pattern always runs."""
+    alternatives: list[list[str]] = [[]]
+    run = ""
+    depth = 0
+    i = 0
+
+    def close(next_char: str) -> None:
+        nonlocal run
+        if next_char and next_char in "?*{" and run:
+            run = run[:-1]
+        if len(run) >= 3:
+            alternatives[-1].append(run)
+        run = ""
+
+    while i < len(pattern):
+        char = pattern[i]
+        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+        if char == "\\":
+            close("")
+            i += 2
+            continue
+        if char == "(":
+            close("")
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char == "|":
+            close("")
+            alternatives.append([])
+        elif depth == 0 and (char.isalpha() or char == "-"):
+            run += char
+            if not (nxt.isalpha() or nxt == "-"):
+                close(nxt)
+        i += 1
+    close("")
+    hints = []
+    for runs in alternatives:
+        if not runs:
+            return ()
+        hints.append(max(runs, key=len))
+    return tuple(dict.fromkeys(hints))
+
+
+_CUE_HINTS = tuple(_literal_hints(spec.pattern) for spec in _CUES)
+
 # Words before a cue that make it something else (a labour strike, a terror attack, ...).
 _CUE_BLOCKERS = re.compile(
     r"(?:general|hunger|labou?r|workers'?|teachers'?|doctors'?|nurses'?|rail|national|"
@@ -361,10 +410,14 @@ def _off_topic(folded_sentence: str) -> bool:
     doel"). Market and election words count only next to the cue (see :func:`_non_event`)."""
     if _EXERCISE.search(folded_sentence):
         return True
+    terror = _TERROR.search(folded_sentence)
+    sport = _SPORT.search(folded_sentence)
+    if not terror and not sport:
+        return False
     weapons = find_weapons(folded_sentence)
-    if _TERROR.search(folded_sentence) and not set(weapons) - {"bombs"}:
+    if terror and not set(weapons) - {"bombs"}:
         return True  # gunmen, hostage takers, car bombs: attacks, but not strikes
-    return bool(_SPORT.search(folded_sentence)) and not weapons
+    return bool(sport) and not weapons
 
 
 _REPORTATIVE = re.compile(
@@ -711,7 +764,10 @@ def _words(text: str) -> list[str]:
 
 def _find_cues(folded: str, offset: int, start: int, end: int) -> list[_Cue]:
     found: list[_Cue] = []
-    for spec, regex in _CUE_RES:
+    window = folded[start - offset : end - offset]
+    for (spec, regex), hints in zip(_CUE_RES, _CUE_HINTS, strict=True):
+        if hints and not any(h in window for h in hints):
+            continue  # no match possible: skip the scan
         for match in regex.finditer(folded, start - offset, end - offset):
             s, e = match.start(), match.end()
             before = folded[max(0, s - 30) : s]

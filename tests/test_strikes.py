@@ -614,3 +614,22 @@ def test_reference_and_responsibility(text: str, expected: set[tuple[str, str]])
     assert {
         (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
     } == expected
+
+
+def test_cue_hints_never_skip_a_match() -> None:
+    """Every cue match contains one of its pattern's literal hints (the scan-skipping filter)."""
+    from geo.actors import fold
+    from geo.strikes import _CUE_HINTS, _CUE_RES
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
+    texts.append(
+        "Iran vielen gisteren Pakistan aan; raketten sloegen in Quetta in. Israël vuurde "
+        "drones af, landed, crashed into, rained down, airstrikes, air raids, invading."
+    )
+    matched = 0
+    for text in map(fold, texts):
+        for (_, regex), hints in zip(_CUE_RES, _CUE_HINTS, strict=True):
+            for match in regex.finditer(text):
+                matched += 1
+                assert not hints or any(h in match.group() for h in hints), (match, hints)
+    assert matched > 100
