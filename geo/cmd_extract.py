@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -128,15 +129,14 @@ class _ProgressBar:
             self._stream.flush()
 
 
-def _write_atomic(path: str, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file, so a failed run leaves no half file."""
+def _write_atomic(path: str, pieces: Iterable[str]) -> None:
+    """Write `pieces` (UTF-8) to `path` through a temporary file: no half file on failure."""
     target = Path(path)
-    handle, tmp = tempfile.mkstemp(
-        dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp"
-    )
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            for piece in pieces:
+                out.write(piece)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -145,7 +145,7 @@ def _write_atomic(path: str, data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo.errors import GeoError
-    from geo.export import to_csv, to_geojson_text
+    from geo.export import iter_geojson_text, to_csv
     from geo.pipeline import run_paths
 
     output_format = args.format or (
@@ -181,16 +181,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.all_strikes:
         strikes = strikes[strikes["cross_border"]]
     n_places = 0
+    pieces: Iterable[str]
     if output_format == "csv":
-        text = to_csv(strikes)
+        pieces = [to_csv(strikes)]
     else:
         places = extraction.places_frame()
         n_places = len(places)
-        text = to_geojson_text(places, strikes) + "\n"
-    data = text.encode("utf-8")
+        # feature by feature: a large export never sits in memory as one string
+        pieces = itertools.chain(iter_geojson_text(places, strikes), ["\n"])
     if args.output and args.output != "-":
         try:
-            _write_atomic(args.output, data)
+            _write_atomic(args.output, pieces)
         except OSError as err:
             print(f"error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
             return 1
@@ -200,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        sys.stdout.buffer.write(data)
+        for piece in pieces:
+            sys.stdout.buffer.write(piece.encode("utf-8"))
         sys.stdout.flush()
     return 1 if extraction.errors else 0

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -27,6 +27,8 @@ __all__ = [
     "STRIKE_PROPERTIES",
     "to_csv",
     "to_geojson",
+    "iter_features",
+    "iter_geojson_text",
     "to_geojson_text",
     "write_geojson",
 ]
@@ -258,22 +260,42 @@ def to_geojson(places: GeoDataFrame | None, strikes: GeoDataFrame | None) -> dic
     >>> collection
     {'type': 'FeatureCollection', 'features': []}
     """
-    features: list[dict[str, Any]] = []
+    return {"type": "FeatureCollection", "features": list(iter_features(places, strikes))}
+
+
+def iter_features(
+    places: GeoDataFrame | None, strikes: GeoDataFrame | None
+) -> Iterator[dict[str, Any]]:
+    """Yield the features of :func:`to_geojson` one by one (places first)."""
     for i, row in _rows(places):
         feature = _place_feature(i, row)
         if feature is not None:
-            features.append(feature)
+            yield feature
     for i, row in _rows(strikes):
         feature = _strike_feature(i, row)
         if feature is not None:
-            features.append(feature)
-    return {"type": "FeatureCollection", "features": features}
+            yield feature
+
+
+def iter_geojson_text(places: GeoDataFrame | None, strikes: GeoDataFrame | None) -> Iterator[str]:
+    """Yield :func:`to_geojson_text` in pieces, one feature at a time.
+
+    Writing the pieces keeps memory flat on large exports; joined, they are exactly
+    ``to_geojson_text(places, strikes)``.
+    """
+    yield '{"type": "FeatureCollection", "features": ['
+    for n, feature in enumerate(iter_features(places, strikes)):
+        text = json.dumps(feature, ensure_ascii=False, allow_nan=False)
+        yield text if n == 0 else ", " + text
+    yield "]}"
 
 
 def to_geojson_text(
     places: GeoDataFrame | None, strikes: GeoDataFrame | None, *, indent: int | None = None
 ) -> str:
     """Return :func:`to_geojson` serialised (UTF-8 text, no NaN)."""
+    if indent is None:
+        return "".join(iter_geojson_text(places, strikes))
     return json.dumps(
         to_geojson(places, strikes), ensure_ascii=False, allow_nan=False, indent=indent
     )
@@ -286,12 +308,17 @@ def write_geojson(
     *,
     indent: int | None = None,
 ) -> None:
-    """Write :func:`to_geojson` to a path (UTF-8) or an open text file."""
-    text = to_geojson_text(places, strikes, indent=indent)
+    """Write :func:`to_geojson` to a path (UTF-8) or an open text file, feature by feature."""
     if isinstance(path_or_file, str | Path):
-        Path(path_or_file).write_text(text + "\n", encoding="utf-8")
+        with Path(path_or_file).open("w", encoding="utf-8", newline="\n") as out:
+            write_geojson(out, places, strikes, indent=indent)
+        return
+    if indent is not None:
+        path_or_file.write(to_geojson_text(places, strikes, indent=indent))
     else:
-        path_or_file.write(text + "\n")
+        for piece in iter_geojson_text(places, strikes):
+            path_or_file.write(piece)
+    path_or_file.write("\n")
 
 
 # --------------------------------------------------------------------------------------------

@@ -302,8 +302,8 @@ def _sentence_bounds(
     text: str, start: int, end: int, sentences: tuple[Sentence, ...]
 ) -> tuple[int, int]:
     if sentences:
-        starts = [s.start for s in sentences]
-        i = bisect.bisect_right(starts, start) - 1
+        # Sentence is a (start, end) dataclass ordered by start; bisect on the start key
+        i = bisect.bisect_right(sentences, start, key=lambda s: s.start) - 1
         if i >= 0 and sentences[i].start <= start and end <= sentences[i].end:
             return sentences[i].start, sentences[i].end
     lo = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
@@ -368,6 +368,7 @@ def build_places_frame(
     points: dict[str, tuple[float, float]] = {}
     seen_article: dict[str, set[str]] = {}
     for article in articles:
+        excerpt = _excerpt_cache(article)
         for top in toponyms.get(article.id, ()):
             if top.lon is None or top.lat is None or not top.place_id:
                 continue
@@ -397,7 +398,7 @@ def build_places_frame(
                     "text": top.text,
                     "start": top.start,
                     "end": top.end,
-                    "excerpt": excerpt_around(article.text, top.start, top.end, article.sentences),
+                    "excerpt": excerpt(top.start, top.end),
                 }
             )
     targets = {s.target_place_id for s in strikes if s.target_place_id}
@@ -416,6 +417,21 @@ def build_places_frame(
         out.append(row)
     frame = _frame(out, [Point(*points[pid]) for pid in ordered], PLACE_COLUMNS, _PLACE_DTYPES)
     return _assign_admin1(frame)
+
+
+def _excerpt_cache(article: Article) -> Callable[[int, int], str]:
+    """Return excerpt_around for `article`, sharing one string per sentence between mentions."""
+    cache: dict[tuple[int, int], str] = {}
+
+    def excerpt(start: int, end: int) -> str:
+        lo, hi = _sentence_bounds(article.text, start, end, article.sentences)
+        if hi - lo > MAX_EXCERPT_CHARS:  # cut around this very mention: not shared
+            return excerpt_around(article.text, start, end, article.sentences)
+        if (lo, hi) not in cache:
+            cache[lo, hi] = " ".join(article.text[lo:hi].split())
+        return cache[lo, hi]
+
+    return excerpt
 
 
 def _place_kind(top: Toponym) -> str:

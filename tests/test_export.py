@@ -13,7 +13,14 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from geo.export import CSV_COLUMNS, STRIKE_PROPERTIES, to_csv, to_geojson, write_geojson
+from geo.export import (
+    CSV_COLUMNS,
+    STRIKE_PROPERTIES,
+    to_csv,
+    to_geojson,
+    to_geojson_text,
+    write_geojson,
+)
 from geo.models import Article, Source, Strike, Toponym
 from geo.pipeline import Extraction
 
@@ -187,6 +194,14 @@ def test_write_geojson_to_open_file(extraction: Extraction) -> None:
     out = io.StringIO()
     write_geojson(out, extraction.places_frame(), None)
     assert len(json.loads(out.getvalue())["features"]) == 4
+
+
+def test_streamed_text_equals_the_whole_document(extraction: Extraction, collection: dict) -> None:
+    places, strikes = extraction.places_frame(), extraction.strikes_frame()
+    text = to_geojson_text(places, strikes)
+    assert text == json.dumps(collection, ensure_ascii=False)
+    assert json.loads(to_geojson_text(places, strikes, indent=2)) == collection
+    assert json.loads(to_geojson_text(None, None)) == {"type": "FeatureCollection", "features": []}
 
 
 def test_export_ignores_a_display_geometry(extraction: Extraction) -> None:
