@@ -231,9 +231,15 @@ def article_label(article: Article, *, shared_path: bool = False) -> str:
     """Return how outputs name an article: the input path as given, else the article id.
 
     Articles of a JSON / JSON Lines file, or of any file holding several articles
-    (``shared_path=True``), are named by their id, since the path does not tell them apart.
+    (``shared_path=True``), are named by their id, since the path does not tell them apart;
+    so is an article read from standard input (``"-"``).
     """
-    if article.path and not shared_path and Path(article.path).suffix.lower() not in _JSON_SUFFIXES:
+    if (
+        article.path
+        and article.path != "-"  # standard input names nothing the reader can open
+        and not shared_path
+        and Path(article.path).suffix.lower() not in _JSON_SUFFIXES
+    ):
         return article.path
     return article.id
 

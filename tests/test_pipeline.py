@@ -260,6 +260,16 @@ def test_duplicate_and_colliding_article_ids(article: Article) -> None:
     assert [a.path for a in unique] == ["news/iran.txt", "other.txt"]
 
 
+def test_article_labels(article: Article) -> None:
+    from geo.pipeline import article_label
+
+    assert article_label(article) == "news/iran.txt"
+    assert article_label(article, shared_path=True) == "a1"
+    assert article_label(dataclasses.replace(article, path="feed.JSONL")) == "a1"
+    assert article_label(dataclasses.replace(article, path="-")) == "a1"
+    assert article_label(dataclasses.replace(article, path=None)) == "a1"
+
+
 def test_excerpt_is_cut_around_the_mention_in_long_sentences() -> None:
     text = "woord " * 200 + "Quetta " + "woord " * 200
     start = text.index("Quetta")
