@@ -451,3 +451,35 @@ def test_api_reads_paths_and_texts(tmp_path: Path) -> None:
     assert len(places)
     with pytest.raises(ValueError, match="on_error"):
         extract(text, on_error="skip")
+
+
+def test_folders_expand_to_article_files_in_name_order(tmp_path: Path) -> None:
+    from geo.cmd_extract import expand_paths
+
+    for name in ("b.txt", "a.jsonl", "notes.md", ".hidden/c.txt", "sub/d.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    folder = str(tmp_path)
+    assert expand_paths([folder, "missing.txt"]) == [
+        f"{folder}/a.jsonl",
+        f"{folder}/b.txt",
+        f"{folder}/sub/d.html",
+        "missing.txt",
+    ]
+
+
+def test_progress_bar_draws_both_phases_and_clears() -> None:
+    import io
+
+    from geo.cmd_extract import _ProgressBar
+
+    stream = io.StringIO()
+    bar = _ProgressBar(stream, width=10)
+    for done in (1, 2):
+        bar(done, 2)
+    bar(1, 4)
+    bar.close()
+    text = stream.getvalue()
+    assert "reading    [#####.....] 1/2" in text and "[##########] 2/2" in text
+    assert "extracting [##........] 1/4" in text
+    assert text.endswith("\r")
