@@ -153,6 +153,14 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"bombardments?|shelling", 0.7, "en", noun=True),
     _CueSpec(r"(?:missile|rocket|drone)\s+attacks?", 0.7, "en", noun=True),
     _CueSpec(r"invasion|incursion", 0.5, "en", noun=True),
+    # a weapon aimed at a place: "a barrage of rockets on northern Israel", "raketten op Haifa"
+    _CueSpec(
+        r"(?:rockets?|missiles?|drones?|shells|raketten|granaten|projectiles?|projectielen)"
+        r"(?=\s+(?:on|at|onto|into|towards|toward|op|naar|richting)\s)",
+        0.45,
+        "en",
+        noun=True,
+    ),
     # English verbs (and the nouns that share their form)
     _CueSpec(r"struck", 0.7, "en", participle=True),
     _CueSpec(r"strikes?|striking", 0.6, "en"),
@@ -235,7 +243,8 @@ _CUE_BLOCKERS = re.compile(
 )
 _CUE_BLOCKERS_AFTER = re.compile(
     r"^\s*(?:action|breaker|force\b|price|zone|plans?\b|plannen|capabilit|capacit|"
-    r"helicopters?\b|helikopters?\b|submarines?\b|dogs?\b)"
+    r"helicopters?\b|helikopters?\b|submarines?\b|dogs?\b|sirens?\b|alarms?\b|alerts?\b|"
+    r"shelters?\b|warnings?\b|drills?\b|sirenes?\b|schuilkelders?\b)"
 )
 _ON_STRIKE = re.compile(r"(?:on|go|went|going|gone)\s+$")
 
@@ -1766,6 +1775,52 @@ def _refine(target: Toponym, article_toponyms: Sequence[Toponym]) -> Toponym:
     return next(iter(subs.values()))
 
 
+def _refine_to_towns(
+    strikes: list[Strike], article_toponyms: Sequence[Toponym], article_id: str
+) -> list[Strike]:
+    """A country-level strike whose attacker has no more precise strike on that country in the
+    article is placed at the one town of that country the article names, if it names one."""
+    precise = {(s.attacker, s.target_iso3) for s in strikes if s.geo_precision != "country"}
+    towns: dict[str, dict[str, Toponym]] = {}
+    for t in article_toponyms:
+        if (
+            t.kind == KIND_CITY
+            and t.country_iso3
+            and t.lon is not None
+            and t.lat is not None
+            and (t.score or 0) >= _MISREAD_SCORE
+        ):
+            towns.setdefault(t.country_iso3, {})[t.place_id] = t
+    out: list[Strike] = []
+    for strike in strikes:
+        named = towns.get(strike.target_iso3 or "", {})
+        if (
+            strike.geo_precision == "country"
+            and (strike.attacker, strike.target_iso3) not in precise
+            and len(named) == 1
+        ):
+            town = next(iter(named.values()))
+            assert town.lon is not None and town.lat is not None
+            strike = replace(
+                strike,
+                id=_strike_id(
+                    article_id,
+                    strike.start,
+                    strike.end,
+                    strike.attacker,
+                    town.place_id,
+                ),
+                target_name=town.name,
+                target_admin1=town.admin1,
+                target_lon=float(town.lon),
+                target_lat=float(town.lat),
+                geo_precision="place",
+                target_place_id=town.place_id,
+            )
+        out.append(strike)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Assembly
 # --------------------------------------------------------------------------------------------
@@ -1880,6 +1935,10 @@ def extract_strikes(
         lo = bisect.bisect_left(actor_starts, sentence.start)
         hi = bisect.bisect_left(actor_starts, sentence.end)
         actor_mentions = [a for a in all_actors[lo:hi] if a.end <= sentence.end]
+        actor_mentions = sorted(
+            actor_mentions + _led_coalitions(folded, sentence, actor_mentions, sentence_topos),
+            key=lambda a: a.start,
+        )
         anaphors = _resolve_anaphors(folded, sentence, actor_mentions, sentence_topos, seen)
         seen.extend(a for a in actor_mentions if a.kind in ("armed_group", "alliance"))
         actor_mentions = sorted(actor_mentions + anaphors, key=lambda a: a.start)
@@ -2029,7 +2088,7 @@ def extract_strikes(
                 )
             if has_cue and refers:
                 last_cue_index = index
-    return strikes
+    return _refine_to_towns(strikes, topos, article.id)
 
 
 _ANAPHOR = re.compile(
@@ -2038,6 +2097,57 @@ _ANAPHOR = re.compile(
     r"organisatie|organisation|organization|rebellen|rebels|rebellengroep|militants|militanten|"
     r"strijdgroep|militant\s+group|militante\s+groep)(?:'s)?(?![\w-])"
 )
+
+
+_LED_COALITION = re.compile(
+    r"(?<![\w-])(?:(?:door|by)\s+(?:de\s+|het\s+|the\s+)?(?P<a>[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:geleide|led)|(?P<b>[\w-]+?)[\s-](?:led|geleide)|onder\s+leiding\s+van\s+"
+    r"(?P<c>[\w-]+(?:\s+[\w-]+)?))\s+(?:[\w-]+\s+)?(?:coalitie|coalition)(?![\w-])"
+)
+
+
+def _led_coalitions(
+    folded: str,
+    sentence: Sentence,
+    actors: list[ActorMention],
+    toponyms: Sequence[Toponym],
+) -> list[ActorMention]:
+    """ "the Saudi-led coalition", "de door Riyad geleide coalitie": an alliance mention based
+    in its leader's country (an attacker like any other; "de coalitie" later refers to it)."""
+    found: list[ActorMention] = []
+    for match in _LED_COALITION.finditer(folded, sentence.start, sentence.end):
+        if any(
+            a.start < match.end() and match.start() < a.end and a.kind == "alliance" for a in actors
+        ):
+            continue
+        group = next(g for g in ("a", "b", "c") if match.group(g))
+        lo, hi = match.span(group)
+        leader: tuple[str, str] | None = None
+        for toponym in toponyms:
+            if toponym.start < hi and lo < toponym.end and toponym.country_iso3:
+                if toponym.kind in (KIND_COUNTRY, KIND_DEMONYM):
+                    leader = (toponym.country_iso3, toponym.name)
+                    break
+        if leader is None:
+            for actor in actors:
+                if actor.start < hi and lo < actor.end and len(actor.countries) == 1:
+                    leader = (actor.countries[0], actor.countries[0])
+                    break
+        if leader is None:
+            continue
+        iso3, name = leader
+        found.append(
+            ActorMention(
+                match.start(),
+                match.end(),
+                match.group(),
+                f"coalition:{iso3}",
+                f"{name}-led coalition",
+                (iso3,),
+                "alliance",
+            )
+        )
+    return found
 
 
 def _resolve_anaphors(

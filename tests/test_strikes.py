@@ -81,6 +81,9 @@ _HAND = {
     "northern Israel": ("Northern District", "admin1", "ISR", 35.4, 32.9, "Northern"),
     "Ukrainian": ("Ukraine", "demonym", "UKR", 31.2, 49.0, None),
     "Oekraïense": ("Ukraine", "demonym", "UKR", 31.2, 49.0, None),
+    "Russia": ("Russia", "country", "RUS", 37.6, 55.7, None),
+    "Ukraine": ("Ukraine", "country", "UKR", 31.2, 49.0, None),
+    "Russian": ("Russia", "demonym", "RUS", 37.6, 55.7, None),
     "Russia's": ("Russia", "country", "RUS", 37.6, 55.7, None),
     "Ryazan": ("Ryazan Oblast", "admin1", "RUS", 40.5, 54.4, "Ryazan"),
     "Verenigde Staten": ("United States", "country", "USA", -98.0, 39.0, None),
@@ -633,3 +636,33 @@ def test_cue_hints_never_skip_a_match() -> None:
                 matched += 1
                 assert not hints or any(h in match.group() for h in hints), (match, hints)
     assert matched > 50
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "X-led coalition", "de door X geleide coalitie": an alliance based in X
+        ("The Saudi Arabia-led coalition struck Sanaa.", {("SAU", "YEM")}),
+        (
+            "De door Saoedi-Arabië geleide coalitie vecht in Jemen. De coalitie bombardeerde Sanaa.",
+            {("SAU", "YEM")},
+        ),
+        # a weapon aimed at a place is a (weak) strike noun
+        ("Hezbollah answered with a barrage of rockets on Haifa.", {("LBN", "ISR")}),
+        ("Israel intercepted rockets over Haifa.", set()),
+    ],
+)
+def test_coalitions_and_aimed_weapons(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {
+        (s.attacker_iso3, s.target_iso3) for s in strikes_of(text) if s.cross_border
+    } == expected
+
+
+def test_country_target_placed_at_the_one_town_named() -> None:
+    strikes = strikes_of("Russia struck Ukraine overnight. Air raid sirens sounded in Kyiv.")
+    assert [(s.attacker_iso3, s.target_name, s.geo_precision) for s in strikes] == [
+        ("RUS", "Kyiv", "place")
+    ]
+    # ... but not when the attacker's strikes already name a place in it
+    strikes = strikes_of("Russia struck Ukraine. Russian missiles hit Kyiv.")
+    assert {s.target_name for s in strikes} == {"Ukraine", "Kyiv"}
