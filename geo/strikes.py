@@ -38,7 +38,24 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    (city > province > region > country); a demonym ("targeting Iraqi groups") or a target
    actor's single base country when no place is named. A country-level target is refined to the
    one province/region of that country the article names, when it names exactly one.
-8. **Counts, weapons, date.** "twee kinderen gedood", "at least 12 people were killed",
+8. **Context guards.** Sentences about sport (no weapon named) or military exercises, about
+   gunmen and hostage takers, and cues next to market or election words ("oil prices hit",
+   "attacked his rival") report no strike; nor do cues after "any", "future", deliberation
+   ("weighing options") or suspension ("op te schorten", "suspended its strikes").
+9. **More attackers.** The launch site's country ("rockets launched from Gaza"), an unnamed
+   group's base ("militias in Iraq"), the owner of the weapon ("een raket van Hezbollah"),
+   "X-led coalition", a pronoun subject ("vuurde het ... af": the previous sentence's subject),
+   group anaphora ("de coalitie", "the group": the latest named group or alliance) and
+   responsibility ("X claimed responsibility", "beschuldigt X van de aanval") for the latest
+   strike the text left without attacker. Temporal subordinate clauses ("after Iran fired
+   ...") are events of their own; reaction verbs ("condemned the strike") and agents of other
+   participles ("sites used by the IRGC") do not make attackers.
+10. **Misread places.** A target place in a country the article never names, read with a low
+   gazetteer score, or followed by "in <place of another country>", is dropped; a country of
+   a facility's owner ("US bases in Iraq") or a region without a country is no target. A
+   country-level strike is placed at the one town of that country the article names when the
+   attacker has no more precise strike on it.
+11. **Counts, weapons, date.** "twee kinderen gedood", "at least 12 people were killed",
    "drie meisjes gewond" (digits or words, :mod:`geo.numbers`); vague counts ("dozens",
    "tientallen") stay ``None``. A later sentence that refers back to the attack ("Bij de aanval
    kwamen twee kinderen om het leven") or only reports casualties within two sentences of the
@@ -2048,11 +2065,11 @@ def extract_strikes(
         if not produced and pending is not None and index - pending[0] <= 3:
             # "De Houthi-rebellen eisten de aanvallen op", "The US accused Iran of the attack":
             # the responsible party of the latest strike whose attacker the text left open.
-            party = _responsible_party(folded, sentence, sentence_mentions[index], matcher)
-            if party is not None and party.iso3 is not None:
+            responsible = _responsible_party(folded, sentence, sentence_mentions[index], matcher)
+            if responsible is not None and responsible.iso3 is not None:
                 analysis = replace(pending[1], hedged=True)
                 target_countries = {c for t in analysis.targets for c in t.countries}
-                if not set(party.countries) & target_countries:
+                if not set(responsible.countries) & target_countries:
                     for target in _choose_targets(
                         _plausible_targets(analysis.targets, named_countries, folded), point_of
                     ):
@@ -2062,11 +2079,17 @@ def extract_strikes(
                             else target
                         )
                         strike = _make_strike(
-                            article, analysis.sentence, analysis, party, refined, None, point_of
+                            article,
+                            analysis.sentence,
+                            analysis,
+                            responsible,
+                            refined,
+                            None,
+                            point_of,
                         )
                         if strike is not None:
                             produced.append(strike)
-                    recent_parties = [party]
+                    recent_parties = [responsible]
         if produced:
             # Counts belong to the sentence's one event: one target place (several coordinated
             # attackers may share it); a list of strikes on several places gets none.
