@@ -134,3 +134,9 @@ def test_false_friend_list(gaz) -> None:
     text = "The White House said the Central Bank would act. Western leaders agreed."
     names = by_text(find_toponyms(text, gaz))
     assert not {"White House", "Central", "Western"} & set(names)
+
+
+def test_the_gulf_is_the_gulf_region(gaz) -> None:
+    found = by_text(find_toponyms("Tankers in the Gulf were attacked near Idlib province.", gaz))
+    assert found["Gulf"].place_id == "r:gulf-region"
+    assert found["Idlib province"].admin1_code == "SY-ID"
