@@ -42,7 +42,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "11"
+BUILD_VERSION = "12"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -120,16 +120,23 @@ class Gazetteer:
     first_words: dict[str, int]  # first word of every name -> most words a name starting so has
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
     _folded: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
+    # Plain-list copies for the hot path: indexing a numpy array yields slow numpy scalars.
+    kind_names: list[str] = field(default_factory=list, repr=False)
+    pop: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if not self._by_id:
             self._by_id = {pid: i for i, pid in enumerate(self.ids)}
+        if not self.kind_names:
+            self.kind_names = [KINDS[k] for k in self.kinds.tolist()]
+        if not self.pop:
+            self.pop = self.population.tolist()
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def kind(self, index: int) -> str:
-        return KINDS[int(self.kinds[index])]
+        return self.kind_names[index]
 
     def place(self, index: int) -> Place:
         """Return entry ``index`` as a :class:`~geo.models.Place`."""
@@ -180,7 +187,7 @@ class Gazetteer:
         return [self.place(i) for i in self._folded.get(fold_name(name), ())]
 
     def _importance_key(self, index: int) -> tuple[int, int]:
-        return (_KIND_RANK[self.kind(index)], -int(self.population[index]))
+        return (_KIND_RANK[self.kind(index)], -self.pop[index])
 
     def with_aliases(self, aliases: dict[str, str]) -> Gazetteer:
         """Return a copy in which each alias (surface form) also points to a place id.

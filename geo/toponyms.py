@@ -344,7 +344,7 @@ def _is_ordinary_word(
         return False
     # An alternate name lends a tenth of the population: "Grove" is not as famous as Grove City.
     population = max(
-        (ADMIN1_POPULATION if gaz.kind(e) == KIND_ADMIN1 else int(gaz.population[e]))
+        (ADMIN1_POPULATION if gaz.kind(e) == KIND_ADMIN1 else gaz.pop[e])
         // (1 if gaz.names[e] == word else 10)
         for e in entries
     )
@@ -418,7 +418,7 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
         return 9.0
     if kind == KIND_ADMIN1:
         return 7.0
-    return min(7.0, math.log10(int(gaz.population[entry]) + 10))
+    return min(7.0, math.log10(gaz.pop[entry] + 10))
 
 
 def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
@@ -454,7 +454,7 @@ def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
 
 def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> tuple[int, float]:
     scored = sorted(
-        ((_score(gaz, e, ctx, hint), -int(gaz.population[e]), e) for e in cand.entries),
+        ((_score(gaz, e, ctx, hint), -gaz.pop[e], e) for e in cand.entries),
         reverse=True,
     )
     best_score, _, best = scored[0]
@@ -467,7 +467,7 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
             in_named_country = ctx.support(gaz.iso3[rival], cand.text) >= 1
             if (rival_kind == KIND_ADMIN1 and in_named_country) or (
                 rival_kind == KIND_CITY
-                and int(gaz.population[rival]) >= 10_000
+                and gaz.pop[rival] >= 10_000
                 and (in_named_admin1 or in_named_country)
             ):
                 return rival, _score(gaz, rival, ctx, hint)
@@ -477,7 +477,7 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
             if (
                 gaz.kind(entry) == KIND_CITY
                 and gaz.iso3[entry] == gaz.iso3[best]
-                and int(gaz.population[entry]) >= 50_000
+                and gaz.pop[entry] >= 50_000
                 and gaz.names[entry] == cand.text
             ):
                 return entry, best_score
