@@ -210,9 +210,22 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
 
 # A token that starts with a letter that is not lower case (checked again with str.isupper).
 _CAPITALISED = re.compile(r"(?:[A-Z]\.){2,}|(?<![\w'’\-])[^\W\d_a-zß-öø-ÿ](?:[\w'’\-]*\w)?")
-# The last token before a position: a token followed by nothing but non-word characters.
-_PREVIOUS_TOKEN = re.compile(r"((?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?)[^\w]*\Z")
 _LOOKBEHIND_CHARS = 60
+_INNER = frozenset("'’-")
+
+
+def _previous_token(text: str, start: int) -> tuple[int, int] | None:
+    """Return the span of the word before ``start`` (within 60 characters), scanning backwards."""
+    limit = max(0, start - _LOOKBEHIND_CHARS)
+    end = start
+    while end > limit and not text[end - 1].isalnum():
+        end -= 1
+    begin = end
+    while begin > limit and (text[begin - 1].isalnum() or text[begin - 1] in _INNER):
+        begin -= 1
+    while begin < end and not text[begin].isalpha():  # a token starts with a letter
+        begin += 1
+    return (begin, end) if begin < end else None
 
 
 def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
@@ -230,9 +243,9 @@ def _tokens_around(
     """Return the token before, the token at ``start`` and up to ``following`` tokens after it,
     as (start, end) spans, plus the index of the token at ``start``."""
     tokens: list[tuple[int, int]] = []
-    previous = _PREVIOUS_TOKEN.search(text, max(0, start - _LOOKBEHIND_CHARS), start)
+    previous = _previous_token(text, start)
     if previous is not None:
-        tokens.append(previous.span(1))
+        tokens.append(previous)
     index = len(tokens)
     tokens.append((start, end))
     position = end
