@@ -18,6 +18,7 @@ from ui.data import load_view
 
 MAX_UPLOAD_MB = 5
 UPLOAD_TYPES = ["txt", "text", "html", "htm", "jsonl", "json"]
+UPLOAD_TAB, PASTE_TAB = "Upload files", "Paste text"
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 st.set_page_config(page_title="Articles · strikemap", layout="wide")
@@ -27,61 +28,107 @@ view = load_view()
 store, extraction = view.store, view.extraction
 
 
-def _add(articles: list, source: str, notes: list[str]) -> None:
-    """Store the articles and rerun; the per-file notes survive the rerun."""
+def _add(articles: list[Article], source: str, notes: list[str]) -> None:
+    """Store the articles and rerun; the summary and per-file notes survive the rerun.
+
+    The first new article is opened in the reader, so the user sees what was added.
+    """
+    before = {a.id for a in store.articles()}
     try:
         ids = store.add_articles(articles, source=source)
     except (InputError, StoreError) as err:
         st.error(md_escape(err))
+        for note in notes:
+            st.error(md_escape(f"Not added: {note}"))
         return
-    st.session_state["articles_flash"] = f"Added {len(ids)} article(s)."
+    names = [
+        f"{a.path or a.title} ({a.title})" if a.path and a.path != a.title else a.title
+        for a in articles
+    ]
+    fresh: list[str] = []
+    known: list[str] = []  # already stored, or twice in this batch: not duplicated
+    for name, article_id in zip(names, ids, strict=True):
+        (known if article_id in before else fresh).append(name)
+        before.add(article_id)
+    summary = f"Added {len(fresh)} article(s)"
+    summary += f": {'; '.join(fresh)}." if fresh else "."
+    if known:
+        summary += f" Already there (not duplicated): {'; '.join(known)}."
+    st.session_state["articles_flash"] = summary
     st.session_state["articles_notes"] = notes
+    st.session_state["article_read"] = ids[0]  # open it in the reader below
+    st.session_state["articles_add_tab"] = PASTE_TAB if source == "paste" else UPLOAD_TAB
     st.rerun()
 
 
-# -- add ----------------------------------------------------------------------------------
+def _read_uploads(files: list) -> tuple[list[Article], list[str]]:
+    """Return the articles in the uploaded files and one note per unusable file or record."""
+    good: list[Article] = []
+    notes: list[str] = []
+    for file in files:
+        data = file.getvalue()
+        if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+            notes.append(
+                f"{file.name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_MB} "
+                "MB limit; split it (JSON Lines: fewer lines per file) and upload the parts."
+            )
+            continue
+        suffix = Path(file.name).suffix.lower()
+        problems: list[str] = []
+        # ingest reads paths and sniffs the format from the suffix and content
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_path = Path(tmp) / f"upload{suffix}"
+            tmp_path.write_bytes(data)
+            try:
+                found = read_articles(tmp_path, errors=problems)
+            except InputError as err:
+                message = str(err).replace(str(tmp_path), file.name)
+                notes.append(f"{file.name}: {message}")
+                continue
+        for problem in problems:
+            notes.append(f"{file.name}: {problem.replace(str(tmp_path), file.name)}")
+        if not found and not problems:
+            notes.append(f"{file.name}: no article text found in the file.")
+        good.extend(replace(a, path=file.name) for a in found)
+    return good, notes
 
-with st.expander("Add articles", expanded=False):
-    upload_tab, paste_tab = st.tabs(["Upload files", "Paste text"])
-    with upload_tab:
+
+# -- add ----------------------------------------------------------------------------------
+# Not in an expander: an expander folds again when the page reruns, hiding the button and the
+# result. Each way of adding is a form, so attaching files does not rerun the page; nothing is
+# read until the user presses the form's button.
+
+with st.container(border=True):
+    st.markdown("**Add articles**")
+    # after a rerun, show the tab that was used (tabs otherwise come back on the first one)
+    upload_tab, paste_tab = st.tabs(
+        [UPLOAD_TAB, PASTE_TAB], default=st.session_state.get("articles_add_tab", UPLOAD_TAB)
+    )
+    with upload_tab, st.form("upload_form", clear_on_submit=True, border=False):
         files = st.file_uploader(
-            f"Text, HTML or JSON Lines files (up to {MAX_UPLOAD_MB} MB each)",
+            f"Choose text, HTML or JSON Lines files (up to {MAX_UPLOAD_MB} MB each), "
+            "then press “Add uploaded files”",
             type=UPLOAD_TYPES,
             accept_multiple_files=True,
+            max_upload_size=MAX_UPLOAD_MB,  # the browser refuses larger files; checked below too
             key="upload_files",
         )
-        if files and st.button("Add uploaded files", key="upload_add", type="primary"):
-            good: list[Article] = []
-            notes: list[str] = []  # one per unusable file or record; shown after adding
-            for file in files:
-                data = file.getvalue()
-                if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-                    notes.append(
-                        f"{file.name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_MB} "
-                        "MB limit; split it (JSON Lines: fewer lines per file) and upload "
-                        "the parts."
-                    )
-                    continue
-                suffix = Path(file.name).suffix.lower()
-                problems: list[str] = []
-                # ingest reads paths and sniffs the format from the suffix and content
-                with tempfile.TemporaryDirectory() as tmp:
-                    tmp_path = Path(tmp) / f"upload{suffix}"
-                    tmp_path.write_bytes(data)
-                    try:
-                        found = read_articles(tmp_path, errors=problems)
-                    except InputError as err:
-                        message = str(err).replace(str(tmp_path), file.name)
-                        notes.append(f"{file.name}: {message}")
-                        continue
-                for problem in problems:
-                    notes.append(f"{file.name}: {problem.replace(str(tmp_path), file.name)}")
-                good.extend(replace(a, path=file.name) for a in found)
-            if good:
-                _add(good, "upload", notes)
-            for note in notes:
-                st.error(md_escape(note))
-    with paste_tab, st.form("paste_form", clear_on_submit=False):
+        if st.form_submit_button("Add uploaded files", key="upload_add", type="primary"):
+            if not files:
+                st.warning(
+                    f"No file to add: choose one or more files first (files over "
+                    f"{MAX_UPLOAD_MB} MB or of another type are refused and marked in red), "
+                    "then press “Add uploaded files”."
+                )
+            else:
+                good, notes = _read_uploads(list(files))
+                if good:
+                    _add(good, "upload", notes)
+                else:
+                    st.error("No article was added.")
+                    for note in notes:
+                        st.error(md_escape(f"Not added: {note}"))
+    with paste_tab, st.form("paste_form", clear_on_submit=False, border=False):
         title = st.text_input("Title", key="paste_title")
         when = st.text_input("Date (YYYY, YYYY-MM or YYYY-MM-DD)", key="paste_date")
         url = st.text_input("URL (optional)", key="paste_url")
@@ -109,11 +156,11 @@ with st.expander("Add articles", expanded=False):
                 else:
                     _add([article], "paste", [])
 
-flash = st.session_state.pop("articles_flash", None)
-if flash:
-    st.success(md_escape(flash))
-for note in st.session_state.pop("articles_notes", []):
-    st.error(md_escape(f"Not added: {note}"))
+    flash = st.session_state.pop("articles_flash", None)
+    if flash:
+        st.success(md_escape(flash))
+    for note in st.session_state.pop("articles_notes", []):
+        st.error(md_escape(f"Not added: {note}"))
 for error in extraction.errors:
     st.warning(md_escape(error))
 

@@ -171,9 +171,11 @@ def test_paste_upload_and_delete(data_dir):
     uploader.upload("saravan.txt", UPLOAD_TEXT.encode("utf-8"), "text/plain")
     uploader.upload("huge.txt", b"Iran " * (1_100_000), "text/plain")
     uploader.upload("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "text/plain")
-    at.run()
+    # the uploader is in a form: the files are read only when "Add uploaded files" is pressed
     at.button(key="upload_add").click().run()
     assert not at.exception
+    success = " ".join(_plain(s.value) for s in at.success)
+    assert "Added 1 article(s)" in success and "saravan.txt" in success
     errors = " ".join(_plain(e.value) for e in at.error)
     assert "huge.txt" in errors and "5 MB limit" in errors
     assert "image.txt" in errors
@@ -181,6 +183,14 @@ def test_paste_upload_and_delete(data_dir):
     assert store.count_articles() == before + 2
     uploaded = next(s for s in store.stored_articles() if s.source == "upload")
     assert uploaded.article.path == "saravan.txt" and uploaded.article.date == "2024-01-18"
+    # the new article is opened in the reader, its text escaped and highlighted
+    assert at.selectbox(key="article_read").value == uploaded.article.id
+    assert any("Saravan" in m.value for m in at.markdown if 'class="sm-article"' in m.value)
+
+    # pressing the button with no file chosen says what to do and adds nothing
+    at.button(key="upload_add").click().run()
+    assert any("choose one or more files" in _plain(w.value) for w in at.warning)
+    assert Store(data_dir).count_articles() == before + 2
 
     # delete the article being read (soft: kept in the file, restorable)
     at = _run("1_Articles.py")
