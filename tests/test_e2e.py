@@ -156,11 +156,13 @@ def _map_frame(page):
 
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
-        # the first run shows a progress bar, then the map; a rerun may remount the iframe
-        page.locator(MAP_IFRAME).wait_for()
-        page.frame_locator(MAP_IFRAME).locator(".leaflet-container").wait_for()
+        # The first run shows a progress bar, then the map; a rerun may remount the iframe, and
+        # while it does the old and the new iframe can both be in the page: use the newest.
         try:
-            frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            iframe = page.locator(MAP_IFRAME).last
+            iframe.wait_for()
+            iframe.content_frame.locator(".leaflet-container").wait_for()
+            frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
             frame.wait_for_function(
                 "() => window.map && Object.values(window.map._layers)"
                 ".some(l => l.feature && l.feature.properties.feature_type === 'place')",
@@ -172,7 +174,7 @@ def _map_frame(page):
             )
             if not frame.is_detached():
                 return frame
-        except (PlaywrightError, StopIteration):
+        except (PlaywrightError, IndexError):
             if time.monotonic() > deadline:
                 raise
 
