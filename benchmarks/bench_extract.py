@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,21 +123,29 @@ def _article(rng: random.Random, lang: str, places: list[tuple[str, str]], size:
     return f"date {date}\n" + "\n\n".join(paragraphs) + "\n"
 
 
+def generate_texts(*, megabytes: float = 20.0, seed: int = 20240116) -> Iterator[str]:
+    """Yield article texts (Dutch and English) until about `megabytes` MB of UTF-8."""
+    rng = random.Random(seed)
+    places = _places()
+    target = int(megabytes * 1_000_000)
+    written = 0
+    while written < target:
+        lang = "nl" if rng.random() < 0.5 else "en"
+        text = _article(rng, lang, places, rng.randint(2_000, 6_000))
+        written += len(text.encode("utf-8"))
+        yield text
+
+
 def generate_corpus(
     folder: Path, *, megabytes: float = 20.0, seed: int = 20240116
 ) -> dict[str, Any]:
     """Write about `megabytes` MB of articles into `folder`; return counts and sizes."""
-    rng = random.Random(seed)
-    places = _places()
     folder.mkdir(parents=True, exist_ok=True)
-    target = int(megabytes * 1_000_000)
     written = 0
     n_files = 0
     n_articles = 0
     jsonl_lines: list[str] = []
-    while written < target:
-        lang = "nl" if rng.random() < 0.5 else "en"
-        text = _article(rng, lang, places, rng.randint(2_000, 6_000))
+    for text in generate_texts(megabytes=megabytes, seed=seed):
         size = len(text.encode("utf-8"))
         if n_articles % 10 == 9:  # one in ten goes into a JSON Lines file
             record = {"id": f"jl-{n_articles}", "title": f"Bericht {n_articles}", "text": text}

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import generate  # noqa: E402
+from bench_extract import generate_texts  # noqa: E402
 
 STARTUP_SNIPPET = (
     "import time; t=time.perf_counter(); "
@@ -46,7 +46,7 @@ def main(mb: float = 20.0) -> dict[str, float]:
 
     startup_s = measure_startup()
     gaz = load_gazetteer()
-    articles = generate(int(mb * 1_000_000))
+    articles = list(generate_texts(megabytes=mb))
     size_mb = sum(len(a.encode("utf-8")) for a in articles) / 1e6
     t0 = time.perf_counter()
     n = 0
