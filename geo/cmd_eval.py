@@ -1,4 +1,10 @@
-"""``python -m geo eval``: score strike extraction on the labelled development corpus."""
+"""``python -m geo eval``: score strike extraction on the labelled corpora.
+
+Without ``--corpus`` it scores, each on its own, the development corpus (``dev``) and the
+held-out sets ``cases`` and ``wire`` under ``tests/data/strike_cases`` (those present), then
+prints one summary line per corpus. ``--errors`` lists every missed, spurious and misplaced
+``attacker->target`` pair per article with the sentence it comes from.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.evaluate import EvalReport
 
 THRESHOLDS = (
     ("min_precision", "precision"),
@@ -19,29 +28,48 @@ THRESHOLDS = (
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "eval",
-        help="score strike extraction against the labelled development corpus",
+        help="score strike extraction against the labelled corpora (dev, cases, wire)",
         description=(
-            "Run the pipeline on every article of a labelled corpus and score the cross-border "
-            "strikes it finds as (article, attacker_iso3, target_iso3) triples: precision, "
-            "recall, F1, share of matched targets within 161 km, and false events on articles "
-            "that report no strike. Exits 1 when a --min-* threshold is missed."
+            "Run the pipeline on every article of each labelled corpus and score the "
+            "cross-border strikes it finds as (article, attacker_iso3, target_iso3) triples: "
+            "precision, recall, F1, share of matched targets within 161 km, and false events on "
+            "articles that report no strike. By default the development corpus "
+            "(data/devcorpus/articles.jsonl) and the held-out sets "
+            "tests/data/strike_cases/cases.jsonl and wire.jsonl are scored separately. "
+            "Exits 1 when a --min-* threshold is missed on any corpus scored."
         ),
     )
     parser.add_argument(
         "--corpus",
         type=Path,
+        action="append",
         default=None,
-        help="JSON Lines corpus (default: data/devcorpus/articles.jsonl)",
+        metavar="PATH",
+        help="JSON Lines corpus to score instead of the defaults (repeatable)",
     )
     parser.add_argument(
-        "--json", action="store_true", help="print the full report as JSON instead of the table"
+        "--errors",
+        action="store_true",
+        help="list each missed / spurious / misplaced (attacker, target) pair per article "
+        "with its sentence",
+    )
+    parser.add_argument(
+        "--brief",
+        action="store_true",
+        help="print only the summary lines, not the per-language and per-conflict tables",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print each corpus's full report as one JSON object per line instead of tables",
     )
     parser.add_argument(
         "--dump",
         type=Path,
         default=None,
         metavar="FILE",
-        help="write every FP/FN/LOC error with its excerpt to FILE (JSON Lines)",
+        help="write every FP/FN/LOC error with its excerpt to FILE (JSON Lines, with a "
+        "'corpus' field)",
     )
     for option, label in THRESHOLDS:
         parser.add_argument(
@@ -49,53 +77,96 @@ def register(subparsers: Any) -> None:
             type=float,
             default=None,
             metavar="X",
-            help=f"exit 1 when {label} is below X (0..1)",
+            help=f"exit 1 when {label} is below X (0..1) on a corpus",
         )
     parser.set_defaults(func=run)
 
 
+def _corpora(args: argparse.Namespace) -> dict[str, Path]:
+    from geo.evaluate import default_corpora
+
+    if not args.corpus:
+        return default_corpora()
+    named: dict[str, Path] = {}
+    for path in args.corpus:
+        name = path.stem if path.stem not in named else str(path)
+        named[name] = path
+    return named
+
+
 def run(args: argparse.Namespace) -> int:
     from geo.errors import GeoError
-    from geo.evaluate import DEFAULT_CORPUS, evaluate
+    from geo.evaluate import evaluate
 
-    corpus = args.corpus or DEFAULT_CORPUS
-    try:
-        report = evaluate(corpus)
-    except GeoError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    corpora = _corpora(args)
+    reports: dict[str, EvalReport] = {}
+    for name, path in corpora.items():
+        try:
+            reports[name] = evaluate(path)
+        except GeoError as err:
+            print(f"error: {name}: {err}", file=sys.stderr)
+            return 2
 
     if args.dump is not None:
         try:
             with args.dump.open("w", encoding="utf-8") as handle:
-                for error in report.errors:
-                    handle.write(json.dumps(error.to_json(), ensure_ascii=False) + "\n")
+                for name, report in reports.items():
+                    for error in report.errors:
+                        record = {"corpus": name, **error.to_json()}
+                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError as err:
             print(
-                f"error: cannot write --dump file {str(args.dump)!r}: {err.strerror}; choose a writable path",
+                f"error: cannot write --dump file {str(args.dump)!r}: {err.strerror}; "
+                "choose a writable path",
                 file=sys.stderr,
             )
             return 2
 
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        for name, report in reports.items():
+            print(json.dumps({"name": name, **report.to_json()}, ensure_ascii=False))
     else:
-        print(report.format_table())
-        for error in report.errors:
-            if error.kind == "EXTRACT":
-                print(f"extractor failed on {error.article_id}: {error.detail}", file=sys.stderr)
-        print(report.summary_line())
+        _print_reports(reports, args)
 
     missed = []
-    for option, attribute in THRESHOLDS:
-        wanted = getattr(args, option)
-        if wanted is None:
-            continue
-        value = getattr(report, attribute)
-        if value is None or value < wanted:
-            shown = "n/a" if value is None else f"{value:.3f}"
-            missed.append(f"{attribute}={shown} < {wanted}")
+    for name, report in reports.items():
+        for option, attribute in THRESHOLDS:
+            wanted = getattr(args, option)
+            if wanted is None:
+                continue
+            value = getattr(report, attribute)
+            if value is None or value < wanted:
+                shown = "n/a" if value is None else f"{value:.3f}"
+                missed.append(f"{attribute}={shown} < {wanted} ({name})")
     if missed:
         print("threshold missed: " + ", ".join(missed), file=sys.stderr)
         return 1
     return 0
+
+
+def _print_reports(reports: dict[str, EvalReport], args: argparse.Namespace) -> None:
+    width = max(len(name) for name in reports)
+    for name, report in reports.items():
+        for error in report.errors:
+            if error.kind == "EXTRACT":
+                print(
+                    f"extractor failed on {name}/{error.article_id}: {error.detail}",
+                    file=sys.stderr,
+                )
+        if args.brief:
+            continue
+        print(f"== {name}: {report.corpus} ({report.overall.n_articles} articles) ==")
+        print(report.format_table())
+        if args.errors:
+            print()
+            print(f"-- errors in {name} --")
+            print(report.format_errors())
+        print()
+    if args.brief and args.errors:
+        for name, report in reports.items():
+            print(f"-- errors in {name} --")
+            print(report.format_errors())
+            print()
+    for name, report in reports.items():
+        line = report.summary_line()
+        print(line if len(reports) == 1 else f"{name:<{width}}  {line}")

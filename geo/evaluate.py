@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,9 +43,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from geo.errors import DataError, GeoError, InputError
-from geo.paths import DATA_DIR
+from geo.paths import DATA_DIR, PROJECT_DIR
 
 __all__ = [
+    "CORPORA",
     "DEFAULT_CORPUS",
     "LOCATION_TOLERANCE_KM",
     "CorpusArticle",
@@ -53,6 +55,7 @@ __all__ = [
     "GoldStrike",
     "GroupScore",
     "StrikeLike",
+    "default_corpora",
     "evaluate",
     "haversine_km",
     "load_corpus",
@@ -60,6 +63,15 @@ __all__ = [
 ]
 
 DEFAULT_CORPUS = DATA_DIR / "devcorpus" / "articles.jsonl"
+_CASES_DIR = PROJECT_DIR / "tests" / "data" / "strike_cases"
+#: The labelled corpora ``python -m geo eval`` scores by default, by short name: the development
+#: corpus (rules may be checked against it), and two held-out sets nobody tunes on: short
+#: hand-written unit cases and long wire-style articles.
+CORPORA: dict[str, Path] = {
+    "dev": DEFAULT_CORPUS,
+    "cases": _CASES_DIR / "cases.jsonl",
+    "wire": _CASES_DIR / "wire.jsonl",
+}
 LOCATION_TOLERANCE_KM = 161.0  # 100 miles, the usual geoparsing "accuracy@161km"
 EARTH_RADIUS_KM = 6371.0088
 LANGUAGES = ("nl", "en")
@@ -269,6 +281,31 @@ class EvalReport:
             "errors": [e.to_json() for e in self.errors],
         }
 
+    def format_errors(self) -> str:
+        """Return every disagreement with the gold, grouped by article, one block per article.
+
+        Each line names the kind (``missed`` = FN, ``spurious`` = FP, ``misplaced`` = LOC,
+        ``failed`` = EXTRACT), the ``attacker->target`` pair, what was expected or predicted,
+        and on the next line the sentence it comes from.
+        """
+        if not self.errors:
+            return "no errors"
+        by_article: dict[str, list[EvalError]] = {}
+        for error in self.errors:
+            by_article.setdefault(error.article_id, []).append(error)
+        blocks = []
+        for article_id, errors in by_article.items():
+            first = errors[0]
+            lines = [f"{article_id} [{first.lang}, {first.conflict}]"]
+            for error in errors:
+                pair = f"{error.attacker_iso3 or '?'}->{error.target_iso3 or '?'}"
+                label = _ERROR_LABELS.get(error.kind, error.kind.lower())
+                lines.append(f"  {label:<9} {pair:<8} {error.detail}")
+                if error.excerpt:
+                    lines.append(f"            > {error.excerpt}")
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
     def format_table(self) -> str:
         """Return a readable plain-text table: overall, per language, per conflict."""
         header = f"{'group':<34} {'n':>3} {'TP':>4} {'FP':>4} {'FN':>4} {'P':>6} {'R':>6} {'F1':>6} {'loc161':>6}"
@@ -291,6 +328,9 @@ class EvalReport:
             "errors: " + (", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none")
         )
         return "\n".join(lines)
+
+
+_ERROR_LABELS = {"FN": "missed", "FP": "spurious", "LOC": "misplaced", "EXTRACT": "failed"}
 
 
 def _row(name: str, score: GroupScore) -> str:
@@ -322,6 +362,16 @@ def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 # --- corpus -----------------------------------------------------------------------------------
+
+
+def default_corpora() -> dict[str, Path]:
+    """Return the corpora of :data:`CORPORA` whose file exists, by short name, in order.
+
+    The development corpus is always listed (a missing one is reported by :func:`load_corpus`);
+    the held-out sets under ``tests/data/strike_cases`` are skipped when absent, as in an
+    installed package without the tests.
+    """
+    return {name: path for name, path in CORPORA.items() if name == "dev" or path.is_file()}
 
 
 def load_corpus(path: str | Path = DEFAULT_CORPUS) -> list[CorpusArticle]:
@@ -627,12 +677,41 @@ def _predicted_excerpt(pred: StrikeLike, article: CorpusArticle) -> str:
     return excerpt or _excerpt_around(article.text, getattr(pred, "target_name", "") or "")
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9À-ÖØ-Þ])|\n\s*\n")
+_MAX_EXCERPT = 400
+
+
 def _excerpt_around(text: str, needle: str, width: int = 120) -> str:
-    """Return about ``2 * width`` characters of ``text`` around the first ``needle`` (or its start)."""
-    index = text.casefold().find(needle.casefold()) if needle else -1
+    """Return the sentence of ``text`` that first mentions ``needle``.
+
+    ``needle`` is a gold target name such as ``"Sherpur, Kabul"``; when it is not in the text
+    as a whole, each comma-separated part and then its longest word are tried. Without any
+    match, the start of the text. Sentences longer than ``_MAX_EXCERPT`` characters are cut to
+    about ``2 * width`` characters around the match.
+    """
+    folded = text.casefold()
+    index = -1
+    found = ""
+    candidates = [needle, *needle.split(","), *sorted(needle.split(), key=len, reverse=True)]
+    for candidate in (c.strip() for c in candidates if c and c.strip()):
+        if len(candidate) < 4 and candidate != needle:
+            continue
+        index = folded.find(candidate.casefold())
+        if index >= 0:
+            found = candidate
+            break
     if index < 0:
         return " ".join(text[: 2 * width].split())
-    start = max(0, index - width)
-    end = min(len(text), index + len(needle) + width)
-    snippet = " ".join(text[start:end].split())
-    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+    start = 0
+    end = len(text)
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() <= index:
+            start = match.end()
+        elif match.start() >= index + len(found):
+            end = match.start()
+            break
+    if end - start <= _MAX_EXCERPT:
+        return " ".join(text[start:end].split())
+    cut_start, cut_end = max(start, index - width), min(end, index + len(found) + width)
+    snippet = " ".join(text[cut_start:cut_end].split())
+    return ("…" if cut_start > start else "") + snippet + ("…" if cut_end < end else "")
