@@ -42,7 +42,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "12"
+BUILD_VERSION = "13"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -118,11 +118,15 @@ class Gazetteer:
     common: dict[str, float]
     max_words: int
     first_words: dict[str, int]  # first word of every name -> most words a name starting so has
+    # Every leading run of two or more words of a multiword name ("Sistan en", "Sistan en
+    # Beloetsjistan"), so a scan can stop as soon as the words so far start no name.
+    prefixes: set[str] = field(default_factory=set, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
     _folded: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
     # Plain-list copies for the hot path: indexing a numpy array yields slow numpy scalars.
     kind_names: list[str] = field(default_factory=list, repr=False)
     pop: list[int] = field(default_factory=list, repr=False)
+    _places: dict[int, Place] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._by_id:
@@ -132,6 +136,17 @@ class Gazetteer:
         if not self.pop:
             self.pop = self.population.tolist()
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_places"] = {}  # a per-process cache, not part of the index
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state.setdefault("_places", {})
+        if not state.get("prefixes"):
+            state["prefixes"] = name_prefixes(state["surface"])  # type: ignore[arg-type]
+        self.__dict__.update(state)
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -139,7 +154,13 @@ class Gazetteer:
         return self.kind_names[index]
 
     def place(self, index: int) -> Place:
-        """Return entry ``index`` as a :class:`~geo.models.Place`."""
+        """Return entry ``index`` as a :class:`~geo.models.Place` (made once, then shared)."""
+        place = self._places.get(index)
+        if place is None:
+            place = self._places[index] = self._make_place(index)
+        return place
+
+    def _make_place(self, index: int) -> Place:
         return Place(
             id=self.ids[index],
             name=self.names[index],
@@ -221,6 +242,7 @@ class Gazetteer:
             common=self.common,
             max_words=max_words,
             first_words=first_words_of(surface),
+            prefixes=self.prefixes | name_prefixes(normalize_name(a) for a in aliases),
             _by_id=self._by_id,
         )
 
@@ -238,6 +260,21 @@ def first_words_of(surface: Iterable[str]) -> dict[str, int]:
         if table.get(first, 0) < n:
             table[first] = n
     return table
+
+
+def name_prefixes(surface: Iterable[str]) -> set[str]:
+    """Return every leading run of two or more words of the multiword names.
+
+    >>> sorted(name_prefixes(["Sistan en Beloetsjistan", "Iran"]))
+    ['Sistan en', 'Sistan en Beloetsjistan']
+    """
+    prefixes: set[str] = set()
+    for key in surface:
+        if " " in key:
+            words = key.split(" ")
+            for n in range(2, len(words) + 1):
+                prefixes.add(" ".join(words[:n]))
+    return prefixes
 
 
 # Countries first, then curated regions, provinces, demonyms, then cities by population.
@@ -332,6 +369,7 @@ class _Builder:
             common={k: v for k, v in common.items() if k in surface},
             max_words=max(len(k.split()) for k in surface),
             first_words=first_words_of(surface),
+            prefixes=name_prefixes(surface),
             _by_id=self.by_id,
         )
 

@@ -166,8 +166,7 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
         word = m.group()
         if start < consumed or not word[0].isupper() or not _may_start_name(word, first_words):
             continue
-        tokens, i = _tokens_around(text, start, end, first_words.get(word, 1) + 1)
-        match = _longest_match(text, tokens, i, surface, first_words)
+        match, following = _longest_match(text, word, end, gaz)
         if match is None:
             direction = _dutch_direction(word, surface)
             if direction is None:
@@ -177,6 +176,11 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
             candidate.sentence_initial = _is_sentence_initial(text, start)
             found.append(candidate)
             continue
+        previous = _previous_token(text, start)
+        tokens = (
+            [(start, end), *following] if previous is None else [previous, (start, end), *following]
+        )
+        i = 0 if previous is None else 1
         n, entries, match_end = match
         consumed = match_end
         candidate = Candidate(start, match_end, text[start:match_end], entries)
@@ -237,25 +241,9 @@ def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
     )
 
 
-def _tokens_around(
-    text: str, start: int, end: int, following: int
-) -> tuple[list[tuple[int, int]], int]:
-    """Return the token before, the token at ``start`` and up to ``following`` tokens after it,
-    as (start, end) spans, plus the index of the token at ``start``."""
-    tokens: list[tuple[int, int]] = []
-    previous = _previous_token(text, start)
-    if previous is not None:
-        tokens.append(previous)
-    index = len(tokens)
-    tokens.append((start, end))
-    position = end
-    for _ in range(following):
-        m = _TOKEN.search(text, position)
-        if m is None:
-            break
-        tokens.append(m.span())
-        position = m.end()
-    return tokens, index
+# The next token when only same-line whitespace (or nothing) separates it from the previous one:
+# a name never spans punctuation or a line break.
+_NEXT_TOKEN = re.compile(r"[^\S\n]*((?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?)")
 
 
 _SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\b")
@@ -266,47 +254,55 @@ def _followed_by_speech_verb(text: str, end: int) -> bool:
 
 
 def _longest_match(
-    text: str,
-    tokens: list[tuple[int, int]],
-    i: int,
-    surface: dict[str, tuple[int, ...]],
-    first_words: dict[str, int],
-) -> tuple[int, tuple[int, ...], int] | None:
-    """Return (token count, entries, end offset) of the longest name starting at token i."""
-    start, end = tokens[i]
-    first = text[start:end]
-    max_n = first_words.get(first)
-    if max_n is None and len(first) > 3 and first.isupper():
-        # Datelines and headlines in capitals: "CHARLESTON, W.Va." is Charleston.
-        titled = first.title()
-        if titled in surface:
-            return 1, surface[titled], end
-    possessive = None
-    if max_n is None and first.endswith(_POSSESSIVE):
-        possessive = first[:-2]
-        if possessive in surface:
-            return 1, surface[possessive], end - 2
-        return None
-    if max_n is None:
-        return None
-    parts = [first]
-    last = i
-    for j in range(i + 1, min(i + max_n, len(tokens))):
-        gap = text[tokens[j - 1][1] : tokens[j][0]]
-        if gap != " " and (gap.strip() or "\n" in gap):
-            break
-        parts.append(text[tokens[j][0] : tokens[j][1]])
-        last = j
-    for j in range(last, i - 1, -1):
-        key = " ".join(parts[: j - i + 1])
+    text: str, first: str, end: int, gaz: Gazetteer
+) -> tuple[tuple[int, tuple[int, ...], int] | None, list[tuple[int, int]]]:
+    """Return the longest name starting with the word ``first`` (ending at ``end``).
+
+    The match is (token count, entries, end offset) or None; the list holds the spans of the
+    tokens read after ``first``, which include the token right after the match when there is
+    one on the same line.
+    """
+    surface = gaz.surface
+    following: list[tuple[int, int]] = []
+    if first not in gaz.first_words:
+        if len(first) > 3 and first.isupper():
+            # Datelines and headlines in capitals: "CHARLESTON, W.Va." is Charleston.
+            titled = first.title()
+            if titled in surface:
+                return (1, surface[titled], end), _next_token(text, end, following)
+        if first.endswith(_POSSESSIVE) and first[:-2] in surface:
+            return (1, surface[first[:-2]], end - 2), _next_token(text, end, following)
+        return None, following
+    prefixes = gaz.prefixes
+    best = None
+    key = first
+    n = 1
+    position = end
+    while True:
         entries = surface.get(key)
         if entries:
-            return j - i + 1, entries, tokens[j][1]
-        if key.endswith(_POSSESSIVE):
+            best = (n, entries, position)
+        elif key.endswith(_POSSESSIVE):
             entries = surface.get(key[:-2])
             if entries:
-                return j - i + 1, entries, tokens[j][1] - 2
-    return None
+                best = (n, entries, position - 2)
+        if n > 1 and key not in prefixes:
+            break
+        m = _NEXT_TOKEN.match(text, position)
+        if m is None:
+            break
+        following.append(m.span(1))
+        key = f"{key} {m.group(1)}"
+        position = m.end()
+        n += 1
+    return best, following
+
+
+def _next_token(text: str, end: int, following: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    m = _NEXT_TOKEN.match(text, end)
+    if m is not None:
+        following.append(m.span(1))
+    return following
 
 
 def _dutch_direction(
@@ -424,14 +420,30 @@ class _Context:
 
 
 def _prior(gaz: Gazetteer, entry: int) -> float:
-    kind = gaz.kind(entry)
-    if kind == KIND_COUNTRY:
-        return 10.0
-    if kind in (KIND_REGION, KIND_WATER, KIND_DEMONYM):
-        return 9.0
-    if kind == KIND_ADMIN1:
-        return 7.0
-    return min(7.0, math.log10(gaz.pop[entry] + 10))
+    prior = _PRIORS.get(entry)
+    if prior is None:
+        kind = gaz.kind(entry)
+        if kind == KIND_COUNTRY:
+            prior = 10.0
+        elif kind in (KIND_REGION, KIND_WATER, KIND_DEMONYM):
+            prior = 9.0
+        elif kind == KIND_ADMIN1:
+            prior = 7.0
+        else:
+            prior = min(7.0, math.log10(gaz.pop[entry] + 10))
+        _PRIORS[entry] = prior
+    return prior
+
+
+# Entry index -> prior, for the entries of one gazetteer build (alias copies share its `ids`).
+_PRIORS: dict[int, float] = {}
+_PRIORS_OF: list[list[str]] = []
+
+
+def _use_priors_of(gaz: Gazetteer) -> None:
+    if not _PRIORS_OF or _PRIORS_OF[0] is not gaz.ids:
+        _PRIORS.clear()
+        _PRIORS_OF[:] = [gaz.ids]
 
 
 def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
@@ -499,6 +511,7 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
 
 def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
     """Resolve every candidate to one place, using the other candidates as context."""
+    _use_priors_of(gaz)
     ctx = _context(candidates, gaz)
     sense: dict[str, tuple[int, float]] = {}
     result: list[Toponym] = []
