@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "actors_path",
     "find_actors",
     "load_actors",
+    "trie_pattern",
 ]
 
 ACTOR_KINDS = ("state", "state_organ", "armed_group", "alliance")
@@ -83,7 +85,16 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    return text.translate(_FOLD_TABLE)
+    # Map only the non-ASCII characters (few in news text) and lower-case the rest in C;
+    # ``str.translate`` over the whole text is the fallback when lower-casing changes a length.
+    lowered = _NON_ASCII.sub(_fold_char, text).lower()
+    if len(lowered) != len(text):
+        return text.translate(_FOLD_TABLE)
+    return lowered
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLD_TABLE[ord(match.group())]
 
 
 class _FoldTable(dict[int, str]):
@@ -99,6 +110,7 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD_TABLE = _FoldTable()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _is_acronym(alias: str) -> bool:
@@ -121,14 +133,17 @@ class ActorMatcher:
         self._exact_re = _alternation(self._by_exact, flags=0)
         self._folded_re = _alternation(self._by_folded, flags=0)
 
-    def find(self, text: str) -> list[ActorMention]:
-        """Return the non-overlapping actor mentions in ``text``, sorted by start."""
+    def find(self, text: str, folded: str | None = None) -> list[ActorMention]:
+        """Return the non-overlapping actor mentions in ``text``, sorted by start.
+
+        ``folded`` is ``fold(text)`` when the caller already has it (it is computed otherwise).
+        """
         candidates: list[tuple[int, int, Actor]] = []
         if self._exact_re is not None:
             for match in self._exact_re.finditer(text):
                 candidates.append((match.start(), match.end(), self._by_exact[match.group()]))
         if self._folded_re is not None:
-            for match in self._folded_re.finditer(fold(text)):
+            for match in self._folded_re.finditer(fold(text) if folded is None else folded):
                 candidates.append((match.start(), match.end(), self._by_folded[match.group()]))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         chosen: list[tuple[int, int, Actor]] = []
@@ -150,10 +165,33 @@ class ActorMatcher:
 
 
 def _alternation(table: dict[str, Actor], *, flags: int) -> re.Pattern[str] | None:
+    """One regex for all aliases of ``table``, longest alias first at each position."""
     if not table:
         return None
-    alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+    return re.compile(rf"(?<!\w)(?:{trie_pattern(table)})(?!\w)", flags)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, written as a prefix tree ("hamas|hezbollah" becomes
+    "h(?:amas|ezbollah)"): the engine follows one branch per character instead of trying every
+    alias at every position. Longer continuations are tried before a word ends, so the longest
+    word that matches wins, as with a longest-first alternation."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
 
 
 def _validate(raw: object, path: Path) -> tuple[Actor, ...]:

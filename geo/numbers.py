@@ -193,7 +193,16 @@ class NumberMention:
 
 
 _EN_WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS], key=len, reverse=True))
-_NUMBER_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+# A Dutch number word is a run of these parts ("drie", "en", "twintig", "honderd"); only such
+# words are parsed (a run of letters that is not one cannot be a number).
+_NL_PARTS = sorted(
+    {*_NL_UNITS, *(_fold(k) for k in _NL_UNITS), *_NL_TENS, "en", "ën", "honderd", "duizend"},
+    key=len,
+    reverse=True,
+)
+_NL_WORD_RE = re.compile(
+    rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, _NL_PARTS))})+(?![^\W\d_])", re.IGNORECASE
+)
 _DIGITS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w])")
 _EN_PHRASE_RE = re.compile(
     rf"\b(?:(?:a|an)\s+)?(?:(?:{_EN_WORD}|hundred|thousand|dozen)(?:[\s\-]+(?:and\s+)?)?)+\b",
@@ -232,7 +241,7 @@ def find_numbers(text: str) -> list[NumberMention]:
             continue
         found.append(NumberMention(match.start(), match.start() + len(phrase), phrase, value))
         taken.append((match.start(), match.start() + len(phrase)))
-    for match in _NUMBER_WORD_RE.finditer(text):
+    for match in _NL_WORD_RE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
         folded = _fold(match.group())

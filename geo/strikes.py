@@ -75,8 +75,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
-from geo.actors import ActorMatcher, ActorMention, fold, load_actors
+from geo.actors import ActorMatcher, ActorMention, fold, load_actors, trie_pattern
 from geo.errors import GeoError
 from geo.models import (
     KIND_ADMIN1,
@@ -119,6 +120,7 @@ class _CueSpec:
     participle: bool = False  # a form that can be passive ("aangevallen", "attacked")
     weak: bool = False  # needs a weapon or another cue in the clause
     target_noun: bool = False  # "doelwit", "target": bare mentions around it are targets
+    hints: tuple[str, ...] = ()  # substrings every match contains (else from the pattern)
 
 
 _CUES: tuple[_CueSpec, ...] = (
@@ -138,7 +140,12 @@ _CUES: tuple[_CueSpec, ...] = (
     # Dutch verbs
     _CueSpec(r"aangevallen", 0.7, "nl", participle=True),
     _CueSpec(r"aanvalt|aanvielen|aanviel", 0.7, "nl"),
-    _CueSpec(r"(?P<head>valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,8}?\s+aan", 0.7, "nl"),
+    _CueSpec(
+        r"(?P<head>valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,8}?\s+aan",
+        0.7,
+        "nl",
+        hints=("valt", "vallen", "viel"),
+    ),
     _CueSpec(r"gebombardeerd", 0.8, "nl", participle=True),
     _CueSpec(r"bombardeer(?:t|de|den)|bombarderen", 0.8, "nl"),
     _CueSpec(r"beschoten", 0.7, "nl", participle=True),
@@ -152,8 +159,14 @@ _CUES: tuple[_CueSpec, ...] = (
         0.4,
         "nl",
         weak=True,
+        hints=("sloeg", "slaat", "ingeslagen", "landde", "neerkwam", "neergekomen"),
     ),
-    _CueSpec(r"(?P<head>vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,8}?\s+af", 0.7, "nl"),
+    _CueSpec(
+        r"(?P<head>vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,8}?\s+af",
+        0.7,
+        "nl",
+        hints=("vuurt", "vuurde"),
+    ),
     _CueSpec(r"afgevuurd", 0.6, "nl", participle=True, weak=True),
     _CueSpec(r"lanceert|lanceerde|lanceerden", 0.6, "nl", weak=True),
     _CueSpec(r"gelanceerd", 0.6, "nl", participle=True, weak=True),
@@ -177,6 +190,7 @@ _CUES: tuple[_CueSpec, ...] = (
         0.45,
         "en",
         noun=True,
+        hints=("rocket", "missile", "drone", "shells", "raketten", "granaten", "projecti"),
     ),
     # English verbs (and the nouns that share their form)
     _CueSpec(r"struck", 0.7, "en", participle=True),
@@ -196,10 +210,22 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"invaded", 0.5, "en", participle=True),
     _CueSpec(r"invades?|invading", 0.5, "en"),
     _CueSpec(r"hit", 0.4, "en", participle=True, weak=True),
-    _CueSpec(r"land(?:ed|s|ing)|slammed\s+into|crashed\s+into|rained\s+down", 0.4, "en", weak=True),
+    _CueSpec(
+        r"land(?:ed|s|ing)|slammed\s+into|crashed\s+into|rained\s+down",
+        0.4,
+        "en",
+        weak=True,
+        hints=("landed", "lands", "landing", "slammed", "crashed", "rained"),
+    ),
     _CueSpec(r"hits|hitting", 0.4, "en", weak=True),
     _CueSpec(r"launched|fired", 0.6, "en", participle=True, weak=True),
-    _CueSpec(r"launch(?:es|ing)?|fir(?:es|ing)", 0.6, "en", weak=True),
+    _CueSpec(
+        r"launch(?:es|ing)?|fir(?:es|ing)",
+        0.6,
+        "en",
+        weak=True,
+        hints=("launch", "fires", "firing"),
+    ),
 )
 _CUE_RES = tuple((spec, re.compile(rf"(?<![\w-])(?:{spec.pattern})(?![\w])")) for spec in _CUES)
 
@@ -250,7 +276,16 @@ def _literal_hints(pattern: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hints))
 
 
-_CUE_HINTS = tuple(_literal_hints(spec.pattern) for spec in _CUES)
+_CUE_HINTS = tuple(spec.hints or _literal_hints(spec.pattern) for spec in _CUES)
+if not all(_CUE_HINTS):
+    raise AssertionError("every cue needs hints: give _CueSpec(hints=...) where none is found")
+# One scan finds every hint; a hint found says which cues can match around it: those with a
+# hint inside the found one (the scan reports the longest hint at each place).
+_CUE_HINT_RE = re.compile(trie_pattern({h for hints in _CUE_HINTS for h in hints}))
+_CUES_FOR_HINT = {
+    found: tuple(i for i, hints in enumerate(_CUE_HINTS) if any(h in found for h in hints))
+    for found in {h for hints in _CUE_HINTS for h in hints}
+}
 
 # Words before a cue that make it something else (a labour strike, a terror attack, ...).
 _CUE_BLOCKERS = re.compile(
@@ -281,7 +316,9 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
     (r"mortier(?:en|granaten)?|mortars?", "mortars"),
     (r"bommen|bombs?", "bombs"),
 )
-_WEAPON_RES = tuple((re.compile(rf"(?<!\w)(?:{p})(?!\w)"), name) for p, name in _WEAPONS)
+# One alternation, earlier entries first: at each place the first entry that matches wins, so
+# "ballistic missiles" is not also "missiles"; ``match.lastindex`` names the entry.
+_WEAPON_RE = re.compile(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)")
 
 _PREP_AGENT = {"door", "by"}
 _PREP_ORIGIN = {"vanuit", "vanaf", "from", "uit"}
@@ -519,6 +556,13 @@ _CASUALTY_HINT = re.compile(
     r"kill|dood|dode|gewond|wound|injur|hurt|dead|died|\bdie\b|death|leven|sneuvel|overle|"
     r"slain|fatal|omgekomen|kwamen\s+om|kostte|claimed"
 )
+# The words of _CASUALTY_HINT as a prefix tree: one fast scan says which sentences may hold one.
+_CASUALTY_WORD = re.compile(
+    trie_pattern(
+        "kill dood dode gewond wound injur hurt dead died die death leven sneuvel overle slain "
+        "fatal omgekomen kwamen kostte claimed".split()
+    )
+)
 _KILLING_BEFORE = re.compile(
     r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
 )
@@ -696,18 +740,35 @@ def find_weapons(text: str) -> tuple[str, ...]:
     >>> find_weapons("Israeli warplanes fired cruise missiles")
     ('cruise missiles', 'air strike')
     """
-    folded = fold(text)
-    found: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for regex, name in _WEAPON_RES:
-        for match in regex.finditer(folded):
-            if any(s <= match.start() < e for s, e in spans):
-                continue
-            spans.append(match.span())
-            if name not in found:
-                found.append(name)
-    order = [name for _, name in _WEAPONS]
-    return tuple(sorted(found, key=order.index))
+    return _weapon_names([m.lastindex or 0 for m in _WEAPON_RE.finditer(fold(text))])
+
+
+def _weapon_names(indices: Sequence[int] | set[int]) -> tuple[str, ...]:
+    """Weapon names of the given (1-based) alternatives of :data:`_WEAPON_RE`, in table order,
+    each once ("raketten" and "missiles" are both "missiles")."""
+    return tuple(dict.fromkeys(_WEAPONS[i - 1][1] for i in sorted(set(indices))))
+
+
+class _Weapons:
+    """The weapon words of one folded article, scanned once; :meth:`between` answers for any
+    span as :func:`find_weapons` would on that span."""
+
+    __slots__ = ("_indices", "_spans", "_starts")
+
+    def __init__(self, folded: str) -> None:
+        matches = list(_WEAPON_RE.finditer(folded))
+        self._starts = [m.start() for m in matches]
+        self._spans = [m.end() for m in matches]
+        self._indices = [m.lastindex or 0 for m in matches]
+
+    def between(self, start: int, end: int) -> tuple[str, ...]:
+        lo = bisect.bisect_left(self._starts, start)
+        hi = bisect.bisect_left(self._starts, end, lo)
+        if lo == hi:
+            return ()
+        return _weapon_names(
+            [i for i, e in zip(self._indices[lo:hi], self._spans[lo:hi], strict=True) if e <= end]
+        )
 
 
 def find_casualties(text: str) -> tuple[int | None, int | None]:
@@ -788,28 +849,40 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w'’-]+", text)
 
 
-def _find_cues(folded: str, offset: int, start: int, end: int) -> list[_Cue]:
+def _find_cues(
+    folded: str, sentences: Sequence[Sentence], sentence_starts: list[int]
+) -> list[_Cue]:
+    """The cues of an article, from one scan for their hints: each cue pattern runs only over
+    the sentences holding one of its hints (and may run on past the sentence's end, as a
+    separable verb's particle can)."""
+    wanted: dict[int, set[int]] = {}  # sentence index -> cue indices
+    for hint in _CUE_HINT_RE.finditer(folded):
+        index = max(0, bisect.bisect_right(sentence_starts, hint.start()) - 1)
+        wanted.setdefault(index, set()).update(_CUES_FOR_HINT[hint.group()])
     found: list[_Cue] = []
-    window = folded[start - offset : end - offset]
-    for (spec, regex), hints in zip(_CUE_RES, _CUE_HINTS, strict=True):
-        if hints and not any(h in window for h in hints):
-            continue  # no match possible: skip the scan
-        for match in regex.finditer(folded, start - offset, end - offset):
-            s, e = match.start(), match.end()
-            before = folded[max(0, s - 30) : s]
-            if _CUE_BLOCKERS.search(before) or _CUE_BLOCKERS_AFTER.match(folded[e : e + 12]):
-                continue
-            if (
-                spec.lang == "en"
-                and spec.pattern.startswith("strikes")
-                and _ON_STRIKE.search(before)
-            ):
-                continue
-            if "head" in regex.groupindex:
-                # Separable verbs ("vuurde ... af"): the finite verb is the cue; the words up
-                # to the particle hold the subject and objects.
-                s, e = match.span("head")
-            found.append(_Cue(s + offset, e + offset, spec))
+    for index, cue_indices in wanted.items():
+        sentence = sentences[index]
+        stop = min(len(folded), sentence.end + 200)
+        for cue_index in sorted(cue_indices):
+            spec, regex = _CUE_RES[cue_index]
+            for match in regex.finditer(folded, sentence.start, stop):
+                s, e = match.start(), match.end()
+                if s >= sentence.end:
+                    break
+                before = folded[max(0, s - 30) : s]
+                if _CUE_BLOCKERS.search(before) or _CUE_BLOCKERS_AFTER.match(folded[e : e + 12]):
+                    continue
+                if (
+                    spec.lang == "en"
+                    and spec.pattern.startswith("strikes")
+                    and _ON_STRIKE.search(before)
+                ):
+                    continue
+                if "head" in regex.groupindex:
+                    # Separable verbs ("vuurde ... af"): the finite verb is the cue; the words
+                    # up to the particle hold the subject and objects.
+                    s, e = match.span("head")
+                found.append(_Cue(s, e, spec))
     # Longest first, then drop cues inside a longer one ("drone-aanval" over "aanval").
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[_Cue] = []  # sorted by start, never overlapping
@@ -825,11 +898,28 @@ def _find_cues(folded: str, offset: int, start: int, end: int) -> list[_Cue]:
     return kept
 
 
+_CUT = re.compile(r"(?<!\d)[,;:](?!\d)|\s[–—-]\s|…")
+_cuts_memo: tuple[str, list[int], list[int]] = ("", [], [])  # text, cut starts, cut ends
+
+
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut [start, end) at , ; : and spaced dashes (not inside numbers such as 1,200)."""
+    """Cut [start, end) at , ; : and spaced dashes (not inside numbers such as 1,200).
+
+    The cuts of the whole text are found once and kept for the next call on the same text
+    (the clauses of one article ask many times)."""
+    global _cuts_memo
+    memo = _cuts_memo
+    if memo[0] is not text:
+        matches = list(_CUT.finditer(text))
+        memo = (text, [m.start() for m in matches], [m.end() for m in matches])
+        _cuts_memo = memo
+    _, cut_starts, cut_ends = memo
+    lo = bisect.bisect_left(cut_starts, start)
     cuts = [start]
-    for match in re.finditer(r"(?<!\d)[,;:](?!\d)|\s[–—-]\s|…", text[start:end]):
-        cuts.append(start + match.end())
+    for index in range(lo, len(cut_starts)):
+        if cut_ends[index] > end:
+            break
+        cuts.append(cut_ends[index])
     cuts.append(end)
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
@@ -863,7 +953,7 @@ def _pieces(text: str, folded: str, start: int, end: int) -> list[tuple[int, int
     """:func:`_segments`, each cut again before a temporal subordinator ("after Iran fired",
     "nadat Israël ... had gebombardeerd"): the subordinate clause is an event of its own."""
     pieces: list[tuple[int, int]] = []
-    for seg_start, seg_end in _segments(text, start, end):
+    for seg_start, seg_end in _segments(folded, start, end):
         cuts = [seg_start]
         for match in _TEMPORAL_SUB.finditer(folded, seg_start, seg_end):
             if match.start() > cuts[-1] and folded[cuts[-1] : match.start()].strip(" ,"):
@@ -1367,6 +1457,7 @@ def _analyse_clause(
     clause: _Clause,
     mentions: list[_Mention],
     matcher: ActorMatcher,
+    weapon_scan: _Weapons,
 ) -> _Analysis | None:
     text = article.text
     cues = [c for c in clause.cues]
@@ -1379,13 +1470,11 @@ def _analyse_clause(
     else:
         if not cues:
             return None
-        clause_text = folded[clause.start : clause.end]
-        has_weapon = bool(find_weapons(clause_text))
+        has_weapon = bool(weapon_scan.between(clause.start, clause.end))
         strong = [c for c in cues if not c.spec.weak]
         # A weak verb ("hitting the plant at Natanz") also counts when its sentence names a
         # weapon or has a strong cue elsewhere ("Israel launched air strikes ..., hitting ...").
-        sentence_text = folded[sentence.start : sentence.end]
-        has_weapon = has_weapon or bool(find_weapons(sentence_text))
+        has_weapon = has_weapon or bool(weapon_scan.between(sentence.start, sentence.end))
         usable = [c for c in cues if not c.spec.weak or has_weapon or strong]
         if not usable:
             return None
@@ -1577,7 +1666,7 @@ def _analyse_clause(
         or (_is_nounish(folded, cue) and bool(_DEFINITE_BEFORE.search(cue_before)))
         or bool(_STRIKE_REFERENCE.search(folded, clause.start, cue.start))
         or (
-            bool(find_weapons(folded[clause.start : cue.start]))
+            bool(weapon_scan.between(clause.start, cue.start))
             and not any(m.is_actorlike and m.end <= cue.start for m in clause_mentions)
         )
         or all(
@@ -1590,7 +1679,7 @@ def _analyse_clause(
         or bool(_REPORTATIVE.search(folded[clause.start : clause.end]))
         or any(m.role == "claimant" for m in clause_mentions)
     )
-    weapons = find_weapons(folded[clause.start : min(clause.end, cause_at)])
+    weapons = weapon_scan.between(clause.start, min(clause.end, cause_at))
     if gapped:
         # The gapped piece has its own attacker before its place ("and Iran in Pakistan").
         actorlike = [m for m in clause_mentions if m.is_actorlike]
@@ -1884,6 +1973,32 @@ def _fallback_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
+_Spanned = TypeVar("_Spanned", Toponym, ActorMention, _Cue)
+
+
+def _slice(items: list[_Spanned], item_starts: list[int], sentence: Sentence) -> list[_Spanned]:
+    """The items (sorted by start; ``item_starts`` their starts) lying inside ``sentence``."""
+    lo = bisect.bisect_left(item_starts, sentence.start)
+    hi = bisect.bisect_left(item_starts, sentence.end, lo)
+    return [item for item in items[lo:hi] if item.end <= sentence.end]
+
+
+def _hit_sentences(
+    regex: re.Pattern[str], folded: str, sentences: Sequence[Sentence], sentence_starts: list[int]
+) -> set[int]:
+    """Indices of the sentences a match of ``regex`` in the whole text overlaps: a superset of
+    the sentences where a per-sentence search can match, found in one scan."""
+    hits: set[int] = set()
+    for match in regex.finditer(folded):
+        first = max(0, bisect.bisect_right(sentence_starts, match.start()) - 1)
+        last = max(first, bisect.bisect_left(sentence_starts, match.end()) - 1)
+        hits.update(range(first, last + 1))
+    return hits
+
+
+_LED_HINT = re.compile(r"coalit")
+
+
 def extract_strikes(
     article: Article,
     toponyms: list[Toponym],
@@ -1938,43 +2053,81 @@ def extract_strikes(
     starts = [t.start for t in topos]
 
     analyses: list[tuple[Sentence, list[_Analysis], bool]] = []
-    sentence_mentions: list[list[_Mention]] = []
-    seen: list[ActorMention] = []  # named groups and alliances so far, for "de coalitie"
-    # Actors and cues are found once per article, then handed out per sentence.
-    all_actors = matcher.find(text)
+    # Actors and cues are found once per article, then handed out per sentence; everything
+    # else runs only for the sentences that can use it (most sentences have no cue at all).
+    all_actors = matcher.find(text, folded)
     actor_starts = [a.start for a in all_actors]
-    all_cues = _find_cues(folded, 0, 0, len(text))
+    sentence_starts = [s.start for s in sentences]
+    all_cues = _find_cues(folded, sentences, sentence_starts)
     cue_starts = [c.start for c in all_cues]
-    for sentence in sentences:
-        lo = bisect.bisect_left(starts, sentence.start)
-        hi = bisect.bisect_left(starts, sentence.end)
-        sentence_topos = [t for t in topos[lo:hi] if t.end <= sentence.end]
-        lo = bisect.bisect_left(actor_starts, sentence.start)
-        hi = bisect.bisect_left(actor_starts, sentence.end)
-        actor_mentions = [a for a in all_actors[lo:hi] if a.end <= sentence.end]
-        actor_mentions = sorted(
-            actor_mentions + _led_coalitions(folded, sentence, actor_mentions, sentence_topos),
-            key=lambda a: a.start,
+    weapon_scan = _Weapons(folded)
+    led_hits = _hit_sentences(_LED_HINT, folded, sentences, sentence_starts)
+    anaphor_hits = _hit_sentences(_ANAPHOR, folded, sentences, sentence_starts)
+
+    def topos_of(sentence: Sentence) -> list[Toponym]:
+        return _slice(topos, starts, sentence)
+
+    coalitions: dict[int, list[ActorMention]] = {}
+    for index in sorted(led_hits):
+        sentence = sentences[index]
+        found = _led_coalitions(
+            folded, sentence, _slice(all_actors, actor_starts, sentence), topos_of(sentence)
         )
-        anaphors = _resolve_anaphors(folded, sentence, actor_mentions, sentence_topos, seen)
-        seen.extend(a for a in actor_mentions if a.kind in ("armed_group", "alliance"))
-        actor_mentions = sorted(actor_mentions + anaphors, key=lambda a: a.start)
+        if found:
+            coalitions[index] = found
+
+    def actors_of(index: int) -> list[ActorMention]:
+        sentence = sentences[index]
+        found = _slice(all_actors, actor_starts, sentence)
+        if index in coalitions:
+            found = sorted(found + coalitions[index], key=lambda a: a.start)
+        return found
+
+    mention_cache: dict[int, list[_Mention]] = {}
+
+    def mentions_of(index: int) -> list[_Mention]:
+        """The sentence's actor and place mentions (built on first use)."""
+        cached = mention_cache.get(index)
+        if cached is not None:
+            return cached
+        sentence = sentences[index]
+        sentence_topos = topos_of(sentence)
+        actor_mentions = actors_of(index)
+        if index in anaphor_hits:
+            # named groups and alliances of the earlier sentences, for "de coalitie"
+            seen = [
+                a
+                for j in range(index)
+                for a in actors_of(j)
+                if a.kind in ("armed_group", "alliance")
+            ]
+            anaphors = _resolve_anaphors(folded, sentence, actor_mentions, sentence_topos, seen)
+            actor_mentions = sorted(actor_mentions + anaphors, key=lambda a: a.start)
         mentions = _build_mentions(
             text, sentence.start, sentence.end, actor_mentions, sentence_topos
         )
-        lo = bisect.bisect_left(cue_starts, sentence.start)
-        hi = bisect.bisect_left(cue_starts, sentence.end)
-        cues = [c for c in all_cues[lo:hi] if c.end <= sentence.end]
+        mention_cache[index] = mentions
+        return mentions
+
+    for index, sentence in enumerate(sentences):
+        cues = _slice(all_cues, cue_starts, sentence)
+        if not cues:
+            analyses.append((sentence, [], False))
+            continue
         is_question = text[sentence.start : sentence.end].rstrip().rstrip("\"'”’»").endswith("?")
         is_question = is_question or _off_topic(folded[sentence.start : sentence.end])
+        if is_question:
+            analyses.append((sentence, [], False))
+            continue
+        mentions = mentions_of(index)
         results: list[_Analysis] = []
-        if cues and not is_question:
-            for clause in _clauses(text, folded, sentence.start, sentence.end, cues, mentions):
-                analysis = _analyse_clause(article, folded, sentence, clause, mentions, matcher)
-                if analysis is not None:
-                    results.append(analysis)
-        analyses.append((sentence, results, bool(cues) and not is_question))
-        sentence_mentions.append(mentions)
+        for clause in _clauses(text, folded, sentence.start, sentence.end, cues, mentions):
+            analysis = _analyse_clause(
+                article, folded, sentence, clause, mentions, matcher, weapon_scan
+            )
+            if analysis is not None:
+                results.append(analysis)
+        analyses.append((sentence, results, True))
 
     named_countries = {
         t.country_iso3 for t in topos if t.kind in (KIND_COUNTRY, KIND_DEMONYM) and t.country_iso3
@@ -1987,20 +2140,27 @@ def extract_strikes(
     dominant = explicit.most_common(1)[0][0] if explicit else None
 
     strikes: list[Strike] = []
+    casualty_hits: set[int] = set()
+    if any(results for _, results, _ in analyses):
+        casualty_hits = _hit_sentences(_CASUALTY_WORD, folded, sentences, sentence_starts)
+
+    def counts(index: int) -> tuple[int | None, int | None]:
+        """(killed, injured) as the sentence states them, outside a cause clause."""
+        if index not in casualty_hits:
+            return None, None
+        sentence = sentences[index]
+        folded_sentence = folded[sentence.start : sentence.end]
+        if not _CASUALTY_HINT.search(folded_sentence):
+            return None, None
+        cause = _CAUSE.search(folded_sentence)
+        end = sentence.start + cause.start() if cause else sentence.end
+        return find_casualties(text[sentence.start : end])
+
     last_cue_index = -10
     recent_parties: list[_Party] = []  # the attackers of the most recent strike
     pending: tuple[int, _Analysis] | None = None  # a clause with targets and no named attacker
     untargeted: list[_Party] = []  # the attackers of a clause without a target, before any strike
     for index, (sentence, results, has_cue) in enumerate(analyses):
-        sentence_text = text[sentence.start : sentence.end]
-        folded_sentence = folded[sentence.start : sentence.end]
-        killed = injured = None
-        if strikes or results:
-            cause = _CAUSE.search(folded_sentence)
-            if _CASUALTY_HINT.search(folded_sentence):
-                killed, injured = find_casualties(
-                    sentence_text[: cause.start()] if cause else sentence_text
-                )
         produced: list[Strike] = []
         for analysis in results:
             attackers = analysis.attackers
@@ -2014,7 +2174,7 @@ def extract_strikes(
                 antecedent = next(
                     (
                         m
-                        for m in sentence_mentions[index - 1]
+                        for m in mentions_of(index - 1)
                         if m.is_actorlike
                         and not m.proxy
                         and m.countries
@@ -2065,7 +2225,7 @@ def extract_strikes(
         if not produced and pending is not None and index - pending[0] <= 3:
             # "De Houthi-rebellen eisten de aanvallen op", "The US accused Iran of the attack":
             # the responsible party of the latest strike whose attacker the text left open.
-            responsible = _responsible_party(folded, sentence, sentence_mentions[index], matcher)
+            responsible = _responsible_party(folded, sentence, mentions_of(index), matcher)
             if responsible is not None and responsible.iso3 is not None:
                 analysis = replace(pending[1], hedged=True)
                 target_countries = {c for t in analysis.targets for c in t.countries}
@@ -2093,21 +2253,27 @@ def extract_strikes(
         if produced:
             # Counts belong to the sentence's one event: one target place (several coordinated
             # attackers may share it); a list of strikes on several places gets none.
-            if len({s.target_place_id for s in produced}) == 1 and (
-                killed is not None or injured is not None
-            ):
-                produced = [replace(s, killed=killed, injured=injured) for s in produced]
+            if len({s.target_place_id for s in produced}) == 1:
+                killed, injured = counts(index)
+                if killed is not None or injured is not None:
+                    produced = [replace(s, killed=killed, injured=injured) for s in produced]
             strikes.extend(produced)
             last_cue_index = index
             continue
         # No strike here: maybe more about the most recent one.
         if strikes:
+            weapons = weapon_scan.between(sentence.start, sentence.end)
+            killed, injured = counts(index)
+            if not has_cue and not weapons and killed is None and injured is None:
+                continue  # nothing to add, and no cue to keep the strike recent
+            folded_sentence = folded[sentence.start : sentence.end]
             refers = bool(_STRIKE_REFERENCE.search(folded_sentence))
             other_event = bool(_OTHER_EVENT.search(folded_sentence))
             recent = index - last_cue_index <= 2
             if refers or (recent and not other_event and not has_cue):
+                # weapons only from a sentence that names the attack ("de aanval")
                 strikes[-1] = _enrich(
-                    strikes[-1], sentence_text, killed, injured, results, matcher, article, sentence
+                    strikes[-1], weapons if refers else (), killed, injured, results
                 )
             if has_cue and refers:
                 last_cue_index = index
@@ -2264,21 +2430,18 @@ _STRIKE_OR_RESPONSIBILITY = re.compile(
 
 def _enrich(
     strike: Strike,
-    sentence_text: str,
+    weapons: tuple[str, ...],
     killed: int | None,
     injured: int | None,
     results: list[_Analysis],
-    matcher: ActorMatcher,
-    article: Article,
-    sentence: Sentence,
 ) -> Strike:
+    """Add a later sentence's counts (the maximum wins), weapons and target actor to ``strike``."""
     changes: dict[str, object] = {}
     if killed is not None and (strike.killed is None or killed > strike.killed):
         changes["killed"] = killed
     if injured is not None and (strike.injured is None or injured > strike.injured):
         changes["injured"] = injured
-    weapons = find_weapons(sentence_text)
-    if weapons and _STRIKE_REFERENCE.search(fold(sentence_text)):
+    if weapons:
         merged = tuple(dict.fromkeys((*strike.weapons, *weapons)))
         if merged != strike.weapons:
             changes["weapons"] = merged
