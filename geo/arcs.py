@@ -13,15 +13,27 @@ target's longitude shifted by a multiple of 360°).
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
+from collections.abc import Iterable
 
 import numpy as np
+import shapely
 from pyproj import Geod
+from pyproj.enums import GeodIntermediateFlag
 from shapely.geometry import LineString, MultiLineString
 
-__all__ = ["geodesic_coords", "geodesic_line", "geodesic_length_km", "unwrapped_line"]
+__all__ = [
+    "geodesic_coords",
+    "geodesic_line",
+    "geodesic_length_km",
+    "geodesic_lines",
+    "unwrapped_line",
+]
 
 _GEOD = Geod(ellps="WGS84")
+_CACHE_SIZE = 4096  # distinct (origin, target) pairs kept; a line is a few KB
 LonLat = tuple[float, float]
 
 
@@ -75,23 +87,44 @@ def geodesic_coords(
     if not max_segment_km > 0:
         raise ValueError(f"max_segment_km must be > 0, got {max_segment_km!r}")
     (lon1, lat1), (lon2, lat2) = _check(origin, "origin"), _check(target, "target")
+    lons, lats = _coords(lon1, lat1, lon2, lat2, float(max_segment_km))
+    return lons.copy(), lats.copy()
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _coords(
+    lon1: float, lat1: float, lon2: float, lat2: float, max_segment_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`geodesic_coords` of checked end points, cached: news repeats its arcs.
+
+    The arrays are shared between callers, so they are read-only.
+    """
     _, _, dist_m = _GEOD.inv(lon1, lat1, lon2, lat2)
     n_inner = max(0, math.ceil(dist_m / 1000.0 / max_segment_km) - 1)
-    lons = [lon1]
-    lats = [lat1]
+    lons = np.empty(n_inner + 2)
+    lats = np.empty(n_inner + 2)
+    lons[0], lats[0], lons[-1], lats[-1] = lon1, lat1, lon2, lat2
     if n_inner:
-        inner = _GEOD.npts(lon1, lat1, lon2, lat2, n_inner)
-        lons.extend(p[0] for p in inner)
-        lats.extend(p[1] for p in inner)
-    lons.append(lon2)
-    lats.append(lat2)
+        inner = _GEOD.inv_intermediate(
+            lon1,
+            lat1,
+            lon2,
+            lat2,
+            npts=n_inner,
+            flags=GeodIntermediateFlag.AZIS_DISCARD,
+            return_back_azimuth=False,
+        )
+        lons[1:-1] = np.frombuffer(inner.lons, dtype=float)
+        lats[1:-1] = np.frombuffer(inner.lats, dtype=float)
     # ±180 is one meridian: an end point on it takes its neighbour's sign, so a line that merely
     # touches the antimeridian is not "crossed" by a jump from -180 to +179.
     if abs(lons[0]) == 180.0:
         lons[0] = math.copysign(180.0, lons[1])
     if abs(lons[-1]) == 180.0:
         lons[-1] = math.copysign(180.0, lons[-2])
-    return np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    lons.flags.writeable = False
+    lats.flags.writeable = False
+    return lons, lats
 
 
 def geodesic_line(
@@ -127,11 +160,80 @@ def geodesic_line(
     >>> geodesic_line((139.69, 35.68), (-157.85, 21.31)).geom_type  # Tokyo → Honolulu
     'MultiLineString'
     """
-    lons, lats = geodesic_coords(origin, target, max_segment_km=max_segment_km)
-    jumps = np.flatnonzero(np.abs(np.diff(lons)) > 180.0)
-    if len(jumps) == 0:
-        return LineString(np.column_stack([lons, lats]))
-    return MultiLineString(_split_at_antimeridian(lons, lats, jumps))
+    return geodesic_lines([(origin, target)], max_segment_km=max_segment_km)[0]
+
+
+def geodesic_lines(
+    pairs: Iterable[tuple[LonLat, LonLat]], *, max_segment_km: float = 50.0
+) -> list[LineString | MultiLineString]:
+    """Return :func:`geodesic_line` for each ``(origin, target)`` pair, in order.
+
+    Lines are built in bulk and cached per pair (news repeats its arcs), so repeated pairs
+    share one geometry object; shapely geometries are immutable.
+
+    Examples
+    --------
+    >>> a, b = geodesic_lines([((51.39, 35.69), (67.0, 30.18))] * 2)
+    >>> a is b, a.coords[0]
+    (True, (51.39, 35.69))
+    """
+    if not max_segment_km > 0:
+        raise ValueError(f"max_segment_km must be > 0, got {max_segment_km!r}")
+    step = float(max_segment_km)
+    keys = []
+    found: dict[_Key, LineString | MultiLineString] = {}
+    missing: dict[_Key, None] = {}
+    for origin, target in pairs:
+        (lon1, lat1), (lon2, lat2) = _check(origin, "origin"), _check(target, "target")
+        key = (lon1, lat1, lon2, lat2, step)
+        keys.append(key)
+        if key not in found and key not in missing:
+            line = _LINES.get(key)
+            if line is None:
+                missing[key] = None
+            else:
+                found[key] = line
+    if missing:
+        built = _build_lines(list(missing))
+        found.update(built)
+        with _LINES_LOCK:  # the app renders in several threads
+            for key, line in built.items():
+                while len(_LINES) >= _CACHE_SIZE:
+                    del _LINES[next(iter(_LINES))]  # the oldest entry
+                _LINES[key] = line
+    return [found[key] for key in keys]
+
+
+_Key = tuple[float, float, float, float, float]
+_LINES: dict[_Key, LineString | MultiLineString] = {}
+_LINES_LOCK = threading.Lock()
+
+
+def _build_lines(keys: list[_Key]) -> dict[_Key, LineString | MultiLineString]:
+    """Build the lines of checked ``(lon1, lat1, lon2, lat2, max_segment_km)`` keys."""
+    coords = [_coords(*key) for key in keys]
+    lons = np.concatenate([c[0] for c in coords])
+    lats = np.concatenate([c[1] for c in coords])
+    sizes = np.array([len(c[0]) for c in coords])
+    ends = np.cumsum(sizes)
+    jump = np.abs(np.diff(lons)) > 180.0
+    jump[ends[:-1] - 1] = False  # from one line's last vertex to the next line's first
+    crossing = np.zeros(len(keys), dtype=bool)
+    crossing[np.searchsorted(ends, np.flatnonzero(jump), side="right")] = True
+    lines: dict[_Key, LineString | MultiLineString] = {}
+    for i in np.flatnonzero(crossing):
+        line_lons, line_lats = coords[i]
+        jumps = np.flatnonzero(np.abs(np.diff(line_lons)) > 180.0)
+        lines[keys[i]] = MultiLineString(_split_at_antimeridian(line_lons, line_lats, jumps))
+    straight = np.flatnonzero(~crossing)
+    if len(straight):
+        rows = np.repeat(~crossing, sizes)
+        xy = np.column_stack([lons[rows], lats[rows]])
+        built = shapely.linestrings(
+            xy, indices=np.repeat(np.arange(len(straight)), sizes[straight])
+        )
+        lines.update(zip((keys[i] for i in straight), built, strict=True))
+    return lines
 
 
 def _split_at_antimeridian(

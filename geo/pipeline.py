@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import GeoError
-from geo.models import KIND_DEMONYM, Article, Sentence, Strike, Toponym
+from geo.models import KIND_DEMONYM, Article, Sentence, Source, Strike, Toponym
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
@@ -320,21 +321,24 @@ def _sentence_bounds(
 
 
 def _frame(
-    rows: list[dict[str, Any]],
+    data: list[dict[str, Any]] | dict[str, list[Any]],
     geometry: list[Any],
     columns: list[str],
     dtypes: dict[str, Any],
 ) -> GeoDataFrame:
-    """Assemble a GeoDataFrame; text columns stay ``object`` so missing values are ``None``.
+    """Assemble a GeoDataFrame from rows or columns; text columns stay ``object``.
 
     pandas 3 would infer its ``str`` dtype, which turns ``None`` into ``NaN``.
     """
     import geopandas as gpd
     import pandas as pd
 
-    data = pd.DataFrame(rows, columns=columns, dtype=object)
-    data = data.astype(dtypes)
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
+    if isinstance(data, dict):
+        frame = pd.DataFrame({c: data[c] for c in columns}, columns=columns, dtype=object)
+    else:
+        frame = pd.DataFrame(data, columns=columns, dtype=object)
+    frame = frame.astype(dtypes)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
 
 
 _PLACE_DTYPES: dict[str, Any] = {
@@ -367,21 +371,27 @@ def build_places_frame(
     articles: list[Article], toponyms: dict[str, list[Toponym]], strikes: list[Strike]
 ) -> GeoDataFrame:
     """Return the places frame of :meth:`Extraction.places_frame` (see there)."""
-    from shapely.geometry import Point
+    import numpy as np
+    import shapely
 
     labels = _labels(articles)
     rows: dict[str, dict[str, Any]] = {}
     points: dict[str, tuple[float, float]] = {}
     seen_article: dict[str, set[str]] = {}
     for article in articles:
+        found = toponyms.get(article.id)
+        if not found:
+            continue
         excerpt = _excerpt_cache(article)
-        for top in toponyms.get(article.id, ()):
-            if top.lon is None or top.lat is None or not top.place_id:
+        article_id, label, title, date = article.id, labels[article.id], article.title, article.date
+        for top in found:
+            place_id = top.place_id
+            if top.lon is None or top.lat is None or not place_id:
                 continue
-            row = rows.get(top.place_id)
+            row = rows.get(place_id)
             if row is None:
-                row = rows[top.place_id] = {
-                    "place_id": top.place_id,
+                row = rows[place_id] = {
+                    "place_id": place_id,
                     "name": top.name,
                     "kind": _place_kind(top),
                     "country_iso3": top.country_iso3,
@@ -390,17 +400,17 @@ def build_places_frame(
                     "geonames_id": top.geonames_id,
                     "mentions": [],
                 }
-                points[top.place_id] = (top.lon, top.lat)
-                seen_article[top.place_id] = set()
+                points[place_id] = (top.lon, top.lat)
+                seen_article[place_id] = set()
             elif row["kind"] == "country" and top.kind != KIND_DEMONYM:
                 row["kind"] = _place_kind(top)
-            seen_article[top.place_id].add(article.id)
+            seen_article[place_id].add(article_id)
             row["mentions"].append(
                 {
-                    "article": labels[article.id],
-                    "article_id": article.id,
-                    "title": article.title,
-                    "date": article.date,
+                    "article": label,
+                    "article_id": article_id,
+                    "title": title,
+                    "date": date,
                     "text": top.text,
                     "start": top.start,
                     "end": top.end,
@@ -421,21 +431,30 @@ def build_places_frame(
         row["n_mentions"] = len(row["mentions"])
         row["n_articles"] = len(seen_article[pid])
         out.append(row)
-    frame = _frame(out, [Point(*points[pid]) for pid in ordered], PLACE_COLUMNS, _PLACE_DTYPES)
-    return _assign_admin1(frame)
+    coords = np.array([points[pid] for pid in ordered], dtype=float).reshape(-1, 2)
+    geometry = list(shapely.points(coords))
+    _assign_admin1(out, geometry)
+    return _frame(out, geometry, PLACE_COLUMNS, _PLACE_DTYPES)
 
 
 def _excerpt_cache(article: Article) -> Callable[[int, int], str]:
     """Return excerpt_around for `article`, sharing one string per sentence between mentions."""
+    text, sentences = article.text, article.sentences
+    starts = [s.start for s in sentences]
     cache: dict[tuple[int, int], str] = {}
 
     def excerpt(start: int, end: int) -> str:
-        lo, hi = _sentence_bounds(article.text, start, end, article.sentences)
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and end <= sentences[i].end:
+            lo, hi = starts[i], sentences[i].end
+        else:
+            lo, hi = _sentence_bounds(text, start, end, ())
         if hi - lo > MAX_EXCERPT_CHARS:  # cut around this very mention: not shared
-            return excerpt_around(article.text, start, end, article.sentences)
-        if (lo, hi) not in cache:
-            cache[lo, hi] = " ".join(article.text[lo:hi].split())
-        return cache[lo, hi]
+            return excerpt_around(text, start, end, sentences)
+        found = cache.get((lo, hi))
+        if found is None:
+            found = cache[lo, hi] = " ".join(text[lo:hi].split())
+        return found
 
     return excerpt
 
@@ -445,31 +464,26 @@ def _place_kind(top: Toponym) -> str:
     return "country" if top.kind == KIND_DEMONYM else top.kind
 
 
-def _assign_admin1(frame: GeoDataFrame) -> GeoDataFrame:
+def _assign_admin1(rows: list[dict[str, Any]], geometry: list[Any]) -> None:
     """Fill admin1/admin1_code (and a missing country_iso3) of point places from the polygons.
 
     Countries, regions and seas get no admin1: their point is only representative.
     """
-    import pandas as pd
-
-    result = frame.copy()
-    is_point = ~result["kind"].isin(_AREA_KINDS).to_numpy()
-    for column in ("admin1", "admin1_code"):
-        kept = [v if keep else None for v, keep in zip(result[column], is_point, strict=True)]
-        result[column] = pd.Series(kept, index=result.index, dtype=object)
-    if not is_point.any():
-        return result
-    located = _locate_points(result.geometry[is_point])
-    positions = [i for i, keep in enumerate(is_point) if keep]
+    positions = []
+    for pos, row in enumerate(rows):
+        if row["kind"] in _AREA_KINDS:
+            row["admin1"] = row["admin1_code"] = None
+        else:
+            positions.append(pos)
+    if not positions:
+        return
+    located = _locate_points([geometry[pos] for pos in positions])
     for column in ("admin1", "admin1_code", "country_iso3"):
-        values = list(result[column])
         for pos, found in zip(positions, located[column], strict=True):
             # the polygons win for provinces; the gazetteer's country stays (it knows disputed
             # areas), the join only fills a missing one
-            if _present(found) and (column != "country_iso3" or not _present(values[pos])):
-                values[pos] = found
-        result[column] = pd.Series(values, index=result.index, dtype=object)
-    return result
+            if _present(found) and (column != "country_iso3" or not _present(rows[pos][column])):
+                rows[pos][column] = found
 
 
 def _present(value: Any) -> bool:
@@ -488,19 +502,24 @@ def _locate_points(points: Any) -> dict[str, list[Any]]:
 
 def build_strikes_frame(strikes: list[Strike]) -> GeoDataFrame:
     """Return the strikes frame of :meth:`Extraction.strikes_frame` (see there)."""
-    from geo.arcs import geodesic_line
+    from geo.arcs import geodesic_lines
 
-    rows = []
-    geometry = []
-    for strike in strikes:
-        row = {f: getattr(strike, f) for f in STRIKE_COLUMNS}
-        row["weapons"] = list(strike.weapons)
-        row["sources"] = [dataclasses.asdict(s) for s in strike.sources]
-        row["n_sources"] = len(strike.sources)
-        rows.append(row)
-        geometry.append(
-            geodesic_line(
-                (strike.origin_lon, strike.origin_lat), (strike.target_lon, strike.target_lat)
-            )
-        )
-    return _frame(rows, geometry, [*STRIKE_COLUMNS, "n_sources"], _STRIKE_DTYPES)
+    columns: dict[str, list[Any]] = {column: [] for column in STRIKE_COLUMNS}
+    if strikes:
+        values = zip(*map(_STRIKE_VALUES, strikes), strict=True)
+        columns.update(zip(STRIKE_COLUMNS, map(list, values), strict=True))
+    columns["weapons"] = [list(w) for w in columns["weapons"]]
+    columns["sources"] = [
+        [dict(zip(_SOURCE_FIELDS, _SOURCE_VALUES(s), strict=True)) for s in sources]
+        for sources in columns["sources"]
+    ]
+    columns["n_sources"] = [len(s) for s in columns["sources"]]
+    geometry = geodesic_lines(
+        ((s.origin_lon, s.origin_lat), (s.target_lon, s.target_lat)) for s in strikes
+    )
+    return _frame(columns, geometry, [*STRIKE_COLUMNS, "n_sources"], _STRIKE_DTYPES)
+
+
+_STRIKE_VALUES = operator.attrgetter(*STRIKE_COLUMNS)
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(Source))
+_SOURCE_VALUES = operator.attrgetter(*_SOURCE_FIELDS)
