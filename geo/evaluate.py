@@ -651,9 +651,7 @@ def _score_article(
     for pair in sorted(gold - pred_pairs, key=_pair_key):
         g = next(s for s in article.strikes if s.is_scored and s.pair == pair)
         detail = f"missed {g.attacker} -> {g.target_name}" + (f" ({g.note})" if g.note else "")
-        errors.append(
-            _error("FN", article, pair, detail, _excerpt_around(article.text, g.target_name))
-        )
+        errors.append(_error("FN", article, pair, detail, _gold_excerpt(article.text, g)))
     return counts, distances, errors
 
 
@@ -679,6 +677,31 @@ def _predicted_excerpt(pred: StrikeLike, article: CorpusArticle) -> str:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9À-ÖØ-Þ])|\n\s*\n")
 _MAX_EXCERPT = 400
+
+
+def _gold_excerpt(text: str, strike: GoldStrike) -> str:
+    """Return the sentence that best shows a missed gold strike.
+
+    The first sentence that names the target and a word of the attacker wins (so "Turkey ->
+    northern Iraq" shows the sentence about Turkey, not an earlier one about Iran that also says
+    "northern Iraq"); otherwise the first sentence that names the target.
+    """
+    attacker_words = [w.casefold() for w in re.findall(r"\w{4,}", strike.attacker)]
+    target_words = [
+        w.strip().casefold() for w in strike.target_name.replace("/", ",").split(",") if w.strip()
+    ]
+    for sentence in _sentences(text):
+        folded = sentence.casefold()
+        if any(t in folded for t in target_words) and any(a in folded for a in attacker_words):
+            return _excerpt_around(sentence, next(t for t in target_words if t in folded))
+    return _excerpt_around(text, strike.target_name)
+
+
+def _sentences(text: str) -> list[str]:
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    return [
+        text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()
+    ]
 
 
 def _excerpt_around(text: str, needle: str, width: int = 120) -> str:
