@@ -328,6 +328,48 @@ def test_devcorpus_meets_its_brief() -> None:
         assert 80 <= len(article.text.split()) <= 700, article.id
 
 
+def test_wire_held_out_set_is_realistic_and_separate() -> None:
+    wire = load_corpus(WIRE)
+    assert len(wire) >= 20
+    langs = Counter(a.lang for a in wire)
+    assert set(langs) == {"nl", "en"} and min(langs.values()) >= 0.4 * len(wire)
+    assert len({a.conflict for a in wire}) >= 10
+    assert sum(not a.has_cross_border_strike for a in wire) >= 0.25 * len(wire)
+    for article in wire:
+        # wire/newspaper length, not one-paragraph items
+        assert 250 <= len(article.text.split()) <= 700, article.id
+    dev = load_corpus(DEFAULT_CORPUS)
+    assert not {a.id for a in wire} & {a.id for a in dev}
+    dev_sentences = {s.strip() for a in dev for s in a.text.split(". ") if len(s) > 40}
+    for article in wire:
+        assert not {s.strip() for s in article.text.split(". ")} & dev_sentences, article.id
+
+
+def test_default_corpora_are_scored_separately() -> None:
+    corpora = evaluation.default_corpora()
+    assert list(corpora) == ["dev", "cases", "wire"]
+    assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
+
+
+def test_format_errors_lists_each_pair_with_its_sentence(toy_corpus: Path) -> None:
+    report = evaluate(toy_corpus, _degraded)
+    listing = report.format_errors()
+    blocks = listing.split("\n\n")
+    assert [b.splitlines()[0] for b in blocks] == [
+        "a1 [en, gaza]",
+        "a2 [en, iran-pakistan]",
+        "a3 [en, tigray]",
+    ]
+    a1 = blocks[0]
+    assert "spurious  ISR->LBN" in a1
+    assert "missed    PSE->ISR" in a1
+    # the sentence of the missed strike, not the whole article
+    assert "> Hamas fired rockets at Tel Aviv." in a1
+    assert "Israeli jets struck" not in a1.split("missed")[1]
+    assert "misplaced IRN->PAK" in blocks[1]
+    assert evaluate(toy_corpus, _perfect).format_errors() == "no errors"
+
+
 def test_strike_cases_are_separate_from_the_devcorpus() -> None:
     cases = load_corpus(CASES)
     assert len(cases) == 12
@@ -381,6 +423,28 @@ def test_cli_prints_table_and_summary_and_enforces_thresholds(
     assert "threshold missed: f1=0.667 < 0.7" in capsys.readouterr().err
     assert main(["eval", "--corpus", str(toy_corpus), "--min-recall", "0.75"]) == 0
     assert main(["eval", "--corpus", str(toy_corpus), "--min-precision", "0.61"]) == 1
+
+
+def test_cli_scores_each_default_corpus_and_lists_errors(
+    toy_corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    other = toy_corpus.with_name("other.jsonl")
+    other.write_text(json.dumps(TOY[1]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(evaluation, "CORPORA", {"dev": toy_corpus, "wire": other})
+    monkeypatch.setattr(evaluation, "pipeline_extract", _degraded)
+    assert main(["eval", "--errors", "--brief", "--min-f1", "0.6"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.rstrip().splitlines()
+    assert lines[-2] == (
+        "dev   strikes P=0.600 R=0.750 F1=0.667 loc161=0.667 false_events_on_no_strike=2"
+    )
+    # a2 alone: the pair is right (F1 1.0) but placed 1,200 km off
+    assert lines[-1].startswith("wire  strikes P=1.000 R=1.000 F1=1.000 loc161=0.000")
+    assert "-- errors in dev --" in captured.out and "-- errors in wire --" in captured.out
+    assert "> Hamas fired rockets at Tel Aviv." in captured.out
+    assert "threshold missed" not in captured.err  # F1 0.667 and 1.0 both pass 0.6
+    assert main(["eval", "--brief", "--min-loc161", "0.5"]) == 1
+    assert "loc161=0.000 < 0.5 (wire)" in capsys.readouterr().err
 
 
 def test_cli_json_and_bad_corpus(
