@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from geo.actors import trie_pattern
+
 __all__ = ["NumberMention", "find_numbers", "parse_number"]
 
 _NL_UNITS = {
@@ -192,7 +194,6 @@ class NumberMention:
     value: int
 
 
-_EN_WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS], key=len, reverse=True))
 # A Dutch number word is a run of these parts ("drie", "en", "twintig", "honderd"); only such
 # words are parsed (a run of letters that is not one cannot be a number).
 _NL_PARTS = sorted(
@@ -204,8 +205,10 @@ _NL_WORD_RE = re.compile(
     rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, _NL_PARTS))})+(?![^\W\d_])", re.IGNORECASE
 )
 _DIGITS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w])")
+# The number words as a prefix tree (longest word first at each place, like the sorted list).
+_EN_WORD_TREE = trie_pattern([*_EN_UNITS, *_EN_TENS, "hundred", "thousand", "dozen"])
 _EN_PHRASE_RE = re.compile(
-    rf"\b(?:(?:a|an)\s+)?(?:(?:{_EN_WORD}|hundred|thousand|dozen)(?:[\s\-]+(?:and\s+)?)?)+\b",
+    rf"\b(?:(?:a|an)\s+)?(?:(?:{_EN_WORD_TREE})(?:[\s\-]+(?:and\s+)?)?)+\b",
     re.IGNORECASE,
 )
 

@@ -898,7 +898,9 @@ def _find_cues(
     return kept
 
 
-_CUT = re.compile(r"(?<!\d)[,;:](?!\d)|\s[–—-]\s|…")
+# , ; : (not between digits: 1,200), a spaced dash, an ellipsis. Written to start with one
+# character class, which the regex engine scans for quickly.
+_CUT = re.compile(r"[,;:…\s](?:(?<=[,;:])(?<!\d.)(?!\d)|(?<=…)|(?<=\s)[–—-]\s)")
 _cuts_memo: tuple[str, list[int], list[int]] = ("", [], [])  # text, cut starts, cut ends
 
 
@@ -2062,7 +2064,7 @@ def extract_strikes(
     cue_starts = [c.start for c in all_cues]
     weapon_scan = _Weapons(folded)
     led_hits = _hit_sentences(_LED_HINT, folded, sentences, sentence_starts)
-    anaphor_hits = _hit_sentences(_ANAPHOR, folded, sentences, sentence_starts)
+    anaphor_hits = _hit_sentences(_ANAPHOR_HEAD, folded, sentences, sentence_starts)
 
     def topos_of(sentence: Sentence) -> list[Toponym]:
         return _slice(topos, starts, sentence)
@@ -2287,6 +2289,14 @@ _ANAPHOR = re.compile(
     r"strijdgroep|militant\s+group|militante\s+groep)(?:'s)?(?![\w-])"
 )
 
+# The head nouns of _ANAPHOR as a prefix tree: a quick scan for the sentences that may hold one.
+_ANAPHOR_HEAD = re.compile(
+    trie_pattern(
+        "coalitie coalition alliantie alliance groep group beweging movement militie militia "
+        "organisatie organisation organization rebellen rebels militants militanten strijdgroep "
+        "militant militante".split()
+    )
+)
 
 _LED_COALITION = re.compile(
     r"(?<![\w-])(?:(?:door|by)\s+(?:de\s+|het\s+|the\s+)?(?P<a>[\w-]+(?:\s+[\w-]+)?)\s+"
