@@ -154,6 +154,7 @@ def _is_sentence_initial(text: str, start: int) -> bool:
 
 def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
     """Return the longest gazetteer names in ``text`` that pass the false-friend filters."""
+    _use_caches_of(gaz)
     surface = gaz.surface
     first_words = gaz.first_words
     found: list[Candidate] = []
@@ -164,7 +165,9 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
     for m in _CAPITALISED.finditer(text):
         start, end = m.span()
         word = m.group()
-        if start < consumed or not word[0].isupper() or not _may_start_name(word, first_words):
+        if start < consumed or not word[0].isupper():
+            continue
+        if word not in first_words and not _may_start_name(word, first_words):
             continue
         match, following = _longest_match(text, word, end, gaz)
         if match is None:
@@ -204,12 +207,7 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
         if _followed_by_speech_verb(text, candidate.end):
             person_names.add(candidate.text)
     # One sense per discourse: "James Baker ... Baker said" makes every "Baker" a person.
-    return [
-        c
-        for c in found
-        if c.text not in person_names
-        or not all(gaz.kind(e) in (KIND_CITY, KIND_ADMIN1) for e in c.entries)
-    ]
+    return [c for c in found if c.text not in person_names or not _local_flags(c.entries, gaz)[0]]
 
 
 # A token that starts with a letter that is not lower case (checked again with str.isupper).
@@ -273,28 +271,35 @@ def _longest_match(
         if first.endswith(_POSSESSIVE) and first[:-2] in surface:
             return (1, surface[first[:-2]], end - 2), _next_token(text, end, following)
         return None, following
+    entries = surface.get(first)
+    if entries:
+        best: tuple[int, tuple[int, ...], int] | None = (1, entries, end)
+    elif first.endswith(_POSSESSIVE) and first[:-2] in surface:
+        best = (1, surface[first[:-2]], end - 2)
+    else:
+        best = None
+    m = _NEXT_TOKEN.match(text, end)
+    if m is None:
+        return best, following
+    following.append(m.span(1))
+    if gaz.first_words[first] == 1:
+        return best, following  # no longer name starts with this word
     prefixes = gaz.prefixes
-    best = None
     key = first
     n = 1
-    position = end
-    while True:
+    while m is not None:
+        key = f"{key} {m.group(1)}"
+        n += 1
+        if key not in prefixes:  # every longer name's words so far are a prefix
+            if key.endswith(_POSSESSIVE) and key[:-2] in surface:
+                best = (n, surface[key[:-2]], m.end() - 2)
+            break
         entries = surface.get(key)
         if entries:
-            best = (n, entries, position)
-        elif key.endswith(_POSSESSIVE):
-            entries = surface.get(key[:-2])
-            if entries:
-                best = (n, entries, position - 2)
-        if n > 1 and key not in prefixes:
-            break
-        m = _NEXT_TOKEN.match(text, position)
-        if m is None:
-            break
-        following.append(m.span(1))
-        key = f"{key} {m.group(1)}"
-        position = m.end()
-        n += 1
+            best = (n, entries, m.end())
+        m = _NEXT_TOKEN.match(text, m.end())
+        if m is not None:
+            following.append(m.span(1))
     return best, following
 
 
@@ -318,6 +323,18 @@ def _dutch_direction(
     return len(prefix) + 1, _DIRECTIONS_NL[prefix], entries
 
 
+def _local_flags(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[bool, bool]:
+    """Return (only cities and provinces, only cities) for a name's entries (cached)."""
+    flags = _LOCAL_FLAGS.get(entries)
+    if flags is None:
+        kinds = [gaz.kind(e) for e in entries]
+        flags = _LOCAL_FLAGS[entries] = (
+            all(k in (KIND_CITY, KIND_ADMIN1) for k in kinds),
+            all(k == KIND_CITY for k in kinds),
+        )
+    return flags
+
+
 def _can_take_direction(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
     return any(gaz.kind(e) in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION) for e in entries)
 
@@ -329,7 +346,7 @@ def _keep(
     if candidate.start > 0 and text[candidate.start - 1] in "@#/_":
         return False
     entries = candidate.entries
-    only_local = all(gaz.kind(e) in (KIND_CITY, KIND_ADMIN1) for e in entries)
+    only_local, only_cities = _local_flags(entries, gaz)
     if n == 1 and candidate.direction is None:
         word = text[tokens[i][0] : tokens[i][1]]
         if only_local and _is_ordinary_word(word, entries, candidate, gaz):
@@ -341,16 +358,29 @@ def _keep(
     if not _not_a_person(candidate, text, tokens, i, strict=True):
         return False
     # "Texas Department of Health" still names Texas; "Kerman Industries" does not name Kerman.
-    only_cities = all(gaz.kind(e) == KIND_CITY for e in entries)
     return not only_cities or _not_part_of_name(candidate, text, tokens, i, n)
 
 
 def _is_ordinary_word(
     word: str, entries: tuple[int, ...], candidate: Candidate, gaz: Gazetteer
 ) -> bool:
+    excess = _EXCESS.get(word, _UNKNOWN)
+    if excess is _UNKNOWN:
+        excess = _EXCESS[word] = _frequency_excess(word, entries, gaz)
+    if excess is None:
+        return False
+    if excess >= ALWAYS_ORDINARY_EXCESS:
+        return True
+    return excess >= ORDINARY_WORD_EXCESS and (
+        candidate.sentence_initial or not candidate.after_locative
+    )
+
+
+def _frequency_excess(word: str, entries: tuple[int, ...], gaz: Gazetteer) -> float | None:
+    """How much more frequent ``word`` is than its places' population explains (None: rare)."""
     zipf = gaz.common.get(word)
     if zipf is None:
-        return False
+        return None
     # An alternate name lends a tenth of the population: "Grove" is not as famous as Grove City.
     population = max(
         (ADMIN1_POPULATION if gaz.kind(e) == KIND_ADMIN1 else gaz.pop[e])
@@ -358,11 +388,9 @@ def _is_ordinary_word(
         for e in entries
     )
     excess = zipf - (1.0 + 0.5 * math.log10(max(population, 1000)))
-    if zipf >= ALWAYS_ORDINARY_ZIPF or excess >= ALWAYS_ORDINARY_EXCESS:
-        return True
-    return excess >= ORDINARY_WORD_EXCESS and (
-        candidate.sentence_initial or not candidate.after_locative
-    )
+    if zipf >= ALWAYS_ORDINARY_ZIPF:
+        return max(excess, ALWAYS_ORDINARY_EXCESS)
+    return excess
 
 
 def _not_a_person(
@@ -410,13 +438,14 @@ def _not_part_of_name(
 class _Context:
     countries: Counter[str]
     admin1: Counter[str]
-    by_surface: dict[str, Counter[str]]  # what each surface form itself added to `countries`
+    by_surface: dict[str, dict[str, int]]  # what each surface form itself added to `countries`
 
     def support(self, iso3: str | None, surface: str) -> int:
         """How often the article names ``iso3`` through other words than ``surface``."""
         if not iso3:
             return 0
-        return self.countries[iso3] - self.by_surface.get(surface, Counter())[iso3]
+        own = self.by_surface.get(surface)
+        return self.countries[iso3] - (own.get(iso3, 0) if own else 0)
 
 
 def _prior(gaz: Gazetteer, entry: int) -> float:
@@ -435,22 +464,27 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
     return prior
 
 
-# Entry index -> prior, for the entries of one gazetteer build (alias copies share its `ids`).
+# Per-entry caches for the entries of one gazetteer build (alias copies share its `ids`).
 _PRIORS: dict[int, float] = {}
-_PRIORS_OF: list[list[str]] = []
+_LOCAL_FLAGS: dict[tuple[int, ...], tuple[bool, bool]] = {}
+_EXCESS: dict[str, float | None] = {}  # single-word name -> _frequency_excess
+_UNKNOWN = -1e9
+_CACHES_OF: list[list[str]] = []
 
 
-def _use_priors_of(gaz: Gazetteer) -> None:
-    if not _PRIORS_OF or _PRIORS_OF[0] is not gaz.ids:
+def _use_caches_of(gaz: Gazetteer) -> None:
+    if not _CACHES_OF or _CACHES_OF[0] is not gaz.ids:
         _PRIORS.clear()
-        _PRIORS_OF[:] = [gaz.ids]
+        _LOCAL_FLAGS.clear()
+        _EXCESS.clear()
+        _CACHES_OF[:] = [gaz.ids]
 
 
 def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
     """Countries and provinces the article names without ambiguity."""
     countries: Counter[str] = Counter()
     admin1: Counter[str] = Counter()
-    by_surface: dict[str, Counter[str]] = {}
+    by_surface: dict[str, dict[str, int]] = {}
     for cand in candidates:
         top = cand.entries[0]
         kind = gaz.kind(top)
@@ -458,7 +492,11 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
             iso3 = gaz.iso3[top]
             if iso3:
                 countries[iso3] += 1
-                by_surface.setdefault(cand.text, Counter())[iso3] += 1
+                own = by_surface.get(cand.text)
+                if own is None:
+                    by_surface[cand.text] = {iso3: 1}
+                else:
+                    own[iso3] = own.get(iso3, 0) + 1
             if kind == KIND_ADMIN1 and gaz.admin1_code[top]:
                 admin1[gaz.admin1_code[top]] += 1  # type: ignore[index]
     return _Context(countries, admin1, by_surface)
@@ -478,11 +516,14 @@ def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
 
 
 def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> tuple[int, float]:
-    scored = sorted(
-        ((_score(gaz, e, ctx, hint), -gaz.pop[e], e) for e in cand.entries),
-        reverse=True,
-    )
-    best_score, _, best = scored[0]
+    if len(cand.entries) == 1:  # no rival reading: the rules below compare readings
+        only = cand.entries[0]
+        return only, _score(gaz, only, ctx, hint)
+    readings = [(_score(gaz, e, ctx, hint), -gaz.pop[e], e) for e in cand.entries]
+    best_score, _, best = max(readings)
+    if gaz.kind(best) not in (KIND_COUNTRY, KIND_ADMIN1):
+        return best, best_score
+    scored = sorted(readings, reverse=True)  # the rules below try rivals in order
     if gaz.kind(best) == KIND_COUNTRY and ctx.support(gaz.iso3[best], cand.text) == 0:
         # "Georgia" or "Lebanon" in an article about Tennessee: nothing else in the article
         # points to the country, while the article's own places point to a US state or town.
@@ -511,7 +552,7 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
 
 def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
     """Resolve every candidate to one place, using the other candidates as context."""
-    _use_priors_of(gaz)
+    _use_caches_of(gaz)
     ctx = _context(candidates, gaz)
     sense: dict[str, tuple[int, float]] = {}
     result: list[Toponym] = []
