@@ -193,6 +193,14 @@ _CUES: tuple[_CueSpec, ...] = (
         hints=("rocket", "missile", "drone", "shells", "raketten", "granaten", "projecti"),
     ),
     # English verbs (and the nouns that share their form)
+    # "troops opened fire on border posts", "het leger opende het vuur op ..."
+    _CueSpec(r"(?:opened|opens|opening)\s+fire", 0.6, "en", hints=("opened", "opens", "opening")),
+    _CueSpec(
+        r"(?:opende|openden|openen|opent)\s+(?:het\s+)?vuur",
+        0.6,
+        "nl",
+        hints=("opende", "openen", "opent"),
+    ),
     _CueSpec(r"struck", 0.7, "en", participle=True),
     _CueSpec(r"strikes?|striking", 0.6, "en"),
     _CueSpec(r"attacked", 0.7, "en", participle=True),
@@ -435,6 +443,8 @@ _SPORT = re.compile(
     r"halve\s+finale|semi-?finals?|kwartfinale|quarter-?finals?|world\s+cup|euro\s+20\d\d|"
     r"ek|wk|toernooi|tournament|scheidsrechter|referee|elftal|speelhelft|half-?time|"
     r"slotminuten|extra\s+time|verlenging|stadion|stadium|kick-?off|aftrap|"
+    r"cricket\w*|batsm[ae]n|batters?|bowlers?|bowling|wickets?|innings|rugby|tennis|hockey|"
+    r"basketbal\w*|matches|match|titelverdediger|defending\s+champions?|"
     r"\d+\s*-\s*\d+\s+(?:win|zege|overwinning|victory|defeat|nederlaag|draw|gelijkspel)|"
     r"(?:beat|versloeg|verslaat|won|wint|lost|verloor)\s+\w+\s+\d+\s*-\s*\d+)(?![\w-])"
 )
@@ -458,7 +468,7 @@ _EXERCISE = re.compile(
 
 
 _TERROR = re.compile(
-    r"(?<![\w-])(?:gunm[ae]n|shooters?|schutters?|opened\s+fire|opende(?:n)?\s+het\s+vuur|"
+    r"(?<![\w-])(?:gunm[ae]n|shooters?|schutters?|schutter|"
     r"stabb\w*|steekpartij\w*|gijzel\w*|hostages?|hijack\w*|kaping\w*|suicide\s+bomb\w*|"
     r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed)(?![\w-])"
 )
@@ -525,6 +535,50 @@ _PROXY_AFTER = re.compile(
     r"^-?\s*(?:backed|gesteunde|steunde|aligned|allied|linked|affiliated|sponsored)"
 )
 _PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
+# The party an attack is attributed to: "a strike attributed to Israel", "blamed on Russia",
+# "een aanval die aan Israël wordt toegeschreven".
+_ATTRIBUTED_BEFORE = re.compile(
+    r"(?<![\w-])(?:attributed|ascribed)\s+to\s+(?:the\s+)?$|(?<![\w-])blamed\s+on\s+(?:the\s+)?$"
+)
+_ATTRIBUTED_AFTER = re.compile(
+    r"^\s+(?:(?:wordt|werd|worden|werden|is|zijn|was|waren)\s+)?(?:toegeschreven|toegedicht)"
+    r"(?![\w-])"
+)
+# A party naming a person's affiliation: "Hamas-leider Haniyeh", "a Hezbollah commander".
+_PERSON_AFTER = re.compile(
+    r"^[\s-]*(?:(?:senior|top|former|ex-|militaire|military|hoge|oud-)\s*)?"
+    r"(?:leaders?|leider\w*|commanders?|commandant\w*|chiefs?|kopstuk\w*|officials?|"
+    r"spokes(?:man|woman|person|men)|woordvoerder\w*|founders?|oprichter\w*|negotiators?|"
+    r"onderhandelaar\w*|envoys?|gezant\w*|ministers?)(?![\w-])"
+)
+# A place naming a war, talks or a deal, not a target: "the Gaza war", "de Oekraïne-oorlog",
+# "the Doha agreement"; "talks on a truce in Gaza", "gesprekken over een bestand in Gaza".
+_TOPIC_AFTER = re.compile(
+    r"^[\s-]*(?:war|wars|conflict|crisis|talks|ceasefire|truce|deal|agreement|accords?|"
+    r"peace|process|policy|summit|conference|negotiations|oorlog\w*|conflict\w*|crisis|"
+    r"gesprekken|bestand|wapenstilstand|akkoord\w*|overeenkomst|vrede\w*|beleid|top|"
+    r"conferentie|onderhandelingen)(?![\w-])"
+)
+_TOPIC_BEFORE = re.compile(
+    r"(?<![\w-])(?:ceasefire|truce|peace|talks|negotiations|deal|agreement|bestand|"
+    r"wapenstilstand|vrede|gesprekken|onderhandelingen|akkoord)\s+(?:in|for|over|voor|"
+    r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$"
+)
+# A party related to a place in an apposition: "an ally of the United States", "de aartsrivaal
+# van Pakistan", "a neighbour of Iran".
+_RELATION_BEFORE = re.compile(
+    r"(?<![\w-])(?:ally|allies|bondgeno\w*|partners?|rival\w*|aartsrivaal|vijand\w*|enem(?:y|ies)|"
+    r"neighbou?rs?|buurland\w*|vriend\w*|friends?|sponsors?|backers?|proxy|proxies|"
+    r"beschermheer|bondgenootschap)\s+(?:van|of)\s+(?:(?:de|het|the)\s+)?$"
+)
+# A place visited or met in: "on a visit to India", "meeting at the Ramstein air base in
+# Germany", "op bezoek in India", "bracht een bezoek aan Kyiv".
+_VISIT_BEFORE = re.compile(
+    r"(?<![\w-])(?:visit\w*|bezoek\w*|meeting|met(?=\s+(?:in|at)\s)|meets|summit|conference|top|conferentie|"
+    r"trip|reis|reisde|travel\w*|arrived|arriveerde|aangekomen|ontmoeting|ontmoette|"
+    r"vergader\w*|gathered|bijeen)\s+(?:[\w'’-]+\s+){0,4}?(?:in|at|to|naar|aan|bij)\s+"
+    r"(?:(?:the|de|het)\s+)?(?:[\w'’-]+\s+){0,4}?(?:in\s+)?$"
+)
 _DEFINITE_BEFORE = re.compile(
     r"(?<!\w)(?:de|het|deze|die|dit|dat|the|this|that|these|those|such|zo'n|dergelijke|zulke)"
     r"(?:\s+[\w'-]+){0,2}\s*$"
@@ -1018,6 +1072,11 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
     return False
 
 
+_OPENERS = " \t\n\"'“”‘’«»„(["
+# A strike noun after "since" dates something else ("since Hamas' attack on Israel"): background.
+_SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
+
+
 def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     """True when a threat, modal, plan, denial or condition governs the cue."""
     before = folded[clause.start : cue.start]
@@ -1026,7 +1085,7 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     last: re.Match[str] | None = None
     for match in _NON_EVENT.finditer(before):
         word = original[match.start() : match.end()]
-        if word in ("May", "Will", "Als", "If") and match.start() > 0:
+        if word in ("May", "Will", "Als", "If") and before[: match.start()].strip(_OPENERS):
             continue  # a month, a name, or capitalised mid-sentence
         last = match
     for match in _NON_EVENT_EXTRA.finditer(before):
@@ -1048,6 +1107,8 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         tail = " ".join(folded[cue.end : segment_end].split()[:8])
         if _INFINITIVE_AFTER.search(tail):
             return True
+    if _SINCE_BEFORE.search(before) and _used_as_noun(folded, cue):
+        return True  # "since Hamas' October 7 attack on Israel": a date, not a report
     if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + _words(after)[:4])):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
@@ -1159,6 +1220,12 @@ _FACILITY_AFTER = re.compile(
     r"soldaten|ambassade|consulaat|schepen|oorlogsschepen|tankers|faciliteiten|belangen|"
     r"burgers|onderdanen|doelen|targets)(?!\w)"
 )
+_OWNED_AFTER = re.compile(
+    r"^[\s-]*(?:[\w-]+\s+)?(?:bases?|troops|forces|soldiers|servicemen|personnel|contractors|"
+    r"embassy|embassies|consulates?|diplomats?|warships?|vessels?|facilit\w*|interests|"
+    r"military\s+(?:bases?|facilit\w*|personnel)|troepen|militairen|soldaten|ambassade|"
+    r"consulaat|oorlogsschepen|faciliteiten|belangen|luchtmachtbasis|legerbasis)(?!\w)"
+)
 # Verbs of reaction: "X condemned the strike" does not make X the attacker of "the strike".
 _REACTION_BETWEEN = re.compile(
     r"(?<!\w)(?:condemn\w*|criticis\w*|criticiz\w*|denounc\w*|veroordeel\w*|veroordeeld\w*|"
@@ -1166,6 +1233,43 @@ _REACTION_BETWEEN = re.compile(
     r"bevestig\w*|welcom\w*|prais\w*|called|noemde|noemt|described|beschreef|survived|"
     r"overleefde|blamed|accused|beschuldig\w*)(?!\w)"
 )
+
+
+_AFTERMATH = re.compile(
+    r"(?<![\w-])(?:fires?|blazes?|explosions?|blasts?|damage[ds]?|destroyed|ablaze|outages?|"
+    r"killed|dead|injured|wounded|brand|branden|explosies?|ontploffing\w*|schade|beschadigd|"
+    r"vernield|verwoest|stroomstoring\w*|gedood|doden|omgekomen|gewond\w*)(?![\w-])"
+)
+
+
+def _aftermath_targets(
+    folded: str, sentence: Sentence, clause: _Clause, mentions: list[_Mention]
+) -> list[_Mention]:
+    """Targets of a strike told in a temporal clause without a place of its own, taken from the
+    main clause that reports its aftermath there: "A fire broke out at a depot in Tuapse after
+    an attack by Ukrainian drones", "Er ontstond brand in Rostov nadat drones de stad
+    aanvielen". Only places the main clause puts something in ("in", "at", "near", "op")."""
+    if clause.start <= sentence.start or not _TEMPORAL_SUB.match(folded, clause.start):
+        return []
+    main = folded[sentence.start : clause.start]
+    if not _AFTERMATH.search(main):
+        return []
+    found: list[_Mention] = []
+    left = sentence.start
+    for mention in mentions:
+        if mention.start >= clause.start:
+            break
+        if (
+            mention.start >= sentence.start
+            and mention.is_place
+            and mention.toponym is not None
+            and mention.toponym.country_iso3 is not None
+            and not mention.proxy
+            and _governing_prep(folded, left, mention.start) in _PREP_TARGET
+        ):
+            found.append(mention)
+        left = max(left, mention.end)
+    return found
 
 
 def _group_base(folded: str, boundary: int, mention: _Mention) -> int | None:
@@ -1207,6 +1311,30 @@ def _assign_roles(
     for mention in mentions:
         mention.role = "bare"
         if mention.start >= cause_at or mention.proxy or mention.start >= sub_at:
+            mention.role = "ignore"
+            previous = mention
+            continue
+        window_before = folded[max(clause.start, mention.start - 60) : mention.start]
+        window_after = folded[mention.end : mention.end + 60]
+        if mention.is_actorlike and (
+            _ATTRIBUTED_BEFORE.search(window_before) or _ATTRIBUTED_AFTER.match(window_after)
+        ):
+            # "a strike attributed to Israel", "een aanval die aan Israël wordt toegeschreven"
+            mention.role = "attacker"
+            attacker_before = attacker_before or mention.end <= cue.start
+            previous = mention
+            continue
+        if (
+            _PERSON_AFTER.match(window_after)
+            or _TOPIC_AFTER.match(window_after)
+            or _TOPIC_BEFORE.search(window_before)
+            or _VISIT_BEFORE.search(window_before)
+            or _RELATION_BEFORE.search(window_before)
+        ):
+            # a person's affiliation ("Hamas-leider", "a Hezbollah commander"), a place naming
+            # a war, talks or a deal ("the Gaza war", "the Doha agreement", "een bestand in
+            # Gaza"), a place visited or met in, a party a place is related to ("Qatar, an
+            # ally of the United States"): none of them attacks or is struck
             mention.role = "ignore"
             previous = mention
             continue
@@ -1460,6 +1588,7 @@ def _analyse_clause(
     mentions: list[_Mention],
     matcher: ActorMatcher,
     weapon_scan: _Weapons,
+    earlier_cue: bool = False,
 ) -> _Analysis | None:
     text = article.text
     cues = [c for c in clause.cues]
@@ -1557,6 +1686,16 @@ def _analyse_clause(
     ]
     attacker_spans = {(m.start, m.end) for m in agents}
     places = [m for m in places if (m.start, m.end) not in attacker_spans]
+    # "near the US consulate", "U.S. forces": the country owns the site, it is not the place
+    # struck (the site's own place, if named, is)
+    owners_abroad = [
+        m
+        for m in places
+        if m.toponym is not None
+        and m.toponym.kind == KIND_COUNTRY
+        and _OWNED_AFTER.match(folded[m.end : m.end + 40])
+    ]
+    places = [m for m in places if m not in owners_abroad]
     locative = [
         m
         for m in places
@@ -1620,6 +1759,8 @@ def _analyse_clause(
         and not _FACILITY_AFTER.match(folded[target_actor_m.end : target_actor_m.end + 40])
     ):
         targets = [target_actor_m]  # "Israel struck Hezbollah": the group's base country
+    if not targets and agents and not gapped and not earlier_cue:
+        targets = _aftermath_targets(folded, sentence, clause, mentions)
     target_countries = {c for t in targets for c in t.countries}
     origin = next((m for m in clause_mentions if m.role == "origin"), None)
     if not attackers and origin is not None and targets:
@@ -2125,7 +2266,14 @@ def extract_strikes(
         results: list[_Analysis] = []
         for clause in _clauses(text, folded, sentence.start, sentence.end, cues, mentions):
             analysis = _analyse_clause(
-                article, folded, sentence, clause, mentions, matcher, weapon_scan
+                article,
+                folded,
+                sentence,
+                clause,
+                mentions,
+                matcher,
+                weapon_scan,
+                earlier_cue=cues[0].start < clause.start,
             )
             if analysis is not None:
                 results.append(analysis)

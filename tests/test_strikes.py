@@ -666,3 +666,124 @@ def test_country_target_placed_at_the_one_town_named() -> None:
     # ... but not when the attacker's strikes already name a place in it
     strikes = strikes_of("Russia struck Ukraine. Russian missiles hit Kyiv.")
     assert {s.target_name for s in strikes} == {"Ukraine", "Kyiv"}
+
+
+# --------------------------------------------------------------------------------------------
+# Through the real gazetteer: clause attachment, non-reports and places that are no targets.
+# --------------------------------------------------------------------------------------------
+
+
+def real_pairs(text: str) -> set[tuple[str | None, str | None]]:
+    """Cross-border (attacker, target) country pairs with toponyms from the real gazetteer."""
+    from geo.toponyms import find_toponyms
+
+    article = article_from_text(text, title="t", date="2024-05-01")
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    return {(s.attacker_iso3, s.target_iso3) for s in strikes if s.cross_border}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a strike told in a temporal clause is placed where the main clause reports its damage
+        (
+            "Fire broke out at a fuel depot in Novorossiysk in southern Russia after an attack "
+            "by Ukrainian drones.",
+            {("UKR", "RUS")},
+        ),
+        (
+            "Er ontstond brand in een raffinaderij in Rostov nadat Oekraïense drones de stad "
+            "aanvielen.",
+            {("UKR", "RUS")},
+        ),
+        # ... but not where people merely met, and not without an attacker
+        ("Ministers met in Brussels after an attack by Russian missiles.", set()),
+        ("A drone strike killed three people in Kharkiv on Monday, officials said.", set()),
+        ("Bij een drone-aanval in Marib kwamen vier mensen om het leven.", set()),
+        # "since <attack>" dates something else; a quoted condition is no report
+        (
+            "Air defence batteries have been sent to the region since Hezbollah's October "
+            "attack on Israel.",
+            set(),
+        ),
+        (
+            '"If attacks by Iranian proxies against American forces continue, we will respond," '
+            "the minister said.",
+            set(),
+        ),
+        # the owner of a site abroad is not the place struck
+        ("Russian missiles hit an area near the US embassy in Kyiv.", {("RUS", "UKR")}),
+        # the party an attack is attributed to strikes; a victim's affiliation does not
+        (
+            "A Hezbollah commander was killed in Beirut in a strike attributed to Israel.",
+            {("ISR", "LBN")},
+        ),
+        (
+            "Een Hamas-leider werd in Beiroet gedood bij een aanval die aan Israël wordt "
+            "toegeschreven.",
+            {("ISR", "LBN")},
+        ),
+        # visits, allies and talks name places that are not struck
+        (
+            "Russia struck Odesa while the Ukrainian foreign minister was on a visit to India.",
+            {("RUS", "UKR")},
+        ),
+        (
+            "Pakistan voerde luchtaanvallen uit in Afghanistan terwijl de Afghaanse minister op "
+            "bezoek was in India.",
+            {("PAK", "AFG")},
+        ),
+        (
+            "Israel struck Doha, the capital of Qatar, an ally of the United States that mediates "
+            "in talks on a truce in Gaza.",
+            {("ISR", "QAT")},
+        ),
+        (
+            "Officials said the strikes were not meant to signal a change in policy towards the "
+            "Ukraine war.",
+            set(),
+        ),
+        ("The Saudi-led coalition's war in Yemen was discussed in Geneva.", set()),
+        # troops opening fire across a border strike; gunmen do not
+        (
+            "Indian troops opened fire on Pakistani posts along the Line of Control, the Pakistani "
+            "army said.",
+            {("IND", "PAK")},
+        ),
+        (
+            "Thaise soldaten openden het vuur op Cambodjaanse stellingen bij de grens.",
+            {("THA", "KHM")},
+        ),
+        ("Gunmen opened fire at a wedding in Kabul.", set()),
+        # cricket
+        (
+            "India's batsmen bombarded the boundary ropes as the Pakistan attack wilted in Dubai.",
+            set(),
+        ),
+    ],
+)
+def test_attachment_and_non_targets_through_the_gazetteer(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert real_pairs(text) == expected
+
+
+def test_fast_paths_keep_results() -> None:
+    """The per-article scans (weapons, cue hints, clause cuts) answer as the direct searches do."""
+    from geo.actors import fold
+    from geo.strikes import _segments, _Weapons
+
+    text = (
+        "Israël vuurde drones en ballistische raketten af; Hezbollah answered with rockets, "
+        "mortars - and 1,200 shells… Cruise missiles and warplanes: air strikes at 10:30."
+    )
+    folded = fold(text)
+    scan = _Weapons(folded)
+    for start in range(0, len(text), 7):
+        for end in range(start, len(text) + 1, 11):
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            ):
+                assert scan.between(start, end) == find_weapons(text[start:end])
+    cuts = [b for _, b in _segments(folded, 0, len(folded))]
+    assert [folded[b - 2 : b] for b in cuts[:-1]] == ["f;", "s,", "- ", "s…", "s:"]
