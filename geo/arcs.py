@@ -224,7 +224,8 @@ def _build_lines(keys: list[_Key]) -> dict[_Key, LineString | MultiLineString]:
     for i in np.flatnonzero(crossing):
         line_lons, line_lats = coords[i]
         jumps = np.flatnonzero(np.abs(np.diff(line_lons)) > 180.0)
-        lines[keys[i]] = MultiLineString(_split_at_antimeridian(line_lons, line_lats, jumps))
+        parts = _split_at_antimeridian(line_lons, line_lats, jumps)
+        lines[keys[i]] = shapely.multilinestrings([shapely.linestrings(p) for p in parts])
     straight = np.flatnonzero(~crossing)
     if len(straight):
         rows = np.repeat(~crossing, sizes)

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 MEDIA_TYPE = "application/geo+json"
+_T = TypeVar("_T")
 DECIMALS = 6
 
 PLACE_PROPERTIES = (
@@ -156,80 +157,215 @@ def _rows(frame: GeoDataFrame | None) -> Iterable[tuple[int, Mapping[str, Any]]]
     return enumerate(frame.to_dict("records"))
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _column(frame: GeoDataFrame, name: str, *, deep: bool = True) -> list[Any]:
+    """Return one column as plain JSON values (see :func:`_plain`); all None when missing.
+
+    With ``deep=False`` lists are left as they are (the caller converts their items).
+    """
+    if name not in frame.columns:
+        return [None] * len(frame)
+    values = frame[name].tolist()
+    kept = _SCALARS if deep else _SCALARS | {list}
+    return [v if type(v) in kept else _plain(v) for v in values]
+
+
+def _pick(item: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Return ``{k: item[k]}`` for `keys` as plain JSON values (None when missing)."""
+    if type(item) is not dict:
+        item = _plain(item)
+    scalars = _SCALARS
+    return {k: v if type(v := item.get(k)) in scalars else _plain(v) for k in keys}
+
+
 # --------------------------------------------------------------------------------------------
 # GeoJSON
 
 
-def _place_feature(i: int, row: Mapping[str, Any]) -> dict[str, Any] | None:
-    geometry = row.get("geometry")
-    if geometry is None or geometry.is_empty or geometry.geom_type != "Point":
-        return None
-    lon, lat = geometry.x, geometry.y
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        return None
-    props: dict[str, Any] = {"feature_type": "place"}
-    props.update({k: _plain(row.get(k)) for k in PLACE_PROPERTIES})
-    mentions = row.get("mentions")
-    props["mentions"] = [
-        {k: _plain(m.get(k)) for k in MENTION_KEYS}
-        for m in (mentions if mentions is not None else [])
-    ]
-    feature_id = props.get("place_id") or f"place-{i}"
-    return {
-        "type": "Feature",
-        "id": str(feature_id),
-        "geometry": {"type": "Point", "coordinates": _position(lon, lat)},
-        "properties": props,
-    }
-
-
-def _strike_geometry(origin: tuple[float, float], target: tuple[float, float]) -> dict[str, Any]:
+def _place_items(places: GeoDataFrame | None) -> Iterator[tuple[str, list[float], dict[str, Any]]]:
+    """Yield ``(feature id, [lon, lat], properties)`` of each place with a finite Point."""
+    if places is None or len(places) == 0:
+        return
     import numpy as np
+    import shapely
 
-    from geo.arcs import geodesic_line
+    n = len(places)
+    if "geometry" in places.columns:
+        geometry = np.asarray(places["geometry"], dtype=object)
+        is_point = shapely.get_type_id(geometry) == 0  # None gives -1
+        xs, ys = shapely.get_x(geometry), shapely.get_y(geometry)  # NaN unless a Point
+        usable = (is_point & np.isfinite(xs) & np.isfinite(ys)).tolist()
+        xs_list, ys_list = xs.tolist(), ys.tolist()
+    else:
+        usable = [False] * n
+    columns = [_column(places, k) for k in PLACE_PROPERTIES]
+    mentions = places["mentions"].tolist() if "mentions" in places.columns else [None] * n
+    for i, values in enumerate(zip(*columns, strict=True)):
+        if not usable[i]:
+            continue
+        props: dict[str, Any] = {"feature_type": "place"}
+        props.update(zip(PLACE_PROPERTIES, values, strict=True))
+        found = mentions[i]
+        props["mentions"] = [_pick(m, MENTION_KEYS) for m in (found if found is not None else [])]
+        feature_id = props.get("place_id") or f"place-{i}"
+        yield str(feature_id), _position(xs_list[i], ys_list[i]), props
 
-    line = geodesic_line(origin, target)
-    parts = [line] if line.geom_type == "LineString" else list(line.geoms)
-    # np.round(x, 6) is the double nearest to the 6-decimal value, as round() would give
-    coordinates = [(np.round(np.asarray(p.coords)[:, :2], DECIMALS) + 0.0).tolist() for p in parts]
-    # the target is the end: exactly the rounded target, whatever rounding did to the line
-    coordinates[-1][-1] = _position(*target)
-    coordinates[0][0] = _position(*origin)
-    if len(coordinates) == 1:
-        return {"type": "LineString", "coordinates": coordinates[0]}
-    return {"type": "MultiLineString", "coordinates": coordinates}
 
-
-def _strike_feature(i: int, row: Mapping[str, Any]) -> dict[str, Any] | None:
-    values = {
-        k: _plain(row.get(k)) for k in ("origin_lon", "origin_lat", "target_lon", "target_lat")
-    }
-    if any(not isinstance(v, int | float) for v in values.values()):
-        return None  # a strike without both end points cannot be drawn
-    origin = (values["origin_lon"], values["origin_lat"])
-    target = (values["target_lon"], values["target_lat"])
-    props: dict[str, Any] = {"feature_type": "strike"}
-    for key in STRIKE_PROPERTIES:
-        value = row.get("id") if key == "strike_id" else row.get(key)
-        props[key] = _plain(value)
-    for key in ("origin_lon", "origin_lat", "target_lon", "target_lat"):
-        props[key] = _round(props[key])
-    if props["confidence"] is not None:
-        props["confidence"] = round(float(props["confidence"]), 4)
-    props["weapons"] = list(props["weapons"] or [])
-    props["sources"] = [{k: s.get(k) for k in SOURCE_KEYS} for s in props["sources"] or []]
-    if props["n_sources"] is None:
-        props["n_sources"] = len(props["sources"])
-    for key in ("cross_border", "edited"):
-        props[key] = bool(props[key]) if props[key] is not None else None
-    feature_id = props.get("strike_id") or f"strike-{i}"
-    props["strike_id"] = str(feature_id)
+def _place_feature(feature_id: str, position: list[float], props: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "Feature",
-        "id": str(feature_id),
-        "geometry": _strike_geometry(origin, target),
+        "id": feature_id,
+        "geometry": {"type": "Point", "coordinates": position},
         "properties": props,
     }
+
+
+def _lines(pairs: list[tuple[LonLat, LonLat]]) -> tuple[Any, Any, Any, list[int]]:
+    """Return the geodesic lines of `pairs`, which are LineStrings, and their coordinates.
+
+    ``(lines, simple, rounded, bounds)``: an object array of lines, a bool array that marks the
+    LineStrings (the others are cut at ±180 into MultiLineStrings), the rounded (lon, lat) rows
+    of the LineStrings one after the other, and where each one starts (plus the end).
+    """
+    import numpy as np
+    import shapely
+
+    from geo.arcs import geodesic_lines
+
+    lines = np.empty(len(pairs), dtype=object)
+    lines[:] = geodesic_lines(pairs)
+    simple = shapely.get_type_id(lines) == 1
+    coords, index = shapely.get_coordinates(lines[simple], return_index=True)
+    # np.round(x, 6) is the double nearest to the 6-decimal value, as round() would give
+    rounded = np.round(coords, DECIMALS) + 0.0
+    if not np.isfinite(rounded).all():
+        raise ValueError("Out of range float values are not JSON compliant")
+    bounds = np.searchsorted(index, np.arange(int(simple.sum()) + 1)).tolist()
+    return lines, simple, rounded, bounds
+
+
+def _multi_coordinates(line: Any) -> list[list[list[float]]]:
+    import numpy as np
+    import shapely
+
+    return [(np.round(shapely.get_coordinates(p), DECIMALS) + 0.0).tolist() for p in line.geoms]
+
+
+def _strike_geometries(pairs: list[tuple[LonLat, LonLat]]) -> list[dict[str, Any]]:
+    """Return the GeoJSON geometry of each ``(origin, target)``, built in bulk.
+
+    Coordinates are rounded to :data:`DECIMALS`; the first position is exactly the rounded
+    origin and the last exactly the rounded target, whatever rounding did to the line.
+    """
+    lines, simple, rounded, bounds = _lines(pairs)
+    rows = rounded.tolist()
+    geometries: list[dict[str, Any]] = []
+    k = 0
+    for (origin, target), line, is_simple in zip(pairs, lines, simple.tolist(), strict=True):
+        if is_simple:
+            parts = [rows[bounds[k] : bounds[k + 1]]]
+            k += 1
+        else:
+            parts = _multi_coordinates(line)
+        parts[-1][-1] = _position(*target)
+        parts[0][0] = _position(*origin)
+        if len(parts) == 1:
+            geometries.append({"type": "LineString", "coordinates": parts[0]})
+        else:
+            geometries.append({"type": "MultiLineString", "coordinates": parts})
+    return geometries
+
+
+def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
+    """Return :func:`_strike_geometries` as JSON text, cached per pair.
+
+    LineStrings are written from one flat list of floats with ``%r`` (what ``json`` writes for
+    a float): no list per vertex, which spares the garbage collector on large exports.
+    """
+    cache = _GEOMETRY_TEXTS
+    missing = list(dict.fromkeys(p for p in pairs if p not in cache))
+    found: dict[tuple[LonLat, LonLat], str] = {}
+    if missing:
+        lines, simple, rounded, bounds = _lines(missing)
+        flat = rounded.ravel().tolist()
+        k = 0
+        for pair, line, is_simple in zip(missing, lines, simple.tolist(), strict=True):
+            origin, target = pair
+            if is_simple:
+                values = flat[2 * bounds[k] : 2 * bounds[k + 1]]
+                k += 1
+                values[-2:] = _position(*target)
+                values[:2] = _position(*origin)
+                pattern = ", ".join(["[%r, %r]"] * (len(values) // 2))
+                found[pair] = (
+                    '{"type": "LineString", "coordinates": [' + pattern % tuple(values) + "]}"
+                )
+            else:
+                parts = _multi_coordinates(line)
+                parts[-1][-1] = _position(*target)
+                parts[0][0] = _position(*origin)
+                found[pair] = _ENCODER.encode({"type": "MultiLineString", "coordinates": parts})
+        for pair, text in found.items():
+            while len(cache) >= _CACHE_SIZE:
+                cache.pop(next(iter(cache)), None)  # the oldest entry
+            cache[pair] = text
+    return [found[p] if p in found else cache[p] for p in pairs]
+
+
+LonLat = tuple[float, float]
+_GEOMETRY_TEXTS: dict[tuple[LonLat, LonLat], str] = {}
+_CACHE_SIZE = 4096  # geometries kept as JSON text; news repeats its arcs
+
+
+def _chunks(items: Iterable[_T], size: int = 256) -> Iterator[list[_T]]:
+    chunk: list[_T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_END_POINTS = ("origin_lon", "origin_lat", "target_lon", "target_lat")
+
+
+def _strike_items(
+    strikes: GeoDataFrame | None,
+) -> Iterator[tuple[str, tuple[float, float], tuple[float, float], dict[str, Any]]]:
+    """Yield ``(feature id, origin, target, properties)`` of each strike with both end points."""
+    if strikes is None or len(strikes) == 0:
+        return
+    columns = [
+        _column(strikes, "id" if k == "strike_id" else k, deep=k != "sources")
+        for k in STRIKE_PROPERTIES
+    ]
+    ends = [STRIKE_PROPERTIES.index(k) for k in _END_POINTS]
+    for i, values in enumerate(zip(*columns, strict=True)):
+        lon1, lat1, lon2, lat2 = (values[j] for j in ends)
+        if not all(isinstance(v, int | float) for v in (lon1, lat1, lon2, lat2)):
+            continue  # a strike without both end points cannot be drawn
+        props: dict[str, Any] = {"feature_type": "strike"}
+        props.update(zip(STRIKE_PROPERTIES, values, strict=True))
+        for key in _END_POINTS:
+            props[key] = _round(props[key])
+        if props["confidence"] is not None:
+            props["confidence"] = round(float(props["confidence"]), 4)
+        props["weapons"] = list(props["weapons"] or [])
+        sources = props["sources"]
+        if type(sources) is not list:
+            sources = _plain(sources)
+        props["sources"] = [_pick(s, SOURCE_KEYS) for s in sources or []]
+        if props["n_sources"] is None:
+            props["n_sources"] = len(props["sources"])
+        for key in ("cross_border", "edited"):
+            props[key] = bool(props[key]) if props[key] is not None else None
+        feature_id = str(props.get("strike_id") or f"strike-{i}")
+        props["strike_id"] = feature_id
+        yield feature_id, (lon1, lat1), (lon2, lat2), props
 
 
 def to_geojson(places: GeoDataFrame | None, strikes: GeoDataFrame | None) -> dict[str, Any]:
@@ -267,26 +403,44 @@ def iter_features(
     places: GeoDataFrame | None, strikes: GeoDataFrame | None
 ) -> Iterator[dict[str, Any]]:
     """Yield the features of :func:`to_geojson` one by one (places first)."""
-    for i, row in _rows(places):
-        feature = _place_feature(i, row)
-        if feature is not None:
-            yield feature
-    for i, row in _rows(strikes):
-        feature = _strike_feature(i, row)
-        if feature is not None:
-            yield feature
+    for feature_id, position, props in _place_items(places):
+        yield _place_feature(feature_id, position, props)
+    for chunk in _chunks(_strike_items(strikes)):
+        geometries = _strike_geometries([(origin, target) for _, origin, target, _ in chunk])
+        for (feature_id, _, _, props), geometry in zip(chunk, geometries, strict=True):
+            yield {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": props}
+
+
+# One encoder for every feature (json.dumps with options builds a new one per call); features
+# are trees of plain values, never circular, so the circularity bookkeeping is skipped.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False)
 
 
 def iter_geojson_text(places: GeoDataFrame | None, strikes: GeoDataFrame | None) -> Iterator[str]:
     """Yield :func:`to_geojson_text` in pieces, one feature at a time.
 
     Writing the pieces keeps memory flat on large exports; joined, they are exactly
-    ``to_geojson_text(places, strikes)``.
+    ``to_geojson_text(places, strikes)``, i.e. ``json.dumps(to_geojson(...),
+    ensure_ascii=False)``.
     """
+    encode = _ENCODER.encode
+    separator = ""
     yield '{"type": "FeatureCollection", "features": ['
-    for n, feature in enumerate(iter_features(places, strikes)):
-        text = json.dumps(feature, ensure_ascii=False, allow_nan=False)
-        yield text if n == 0 else ", " + text
+    for feature_id, position, props in _place_items(places):
+        yield (
+            f'{separator}{{"type": "Feature", "id": {encode(feature_id)}, "geometry": '
+            f'{{"type": "Point", "coordinates": {encode(position)}}}, '
+            f'"properties": {encode(props)}}}'
+        )
+        separator = ", "
+    for chunk in _chunks(_strike_items(strikes)):
+        geometries = _strike_geometry_texts([(origin, target) for _, origin, target, _ in chunk])
+        for (feature_id, _, _, props), geometry in zip(chunk, geometries, strict=True):
+            yield (
+                f'{separator}{{"type": "Feature", "id": {encode(feature_id)}, "geometry": '
+                f'{geometry}, "properties": {encode(props)}}}'
+            )
+            separator = ", "
     yield "]}"
 
 
