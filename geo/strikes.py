@@ -779,6 +779,7 @@ class _Analysis:
     hedged: bool
     weapons: tuple[str, ...]
     pronoun: bool = False
+    background: bool = False  # a strike named as the cause of another ("in retaliation for")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1589,10 +1590,14 @@ def _analyse_clause(
     matcher: ActorMatcher,
     weapon_scan: _Weapons,
     earlier_cue: bool = False,
+    background: bool = False,
 ) -> _Analysis | None:
+    """Analyse one clause; ``background`` for the cause part of a clause ("in retaliation
+    for American strikes on Iran"), where only a strike noun with its own attacker modifier
+    ("American strikes", "de Indiase luchtaanval bij Balakot") and target counts."""
     text = article.text
     cues = [c for c in clause.cues]
-    cause_at = _cause_start(folded, clause)
+    cause_at = clause.end if background else _cause_start(folded, clause)
     cues = [c for c in cues if c.start < cause_at]
     gapped = clause.gapped_from is not None
     if gapped:
@@ -1783,6 +1788,15 @@ def _analyse_clause(
             ):
                 attackers = [_party_from(mention, "claimant", matcher)]
                 break
+    if background:
+        modifiers = [
+            m
+            for m in agents
+            if m.end <= cue.start and _MODIFIER_GAP.fullmatch(folded[m.end : cue.start])
+        ]
+        if not modifiers or not _used_as_noun(folded, cue):
+            return None
+        attackers = [_party_from(m, "explicit", matcher) for m in modifiers]
     pronoun = not attackers and not gapped and _pronoun_subject(folded, clause, cue)
     if pronoun:
         # "Israel's military does not comment ..., but it has hit targets in Syria": the
@@ -1850,7 +1864,16 @@ def _analyse_clause(
         hedged,
         weapons,
         pronoun,
+        background,
     )
+
+
+# Between an attacker modifier and its strike noun: "Houthi missile and drone attacks",
+# "Amerikaanse raket- en drone-aanvallen", "Israel's repeated strikes".
+_MODIFIER_GAP = re.compile(
+    r"(?:['’]s)?[\s-]*(?:(?:repeated|renewed|recent|earlier|deadly|herhaalde|eerdere|recente|"
+    r"missile|rocket|drone|air|raket|lucht|and|en|&)[\s-]+)*"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2277,6 +2300,26 @@ def extract_strikes(
             )
             if analysis is not None:
                 results.append(analysis)
+            cause = _CAUSE.search(folded, clause.start, clause.end)
+            if cause is not None and any(c.start >= cause.end() for c in clause.cues):
+                # the strike given as the cause is reported too ("in retaliation for
+                # American strikes on Iran"), as an event of its own
+                analysis = _analyse_clause(
+                    article,
+                    folded,
+                    sentence,
+                    _Clause(
+                        cause.end(),
+                        clause.end,
+                        [c for c in clause.cues if c.start >= cause.end()],
+                    ),
+                    mentions,
+                    matcher,
+                    weapon_scan,
+                    background=True,
+                )
+                if analysis is not None:
+                    results.append(analysis)
         analyses.append((sentence, results, True))
 
     named_countries = {
@@ -2285,7 +2328,11 @@ def extract_strikes(
     named_countries |= {c for a in all_actors for c in a.countries}
 
     explicit = Counter(
-        p for _, results, _ in analyses for a in results for p in a.attackers if a.targets
+        p
+        for _, results, _ in analyses
+        for a in results
+        for p in a.attackers
+        if a.targets and not a.background
     )
     dominant = explicit.most_common(1)[0][0] if explicit else None
 
@@ -2308,11 +2355,13 @@ def extract_strikes(
 
     last_cue_index = -10
     recent_parties: list[_Party] = []  # the attackers of the most recent strike
+    background_ids: set[str] = set()  # strikes named as the cause of another
     pending: tuple[int, _Analysis] | None = None  # a clause with targets and no named attacker
     untargeted: list[_Party] = []  # the attackers of a clause without a target, before any strike
     for index, (sentence, results, has_cue) in enumerate(analyses):
         produced: list[Strike] = []
         for analysis in results:
+            produced_before = len(produced)
             attackers = analysis.attackers
             how_override = None
             if not attackers and analysis.targets:
@@ -2368,7 +2417,9 @@ def extract_strikes(
                         for s in produced
                     ):
                         produced.append(strike)
-            if any(s.start == sentence.start for s in produced) and attackers:
+            if analysis.background:
+                background_ids.update(s.id for s in produced[produced_before:])
+            elif any(s.start == sentence.start for s in produced) and attackers:
                 recent_parties = [
                     p for p in attackers if any(s.attacker == p.name for s in produced)
                 ]
@@ -2403,10 +2454,13 @@ def extract_strikes(
         if produced:
             # Counts belong to the sentence's one event: one target place (several coordinated
             # attackers may share it); a list of strikes on several places gets none.
-            if len({s.target_place_id for s in produced}) == 1:
+            # A strike named as the cause comes first, so later sentences enrich the main one.
+            main = [s for s in produced if s.id not in background_ids]
+            if len({s.target_place_id for s in main}) == 1:
                 killed, injured = counts(index)
                 if killed is not None or injured is not None:
-                    produced = [replace(s, killed=killed, injured=injured) for s in produced]
+                    main = [replace(s, killed=killed, injured=injured) for s in main]
+            produced = [s for s in produced if s.id in background_ids] + main
             strikes.extend(produced)
             last_cue_index = index
             continue

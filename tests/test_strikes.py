@@ -760,6 +760,19 @@ def real_pairs(text: str) -> set[tuple[str | None, str | None]]:
             "India's batsmen bombarded the boundary ropes as the Pakistan attack wilted in Dubai.",
             set(),
         ),
+        # a strike named as the cause of another is reported too, when it names its attacker
+        (
+            "Iran launched missiles at a base in Qatar in retaliation for American strikes on "
+            "Iran.",
+            {("IRN", "QAT"), ("USA", "IRN")},
+        ),
+        (
+            "Iran vuurde raketten af op Israël als vergelding voor de Israëlische aanval op het "
+            "consulaat in Damascus.",
+            {("IRN", "ISR"), ("ISR", "SYR")},
+        ),
+        ("Russia struck Kharkiv in retaliation for the attack, officials said.", {("RUS", "UKR")}),
+        ("Protests erupted in Tehran in response to the sanctions.", set()),
     ],
 )
 def test_attachment_and_non_targets_through_the_gazetteer(
@@ -787,3 +800,17 @@ def test_fast_paths_keep_results() -> None:
                 assert scan.between(start, end) == find_weapons(text[start:end])
     cuts = [b for _, b in _segments(folded, 0, len(folded))]
     assert [folded[b - 2 : b] for b in cuts[:-1]] == ["f;", "s,", "- ", "s…", "s:"]
+
+
+def test_counts_stay_with_the_main_strike_not_its_cause() -> None:
+    from geo.toponyms import find_toponyms
+
+    text = (
+        "Iran launched missiles at a base in Qatar, killing two people, in retaliation for "
+        "American strikes on Iran. The attack also damaged a runway."
+    )
+    article = article_from_text(text, title="t", date="2025-06-23")
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    by_pair = {(s.attacker_iso3, s.target_iso3): s for s in strikes}
+    assert by_pair[("IRN", "QAT")].killed == 2
+    assert by_pair[("USA", "IRN")].killed is None
