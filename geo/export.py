@@ -18,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from geo.pipeline import PLACE_COLUMNS
+
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
 
@@ -37,17 +39,9 @@ MEDIA_TYPE = "application/geo+json"
 _T = TypeVar("_T")
 DECIMALS = 6
 
-PLACE_PROPERTIES = (
-    "place_id",
-    "name",
-    "kind",
-    "country_iso3",
-    "admin1",
-    "admin1_code",
-    "geonames_id",
-    "is_target",
-    "n_mentions",
-)
+# The places frame's columns (one source of truth), minus what a feature writes otherwise:
+# ``mentions`` is trimmed to MENTION_KEYS below, and ``n_articles`` is not part of the export.
+PLACE_PROPERTIES = tuple(c for c in PLACE_COLUMNS if c not in ("mentions", "n_articles"))
 MENTION_KEYS = ("article", "text", "start", "end", "excerpt")
 STRIKE_PROPERTIES = (
     "strike_id",

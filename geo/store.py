@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,6 +125,25 @@ def default_data_dir() -> Path:
     """Return the store's directory: ``$STRIKEMAP_DATA_DIR`` or ``<project>/.strikemap-data``."""
     explicit = os.environ.get("STRIKEMAP_DATA_DIR")
     return Path(explicit) if explicit else PROJECT_DIR / ".strikemap-data"
+
+
+_BUMP_VERSION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, which lets readers run while one writer writes.
+
+    WAL is a property of the file, and switching needs a moment without other writers, hence
+    the retries.
+    """
+    for attempt in range(100):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 99:
+                raise
+            time.sleep(0.05)
 
 
 def _now() -> str:
@@ -256,22 +275,32 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """Run one write transaction that bumps the version; roll back on any error."""
+        with self._transaction("write to", "nothing was changed") as conn:
+            yield conn
+            conn.execute(_BUMP_VERSION)
+
+    @contextmanager
+    def _transaction(
+        self, verb: str, hint: str, *, prepare: Callable[[sqlite3.Connection], None] | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """Run one ``BEGIN IMMEDIATE`` transaction on a new connection (after `prepare`).
+
+        It commits when the block ends and rolls back on any error; a database error becomes
+        ``StoreError("cannot <verb> the store <path>: <error>; <hint>")``.
+        """
         conn = self._connect()
         try:
+            if prepare is not None:
+                prepare(conn)
             conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not at the first write
             try:
                 yield conn
-                conn.execute(
-                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
-                )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as err:
-            raise StoreError(
-                f"cannot write to the store {self.path}: {err}; nothing was changed"
-            ) from err
+            raise StoreError(f"cannot {verb} the store {self.path}: {err}; {hint}") from err
         finally:
             conn.close()
 
@@ -350,54 +379,30 @@ class Store:
         return moved
 
     def _initialise(self) -> None:
-        conn = self._connect()
-        try:
-            # WAL lets readers run while one writer writes; it is a property of the file, and
-            # switching needs a moment without other writers, hence the retries.
-            for attempt in range(100):
-                try:
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    break
-                except sqlite3.OperationalError:
-                    if attempt == 99:
-                        raise
-                    time.sleep(0.05)
-            # One transaction creates the tables and seeds them, so two processes starting
-            # on a new file at once cannot seed twice.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                for table, added in _ADDED_COLUMNS.items():
-                    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-                    for column, kind in added.items():
-                        if column not in have:
-                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-                # The version starts at the clock (ms), so a store rebuilt after corruption
-                # never reuses a version number an earlier file had (cache keys stay unique).
-                conn.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?), ('version', ?)",
-                    (str(SCHEMA_VERSION), str(int(time.time() * 1000))),
-                )
-                seeded = conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
-                if seeded is None:
-                    self._insert(conn, self._corpus() if self.seed else [], source="corpus")
-                    conn.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (_now(),))
-                    conn.execute(
-                        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
-                    )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as err:
-            raise StoreError(
-                f"cannot initialise the store {self.path}: {err}; "
-                "set STRIKEMAP_DATA_DIR to a writable folder"
-            ) from err
-        finally:
-            conn.close()
+        # One transaction creates the tables and seeds them, so two processes starting on a new
+        # file at once cannot seed twice.
+        with self._transaction(
+            "initialise", "set STRIKEMAP_DATA_DIR to a writable folder", prepare=_use_wal
+        ) as conn:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            for table, added in _ADDED_COLUMNS.items():
+                have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                for column, kind in added.items():
+                    if column not in have:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            # The version starts at the clock (ms), so a store rebuilt after corruption
+            # never reuses a version number an earlier file had (cache keys stay unique).
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?), ('version', ?)",
+                (str(SCHEMA_VERSION), str(int(time.time() * 1000))),
+            )
+            seeded = conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
+            if seeded is None:
+                self._insert(conn, self._corpus() if self.seed else [], source="corpus")
+                conn.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (_now(),))
+                conn.execute(_BUMP_VERSION)
 
     def _corpus(self) -> list[Article]:
         """Read every article file of the corpus folder; unreadable files become messages."""
