@@ -161,6 +161,14 @@ _CUES: tuple[_CueSpec, ...] = (
         weak=True,
         hints=("sloeg", "slaat", "ingeslagen", "landde", "neerkwam", "neergekomen"),
     ),
+    # "raketten kwamen neer op de basis" (separable; needs a weapon like the other landings)
+    _CueSpec(
+        r"(?P<head>kwam|kwamen|komt|komen)(?:\s+[\w'-]+){0,6}?\s+neer",
+        0.4,
+        "nl",
+        weak=True,
+        hints=("kwam", "komt", "komen"),
+    ),
     _CueSpec(
         r"(?P<head>vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,8}?\s+af",
         0.7,
@@ -418,6 +426,7 @@ _NON_EVENT = re.compile(
     r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|consider(?:s|ed|ing)?|"
     r"wil|willen|wilde|wilden|plan(?:s|t|nen|ned)?|van\s+plan|intend\w*|could|would|may|might|"
     r"will|shall|ready\s+to|prepared\s+to|klaar\s+om|bereid|ontken\w*|den(?:y|ies|ied)|"
+    r"possibility|prospect|mogelijkheid|kans\s+op|whether|"
     r"tegenspre\w*|reject(?:s|ed)?|if|als|indien|mocht|unless|tenzij|possible|mogelijk\w*|"
     r"potential|eventuele|hypothetical\w*|vrees\w*|fears?|feared|"
     r"zegt\s+uit\s+te\s+zijn\s+op|uit\s+op|dreiging|preparing|bereidt?|call(?:s|ed)?\s+for|"
@@ -524,6 +533,11 @@ _ATTRIBUTION_VERB = re.compile(
     r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
     r"aldus|zegt|zeggen|zei|verklaarde|verklaart|said|says|reported|claimed|claims|told|"
     r"announced|wrote|writes|according)(?!\w)"
+)
+_SAID_THAT = re.compile(
+    r"(?<![\w-])(?:zegt|zeggen|zei|zeiden|meldt|melden|meldde|meldden|stelt|stellen|stelde|"
+    r"verklaart|verklaren|verklaarde|beweert|beweren|beweerde|said|says|say|claimed|claims|"
+    r"reported|reports|stated|told\s+\w+)\s+(?:dat|that)(?![\w-])"
 )
 _PASSIVE_AUX = re.compile(
     r"(?<!\w)(?:werd|werden|wordt|worden|is|zijn|was|waren|geweest|were|been|being|be|are|got|"
@@ -1138,6 +1152,10 @@ def _attribution_spans(
     for match in _ATTRIBUTION_VERB.finditer(folded, clause.start, clause.end):
         end = next((b for b in segment_ends if b > match.end()), clause.end)
         spans.append((match.start(), end))
+    for match in _SAID_THAT.finditer(folded, clause.start, clause.end):
+        # "De Houthi-rebellen zeggen dat een luchtaanval ...": the subject of the saying
+        start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
+        spans.append((start, match.start()))
     return spans
 
 
@@ -1249,19 +1267,27 @@ def _aftermath_targets(
     """Targets of a strike told in a temporal clause without a place of its own, taken from the
     main clause that reports its aftermath there: "A fire broke out at a depot in Tuapse after
     an attack by Ukrainian drones", "Er ontstond brand in Rostov nadat drones de stad
-    aanvielen". Only places the main clause puts something in ("in", "at", "near", "op")."""
+    aanvielen"."""
     if clause.start <= sentence.start or not _TEMPORAL_SUB.match(folded, clause.start):
         return []
-    main = folded[sentence.start : clause.start]
-    if not _AFTERMATH.search(main):
+    return _aftermath_places(folded, sentence.start, clause.start, mentions)
+
+
+def _aftermath_places(
+    folded: str, start: int, end: int, mentions: list[_Mention]
+) -> list[_Mention]:
+    """The places in [start, end) where that text reports the aftermath of an attack (fire,
+    explosions, damage, casualties): only places something happens in ("in", "at", "near",
+    "op"), none when no aftermath word is there."""
+    if not _AFTERMATH.search(folded, start, end):
         return []
     found: list[_Mention] = []
-    left = sentence.start
+    left = start
     for mention in mentions:
-        if mention.start >= clause.start:
+        if mention.start >= end:
             break
         if (
-            mention.start >= sentence.start
+            mention.start >= start
             and mention.is_place
             and mention.toponym is not None
             and mention.toponym.country_iso3 is not None
@@ -1792,12 +1818,17 @@ def _analyse_clause(
         modifiers = [
             m
             for m in agents
-            if m.end <= cue.start and _MODIFIER_GAP.fullmatch(folded[m.end : cue.start])
+            if m.start >= cue.end  # "an attack by Hamas on ..."
+            or (m.end <= cue.start and _MODIFIER_GAP.fullmatch(folded[m.end : cue.start]))
         ]
-        if not modifiers or not _used_as_noun(folded, cue):
+        if not _used_as_noun(folded, cue) or not (modifiers or targets):
             return None
+        # without a modifier the cause names no attacker: kept (no strike) for a later
+        # attribution ("Die aanval wordt aan Israël toegeschreven"), never for coreference
         attackers = [_party_from(m, "explicit", matcher) for m in modifiers]
-    pronoun = not attackers and not gapped and _pronoun_subject(folded, clause, cue)
+    pronoun = (
+        not attackers and not gapped and not background and _pronoun_subject(folded, clause, cue)
+    )
     if pronoun:
         # "Israel's military does not comment ..., but it has hit targets in Syria": the
         # nearest party earlier in the sentence; else the article's (coreference below).
@@ -1814,21 +1845,25 @@ def _analyse_clause(
     cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
     unknown_agent = not agents and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
     clause_start_words = _words(folded[clause.start : cue.start])
-    may_corefer = not unknown_agent and (
-        gapped
-        or pronoun
-        or passive
-        or copular_target
-        or cue.spec.target_noun
-        or (_is_nounish(folded, cue) and bool(_DEFINITE_BEFORE.search(cue_before)))
-        or bool(_STRIKE_REFERENCE.search(folded, clause.start, cue.start))
-        or (
-            bool(weapon_scan.between(clause.start, cue.start))
-            and not any(m.is_actorlike and m.end <= cue.start for m in clause_mentions)
-        )
-        or all(
-            w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new")
-            for w in clause_start_words
+    may_corefer = (
+        not unknown_agent
+        and not background
+        and (
+            gapped
+            or pronoun
+            or passive
+            or copular_target
+            or cue.spec.target_noun
+            or (_is_nounish(folded, cue) and bool(_DEFINITE_BEFORE.search(cue_before)))
+            or bool(_STRIKE_REFERENCE.search(folded, clause.start, cue.start))
+            or (
+                bool(weapon_scan.between(clause.start, cue.start))
+                and not any(m.is_actorlike and m.end <= cue.start for m in clause_mentions)
+            )
+            or all(
+                w in _ALL_PREPS or w in _DETERMINERS or w in ("ook", "also", "nieuwe", "new")
+                for w in clause_start_words
+            )
         )
     )
     hedged = (
@@ -2398,6 +2433,16 @@ def extract_strikes(
                 elif dominant is not None:
                     attackers = [replace(dominant, how="coreference")]
                 how_override = "coreference"
+            if attackers and not analysis.targets and not analysis.background and index > 0:
+                # "Explosions were heard near an air base in Isfahan. US officials said it was
+                # an Israeli strike.": the place of the aftermath the sentence before reports
+                previous = sentences[index - 1]
+                if not analyses[index - 1][2] and "\n\n" not in text[previous.end : sentence.start]:
+                    places_before = _aftermath_places(
+                        folded, previous.start, previous.end, mentions_of(index - 1)
+                    )
+                    if places_before:
+                        analysis = replace(analysis, targets=places_before)
             if not attackers or not analysis.targets:
                 continue
             for target in _choose_targets(
@@ -2603,7 +2648,8 @@ _RESPONSIBLE_SUBJECT = re.compile(
     r"(?:zat|zaten|was|were|is|are)\s+(?:[\w'-]+\s+){0,2}?(?:achter|behind))(?![\w-])"
 )
 _RESPONSIBLE_OBJECT = re.compile(
-    r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|houdt)(?![\w-])"
+    r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|houdt|"
+    r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
 )
 _DENIAL = re.compile(r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])")
 
@@ -2624,11 +2670,20 @@ def _responsible_party(
         before = [m for m in actorlike if m.end <= match.start()]
         chosen = inside[0] if inside else (before[-1] if before else None)
     else:
+        attributed = [
+            m
+            for m in actorlike
+            if _ATTRIBUTED_BEFORE.search(folded, max(sentence.start, m.start - 40), m.start)
+            or _ATTRIBUTED_AFTER.match(folded[m.end : m.end + 40])
+        ]
         match = _RESPONSIBLE_OBJECT.search(folded, sentence.start, sentence.end)
-        if match is None:
+        if attributed:
+            chosen = attributed[0]  # "Die aanval wordt aan Israël toegeschreven"
+        elif match is None:
             return None
-        after = [m for m in actorlike if m.start >= match.end()]
-        chosen = after[0] if after else None
+        else:
+            after = [m for m in actorlike if m.start >= match.end()]
+            chosen = after[0] if after else None
     if chosen is None or not chosen.countries:
         return None
     return _party_from(chosen, "claimant", matcher)
@@ -2636,7 +2691,8 @@ def _responsible_party(
 
 _STRIKE_OR_RESPONSIBILITY = re.compile(
     r"(?<![\w-])(?:[\w-]*aanval\w*|attacks?|strikes?|[\w-]*strikes?|bombardement\w*|"
-    r"bombing|responsibility|verantwoordelijk\w*|raids?)(?![\w-])"
+    r"bombing|responsibility|verantwoordelijk\w*|raids?|schuld|blam\w*|toegeschreven|"
+    r"attributed)(?![\w-])"
 )
 
 

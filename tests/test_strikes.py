@@ -814,3 +814,62 @@ def test_counts_stay_with_the_main_strike_not_its_cause() -> None:
     by_pair = {(s.attacker_iso3, s.target_iso3): s for s in strikes}
     assert by_pair[("IRN", "QAT")].killed == 2
     assert by_pair[("USA", "IRN")].killed is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the place of an aftermath the sentence before reports, for an attacker without target
+        (
+            "Explosions were heard near an air base in Isfahan overnight. US officials said it "
+            "was an Israeli strike.",
+            {("ISR", "IRN")},
+        ),
+        (
+            "Een grote brand woedde vannacht in een olieopslag in Belgorod in Rusland. Volgens "
+            "Russische bronnen ging het om een Oekraïense drone-aanval.",
+            {("UKR", "RUS")},
+        ),
+        # ... not for a possible attack, and not for a threat
+        (
+            "Explosions were heard in Tehran overnight. Officials discussed the possibility of "
+            "a US attack.",
+            set(),
+        ),
+        ("Large crowds gathered in Tehran on Friday. Israel said it would strike back.", set()),
+        # Dutch separable "kwamen ... neer" with a weapon takes the previous attacker
+        (
+            "Iran vuurde ruim driehonderd drones en raketten af op Israël. Een paar raketten "
+            "kwamen neer op een luchtmachtbasis bij Beersheba.",
+            {("IRN", "ISR")},
+        ),
+        # who says that a strike happened is a source; who gets the blame is the attacker
+        (
+            "De Houthi-rebellen zeggen dat een luchtaanval op een gevangenis in Saada in Jemen "
+            "tientallen doden eiste. Zij geven de coalitie onder leiding van Saoedi-Arabië de "
+            "schuld.",
+            {("SAU", "YEM")},
+        ),
+        ("Een bom ontplofte in een markt in Kabul. De regering gaf de Taliban de schuld.", set()),
+        # a cause without attacker, attributed in the next sentence
+        (
+            "Teheran noemde de aanval een vergelding voor de aanval op het Iraanse consulaat in "
+            "Damascus. Die aanval wordt algemeen aan Israël toegeschreven.",
+            {("ISR", "SYR")},
+        ),
+    ],
+)
+def test_attackers_and_places_across_sentences(text: str, expected: set[tuple[str, str]]) -> None:
+    assert real_pairs(text) == expected
+
+
+def test_landing_sentence_places_the_previous_strike() -> None:
+    from geo.toponyms import find_toponyms
+
+    text = (
+        "Iran vuurde ruim driehonderd drones en raketten af op Israël. Een paar raketten "
+        "kwamen neer op een luchtmachtbasis bij Beersheba."
+    )
+    article = article_from_text(text, title="t", date="2024-04-14")
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    assert {s.target_name for s in strikes} >= {"Beersheba"}
