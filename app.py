@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -43,15 +44,34 @@ def _asset_mode() -> tuple[assets.AssetMode, str]:
 
 
 @st.cache_data(show_spinner="Drawing the map…", max_entries=16)
-def _layer_features(
+def _layer_data(
     data_key: tuple[str, str, int],
     filters: Filters,
     colors: tuple[tuple[str, str], ...],
     _places: Any,
     _strikes: Any,
-) -> dict[str, list[dict[str, Any]]]:
-    """Display features of the filtered frames, cached per (data version, filters)."""
-    return mapping.layer_features(_places, _strikes, colors=dict(colors))
+) -> dict[str, Any]:
+    """Display data of the filtered frames, cached per (data version, filters)."""
+    return mapping.layer_data(_places, _strikes, colors=dict(colors))
+
+
+def _take_click(value: Any) -> bool:
+    """Select what a map click (st_folium's value) identifies; True if the selection changed.
+
+    The component keeps returning the last click on every rerun: act on a click only once,
+    so "Clear selection" sticks until the next click.
+    """
+    value = value if isinstance(value, dict) else {}
+    props = (value.get("last_active_drawing") or {}).get("properties") or {}
+    click = (props.get("place_id"), props.get("strike_id"), value.get("last_object_clicked_count"))
+    if not (click[0] or click[1]) or click == st.session_state.get("map_last_click"):
+        return False
+    st.session_state["map_last_click"] = click
+    if click[0]:
+        st.session_state[SELECTION_KEY] = ("place", str(click[0]))
+    else:
+        st.session_state[SELECTION_KEY] = ("strike", str(click[1]))
+    return True
 
 
 view = load_view()
@@ -78,7 +98,15 @@ base = mapping.build_base_map(
     assets=mode,
     asset_base_url=base_url,
 )
-features = _layer_features(data_key, view.filters, tuple(sorted(colors.items())), places, strikes)
+data = _layer_data(data_key, view.filters, tuple(sorted(colors.items())), places, strikes)
+
+# A click reruns the script after streamlit-folium copied its value into session state: take
+# it before drawing, so the map already outlines what was clicked.
+_take_click(st.session_state.get(MAP_KEY))
+selection = st.session_state.get(SELECTION_KEY)
+selected = {"place": None, "strike": None}
+if selection is not None:
+    selected[selection[0]] = selection[1]
 
 map_col, panel_col = st.columns([3, 1], gap="medium")
 with map_col:
@@ -90,29 +118,41 @@ with map_col:
         height=640,
         use_container_width=True,
         returned_objects=RETURNED,
-        feature_group_to_add=mapping.layers_from_features(features),
+        feature_group_to_add=mapping.layers_from_data(
+            data, selected_strike_id=selected["strike"], selected_place_id=selected["place"]
+        ),
         layer_control=folium.LayerControl(collapsed=False),
     )
+if _take_click(result):  # a click the session state did not have yet (e.g. under AppTest)
+    st.rerun()
 
-# The component keeps returning the last click on every rerun: act on a click only once, so
-# "Clear selection" sticks until the next click.
-drawing = (result or {}).get("last_active_drawing") or {}
-props = drawing.get("properties") or {}
-click = (
-    props.get("place_id"),
-    props.get("strike_id"),
-    (result or {}).get("last_object_clicked_count"),
-)
-if (click[0] or click[1]) and click != st.session_state.get("map_last_click"):
-    st.session_state["map_last_click"] = click
-    if click[0]:
-        st.session_state[SELECTION_KEY] = ("place", str(click[0]))
-    else:
-        st.session_state[SELECTION_KEY] = ("strike", str(click[1]))
+
+def _missing(value: Any) -> bool:
+    """None, NaN or pandas' NA (a strike without casualty figures has NA there)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and other non-scalars
+        return False
+
+
+def _flag(value: Any) -> bool:
+    return not _missing(value) and bool(value)
+
+
+def _has_items(value: Any) -> bool:
+    try:
+        return len(value) > 0
+    except TypeError:
+        return False
+
+
+def _text(value: Any) -> str:
+    """The value as one line of text; "" when missing."""
+    return "" if _missing(value) else " ".join(str(value).split())
 
 
 def _html(value: Any) -> str:
-    return mapping.escape_text(" ".join(str(value).split())) if value is not None else ""
+    return mapping.escape_text(_text(value))
 
 
 def _source(title: Any, date: Any, article: Any) -> str:
@@ -127,8 +167,8 @@ def _show_place(place_id: str) -> None:
         st.info("This place is no longer in the data.")
         return
     place = rows.iloc[0]
-    kind = "struck place" if place["is_target"] else place["kind"]
-    where = ", ".join(_html(v) for v in (place["admin1"], place["country_iso3"]) if v)
+    kind = "struck place" if _flag(place["is_target"]) else place["kind"]
+    where = ", ".join(_html(v) for v in (place["admin1"], place["country_iso3"]) if _text(v))
     st.markdown(
         f"### {_html(place['name'])}\n\n<small>{_html(kind)}"
         f"{' · ' + where if where else ''}</small>",
@@ -147,7 +187,7 @@ def _show_place(place_id: str) -> None:
         st.markdown(f"**Strikes on this place:** {len(hits)}")
         for _, s in hits.iterrows():
             st.markdown(
-                f"{_html(s['attacker'])} → {_html(s['target_name'])} {_html(s['date'] or '')}",
+                f"{_html(s['attacker'])} → {_html(s['target_name'])} {_html(s['date'])}",
                 unsafe_allow_html=True,
             )
 
@@ -159,25 +199,22 @@ def _show_strike(strike_id: str) -> None:
         return
     s = rows.iloc[0]
     st.markdown(
-        f"### {_html(s['attacker'] or 'Unknown attacker')} → {_html(s['target_name'])}",
+        f"### {_html(_text(s['attacker']) or 'Unknown attacker')} → {_html(s['target_name'])}",
         unsafe_allow_html=True,
     )
     facts = {
         "Date": s["date"],
-        "Target": ", ".join(str(v) for v in (s["target_admin1"], s["target_iso3"]) if v),
+        "Target": ", ".join(_text(v) for v in (s["target_admin1"], s["target_iso3"]) if _text(v)),
         "Precision": s["geo_precision"],
-        "Origin": s["origin_name"] or f"{s['attacker_iso3'] or '?'} ({s['origin_kind']})",
-        "Cross-border": "yes" if s["cross_border"] else "no",
+        "Origin": _text(s["origin_name"])
+        or f"{_text(s['attacker_iso3']) or '?'} ({_text(s['origin_kind'])})",
+        "Cross-border": "yes" if _flag(s["cross_border"]) else "no",
         "Killed": s["killed"],
         "Injured": s["injured"],
-        "Weapons": ", ".join(s["weapons"]) if len(s["weapons"]) else None,
-        "Confidence": f"{float(s['confidence']):.2f}",
+        "Weapons": ", ".join(map(str, s["weapons"])) if _has_items(s["weapons"]) else None,
+        "Confidence": None if _missing(s["confidence"]) else f"{float(s['confidence']):.2f}",
     }
-    lines = [
-        f"<b>{name}</b>: {_html(value)}"
-        for name, value in facts.items()
-        if value is not None and value == value and value != ""
-    ]
+    lines = [f"<b>{name}</b>: {_html(value)}" for name, value in facts.items() if _text(value)]
     st.markdown("<br>".join(lines), unsafe_allow_html=True)
     sources = list(s["sources"])
     st.caption(f"{len(sources)} source(s)")
@@ -195,7 +232,6 @@ with panel_col:
         ".sm-panel-excerpt mark{background:#ffe066;padding:0 1px}</style>",
         unsafe_allow_html=True,
     )
-    selection = st.session_state.get(SELECTION_KEY)
     if selection is None:
         st.subheader("Details")
         st.caption(

@@ -55,16 +55,17 @@ __all__ = [
     "build_base_map",
     "build_layers",
     "build_map",
+    "CanvasLayer",
     "display_arcs",
     "escape_text",
     "events_bounds",
     "highlight_mention",
-    "layer_features",
-    "layers_from_features",
-    "place_features",
+    "layer_data",
+    "layers_from_data",
+    "place_layer_data",
     "place_popup_html",
     "province_counts",
-    "strike_features",
+    "strike_layer_data",
     "strike_popup_html",
 ]
 
@@ -121,20 +122,10 @@ _POPUP_EXCERPTS = 2  # excerpts shown in a popup; the rest are "and N more"
 
 _WEB_MERCATOR_MAX_LAT = 85.0
 
-# Layer-wide style defaults; each feature's ``style`` property adds only what differs, which
-# keeps 20,000 strikes to a few MB of HTML.
-_ARC_DEFAULTS = {"opacity": 0.85, "lineCap": "round", "lineJoin": "round"}
-_HEAD_DEFAULTS = {"weight": 1, "opacity": 0.9, "fillOpacity": 0.9}
-# filled, so a click anywhere on the disc hits it (canvas hit test)
-_PLACE_DEFAULTS = {"color": "#ffffff", "weight": 1, "opacity": 1, "fillOpacity": 0.9}
+# Layer-wide style defaults of the GeoJSON layers (provinces); each feature's ``style``
+# property adds only what differs.
 _PROVINCE_DEFAULTS = {"color": "#b35806", "weight": 1, "opacity": 0.8, "fillOpacity": 0.45}
-_STYLE_DEFAULTS = {
-    "strike": _ARC_DEFAULTS,
-    "selected": _ARC_DEFAULTS,
-    "arrowhead": _HEAD_DEFAULTS,
-    "place": _PLACE_DEFAULTS,
-    "province": _PROVINCE_DEFAULTS,
-}
+_STYLE_DEFAULTS = {"province": _PROVINCE_DEFAULTS}
 
 # Binds each feature's pre-escaped popup and label; our own code, never data.
 _ON_EACH_FEATURE = JsCode(
@@ -145,6 +136,276 @@ _ON_EACH_FEATURE = JsCode(
 }"""
 )
 
+
+# The canvas layer of strikes and places (see CanvasLayer): our code, never data. It defines
+# window.SmCanvasLayer once per page.
+_CANVAS_LAYER_JS = r"""
+(function () {
+  if (window.SmCanvasLayer) { return; }
+  var D2R = Math.PI / 180, MAXLAT = 85.0511287798;
+  function wx(lon) { return (lon + 180) / 360; }
+  function wy(lat) {
+    var r = Math.max(-MAXLAT, Math.min(MAXLAT, lat)) * D2R;
+    return (1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2;
+  }
+  function world(c) {
+    var w = new Float64Array(c.length);
+    for (var i = 0; i < c.length; i += 2) { w[i] = wx(c[i]); w[i + 1] = wy(c[i + 1]); }
+    return w;
+  }
+  function segDist2(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, l = dx * dx + dy * dy, t = 0;
+    if (l > 0) { t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / l)); }
+    var x = ax + t * dx - px, y = ay + t * dy - py;
+    return x * x + y * y;
+  }
+  function topHit(map, e) {
+    var layers = map._smLayers;
+    for (var i = layers.length - 1; i >= 0; i--) {
+      var j = layers[i]._hit(e.layerPoint);
+      if (j >= 0) { return [layers[i], j]; }
+    }
+    return null;
+  }
+  function install(map) {
+    if (map._smLayers) { return; }
+    map._smLayers = [];
+    var tip = L.tooltip({sticky: true, direction: 'top', offset: [0, -8], opacity: 0.95});
+    var last = null;
+    map.on('click', function (e) {
+      var h = topHit(map, e);
+      if (h) { h[0]._clicked(h[1], e); }
+    });
+    map.on('mousemove', function (e) {
+      last = e;
+      if (map._smFrame) { return; }
+      map._smFrame = L.Util.requestAnimFrame(function () {
+        map._smFrame = null;
+        if (!last) { return; }
+        var h = topHit(map, last);
+        map.getContainer().style.cursor = h ? 'pointer' : '';
+        if (h) {
+          tip.setContent(h[0]._data.labels[h[1]]);
+          tip.setLatLng(last.latlng);
+          if (!map.hasLayer(tip)) { map.openTooltip(tip); }
+        } else if (map.hasLayer(tip)) { map.closeTooltip(tip); }
+      });
+    });
+    map.on('mouseout', function () {
+      last = null;
+      if (map.hasLayer(tip)) { map.closeTooltip(tip); }
+    });
+  }
+
+  // One canvas for many arcs (kind "arcs") or circles (kind "points"): no Leaflet object per
+  // feature. Clicks fire "click" with a feature proxy as `layer` (what streamlit-folium
+  // reports as last_active_drawing) and open a popup from pre-escaped HTML.
+  window.SmCanvasLayer = L.Layer.extend({
+    options: {pane: 'overlayPane', padding: 0.25},
+    initialize: function (data, options) {
+      L.setOptions(this, options);
+      this._data = data;
+      this._n = data.ids.length;
+      this._world = world(data.coords);
+      this._worldHeads = data.heads ? world(data.heads) : null;
+      this._sel = data.selected ? data.ids.indexOf(data.selected) : -1;
+      this.drawnCount = 0;
+    },
+    onAdd: function (map) {
+      install(map);
+      this._canvas = L.DomUtil.create('canvas', 'sm-canvas leaflet-zoom-hide');
+      this._canvas.style.pointerEvents = 'none';
+      this.getPane().appendChild(this._canvas);
+      map._smLayers.push(this);
+      this._schedule();  // next frame: once the view is set, so the canvas is drawn once
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      var k = map._smLayers.indexOf(this);
+      if (k >= 0) { map._smLayers.splice(k, 1); }
+      if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
+    },
+    getEvents: function () {
+      return {viewreset: this._schedule, zoomend: this._schedule, moveend: this._schedule,
+              resize: this._schedule};
+    },
+    _schedule: function () {
+      if (!this._frame) { this._frame = L.Util.requestAnimFrame(this._redraw, this); }
+    },
+    _project: function (w, s, scale, ox, oy) {
+      for (var i = 0; i < w.length; i += 2) { s[i] = w[i] * scale - ox; s[i + 1] = w[i + 1] * scale - oy; }
+    },
+    _redraw: function () {
+      this._frame = null;
+      var map = this._map;
+      if (!map) { return; }
+      var size = map.getSize(), pad = this.options.padding;
+      var px = Math.round(size.x * pad), py = Math.round(size.y * pad);
+      var tl = map.containerPointToLayerPoint([-px, -py]).round();
+      var W = size.x + 2 * px, H = size.y + 2 * py, r = window.devicePixelRatio || 1;
+      var cv = this._canvas;
+      L.DomUtil.setPosition(cv, tl);
+      cv.width = Math.round(W * r); cv.height = Math.round(H * r);
+      cv.style.width = W + 'px'; cv.style.height = H + 'px';
+      var ctx = cv.getContext('2d');
+      ctx.setTransform(r, 0, 0, r, 0, 0);
+      var scale = 256 * Math.pow(2, map.getZoom()), o = map.getPixelOrigin();
+      var ox = o.x + tl.x, oy = o.y + tl.y;
+      this._tl = tl; this._W = W; this._H = H;
+      this._s = this._s || new Float32Array(this._world.length);
+      this._project(this._world, this._s, scale, ox, oy);
+      if (this._worldHeads) {
+        this._sh = this._sh || new Float32Array(this._worldHeads.length);
+        this._project(this._worldHeads, this._sh, scale, ox, oy);
+      }
+      if (this._data.kind === 'arcs') { this._drawArcs(ctx); } else { this._drawPoints(ctx); }
+      this.drawnCount = this._n;
+    },
+    _style: function (i) { return this._data.styles[this._data.style[i]]; },
+    _drawArcs: function (ctx) {
+      var d = this._data, s = this._s, K = d.stride, n = this._n, W = this._W, H = this._H;
+      var box = this._box = this._box || new Float32Array(4 * n), cur = -1, i, k, b, st;
+      ctx.lineCap = 'round'; ctx.lineJoin = 'round';
+      for (i = 0; i < n; i++) {
+        b = 2 * K * i;
+        var x0 = s[b], x1 = s[b], y0 = s[b + 1], y1 = s[b + 1];
+        for (k = 1; k < K; k++) {
+          var x = s[b + 2 * k], y = s[b + 2 * k + 1];
+          if (x < x0) { x0 = x; } else if (x > x1) { x1 = x; }
+          if (y < y0) { y0 = y; } else if (y > y1) { y1 = y; }
+        }
+        box[4 * i] = x0; box[4 * i + 1] = y0; box[4 * i + 2] = x1; box[4 * i + 3] = y1;
+        if (x1 < -10 || y1 < -10 || x0 > W + 10 || y0 > H + 10) { continue; }
+        if (d.style[i] !== cur) {
+          cur = d.style[i]; st = d.styles[cur];
+          ctx.strokeStyle = st.color; ctx.lineWidth = st.weight; ctx.globalAlpha = st.opacity;
+          ctx.setLineDash(st.dash ? [6, 6] : []);
+        }
+        ctx.beginPath();
+        ctx.moveTo(s[b], s[b + 1]);
+        for (k = 1; k < K; k++) { ctx.lineTo(s[b + 2 * k], s[b + 2 * k + 1]); }
+        ctx.stroke();
+      }
+      var h = this._sh;
+      if (h) {  // arrowheads on top, one filled path per style run
+        ctx.setLineDash([]); ctx.globalAlpha = 0.9; cur = -1;
+        for (i = 0; i <= n; i++) {
+          if (i === n || d.style[i] !== cur) {
+            if (cur >= 0) { ctx.fill(); ctx.stroke(); }
+            if (i === n) { break; }
+            cur = d.style[i]; st = d.styles[cur];
+            ctx.fillStyle = st.color; ctx.strokeStyle = st.color; ctx.lineWidth = 1;
+            ctx.beginPath();
+          }
+          b = 6 * i;
+          ctx.moveTo(h[b], h[b + 1]); ctx.lineTo(h[b + 2], h[b + 3]); ctx.lineTo(h[b + 4], h[b + 5]);
+          ctx.closePath();
+        }
+      }
+      if (this._sel >= 0) {  // the selected strike: a black dashed outline on top
+        i = this._sel; b = 2 * K * i; st = this._style(i);
+        ctx.globalAlpha = 1; ctx.strokeStyle = '#000000'; ctx.lineWidth = Math.max(3, st.weight + 1);
+        ctx.setLineDash([4, 6]);
+        ctx.beginPath(); ctx.moveTo(s[b], s[b + 1]);
+        for (k = 1; k < K; k++) { ctx.lineTo(s[b + 2 * k], s[b + 2 * k + 1]); }
+        ctx.stroke(); ctx.setLineDash([]);
+      }
+    },
+    _drawPoints: function (ctx) {
+      var d = this._data, s = this._s, n = this._n, W = this._W, H = this._H, cur = -1, st, i;
+      var flush = function () { if (cur >= 0) { ctx.globalAlpha = st.fillOpacity; ctx.fill(); ctx.globalAlpha = st.opacity; ctx.stroke(); } };
+      for (i = 0; i < n; i++) {
+        var x = s[2 * i], y = s[2 * i + 1];
+        if (d.style[i] !== cur) {
+          flush();
+          cur = d.style[i]; st = d.styles[cur];
+          ctx.fillStyle = st.fillColor; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
+          ctx.beginPath();
+        }
+        if (x < -20 || y < -20 || x > W + 20 || y > H + 20) { continue; }
+        ctx.moveTo(x + st.radius, y);
+        ctx.arc(x, y, st.radius, 0, 2 * Math.PI);
+      }
+      flush();
+      if (this._sel >= 0) {
+        i = this._sel; st = this._style(i);
+        ctx.globalAlpha = 1; ctx.strokeStyle = '#000000'; ctx.lineWidth = 3;
+        ctx.beginPath(); ctx.arc(s[2 * i], s[2 * i + 1], st.radius + 4, 0, 2 * Math.PI); ctx.stroke();
+      }
+    },
+    // Index of the feature under `lp` (a layer point), topmost first, or -1.
+    _hit: function (lp) {
+      if (!this._s || !this.drawnCount) { return -1; }
+      var x = lp.x - this._tl.x, y = lp.y - this._tl.y, s = this._s, d = this._data, i, st;
+      if (d.kind !== 'arcs') {
+        for (i = this._n - 1; i >= 0; i--) {
+          st = this._style(i);
+          var dx = s[2 * i] - x, dy = s[2 * i + 1] - y, r = st.radius + 3;
+          if (dx * dx + dy * dy <= r * r) { return i; }
+        }
+        return -1;
+      }
+      var K = d.stride, box = this._box, h = this._sh;
+      for (i = this._n - 1; i >= 0; i--) {
+        st = this._style(i);
+        var tol = st.weight / 2 + 4, b = 2 * K * i;
+        if (x < box[4 * i] - tol || x > box[4 * i + 2] + tol ||
+            y < box[4 * i + 1] - tol || y > box[4 * i + 3] + tol) { continue; }
+        for (var k = 1; k < K; k++) {
+          if (segDist2(x, y, s[b + 2 * k - 2], s[b + 2 * k - 1], s[b + 2 * k], s[b + 2 * k + 1]) <= tol * tol) { return i; }
+        }
+        if (h) {
+          var c = 6 * i;
+          for (var m = 0; m < 3; m++) {
+            var q = (m + 1) % 3;
+            if (segDist2(x, y, h[c + 2 * m], h[c + 2 * m + 1], h[c + 2 * q], h[c + 2 * q + 1]) <= 16) { return i; }
+          }
+        }
+      }
+      return -1;
+    },
+    // The GeoJSON feature of item i (what a click reports); `full` adds label and popup HTML.
+    feature: function (i, full) {
+      var d = this._data, c = d.coords, props = {}, k, geometry;
+      var extra = d.props ? d.props[i] : null;
+      props.feature_type = d.feature_type;
+      props[d.id_key] = d.ids[i];
+      if (extra) { for (k in extra) { props[k] = extra[k]; } }
+      if (full) { props._label = d.labels[i]; props._popup_html = d.popups ? d.popups[i] : null; }
+      if (d.kind === 'arcs') {
+        var line = [], b = 2 * d.stride * i;
+        for (k = 0; k < d.stride; k++) { line.push([c[b + 2 * k], c[b + 2 * k + 1]]); }
+        geometry = {type: 'LineString', coordinates: line};
+      } else {
+        geometry = {type: 'Point', coordinates: [c[2 * i], c[2 * i + 1]]};
+      }
+      return {type: 'Feature', properties: props, geometry: geometry};
+    },
+    features: function (full) {
+      var out = [];
+      for (var i = 0; i < this._n; i++) { out.push(this.feature(i, full)); }
+      return out;
+    },
+    _clicked: function (i, e) {
+      var f = this.feature(i, false), d = this._data, self = this;
+      this._map._smLayers.forEach(function (l) {  // outline it now, before the app reruns
+        var sel = l === self ? i : -1;
+        if (l._sel !== sel) { l._sel = sel; l._schedule(); }
+      });
+      var proxy = {feature: f, toGeoJSON: function () { return f; }};
+      this.fire('click', {latlng: e.latlng, layerPoint: e.layerPoint,
+                          containerPoint: e.containerPoint, originalEvent: e.originalEvent,
+                          layer: proxy}, true);
+      var html = d.popups ? d.popups[i] : null;
+      if (html) {
+        var at = d.kind === 'arcs' ? e.latlng : L.latLng(d.coords[2 * i + 1], d.coords[2 * i]);
+        L.popup({maxWidth: 420, minWidth: 220, offset: [0, d.kind === 'arcs' ? 0 : -4]})
+          .setLatLng(at).setContent(html).openOn(this._map);
+      }
+    }
+  });
+})();
+"""
 
 # --------------------------------------------------------------------------------------------
 # Escaping and popups
@@ -273,12 +534,16 @@ def strike_popup_html(
 
 
 def _present(value: Any) -> bool:
+    """False for None, NaN and pandas' NA; True for anything else (lists included)."""
     if value is None:
         return False
+    import pandas as pd
+
     try:
-        return not bool(value != value)  # NaN, pd.NA
+        missing = pd.isna(value)
     except (TypeError, ValueError):
         return True
+    return not missing if isinstance(missing, (bool, np.bool_)) else True
 
 
 # --------------------------------------------------------------------------------------------
@@ -446,153 +711,179 @@ def _weight(casualties: int) -> float:
     return round(min(8.0, 2.0 + 1.3 * math.log1p(casualties)), 1)
 
 
-def _rounded(lon: np.ndarray, lat: np.ndarray) -> list[list[list[float]]]:
-    """Round (n, k) lon/lat arrays to nested lists; the end points keep more decimals."""
-    coords = np.round(np.stack([lon, lat], axis=-1), _ARC_DECIMALS)
-    for end in (0, -1):
-        coords[:, end] = np.round(np.stack([lon[:, end], lat[:, end]], axis=-1), _DECIMALS + 1)
-    return coords.tolist()  # type: ignore[no-any-return]
+def _arc_points(n_strikes: int) -> int:
+    """Vertices per map arc: smooth for a few strikes, lighter when there are thousands."""
+    if n_strikes <= MAX_STRIKES_WITH_EXCERPTS:
+        return _MAP_ARC_POINTS
+    return 12 if n_strikes <= 10_000 else 10
 
 
-def strike_features(
-    strikes: GeoDataFrame,
+def _flat(lon: np.ndarray, lat: np.ndarray, decimals: int) -> list[float]:
+    """Interleave (lon, lat) arrays of any shape into one flat, rounded list."""
+    return np.round(np.stack([lon, lat], axis=-1), decimals).reshape(-1).tolist()  # type: ignore[no-any-return]
+
+
+def _column(frame: GeoDataFrame, name: str) -> list[Any]:
+    return list(frame[name]) if name in frame else [None] * len(frame)
+
+
+def strike_layer_data(
+    strikes: GeoDataFrame | None,
     colors: Mapping[str, str] | None = None,
     *,
     with_excerpts: bool | None = None,
-    separate_heads: bool | None = None,
-) -> list[dict[str, Any]]:
-    """Return GeoJSON features for the strikes: arcs with an arrowhead at the target.
+    n_points: int | None = None,
+) -> dict[str, Any]:
+    """Return the compact data of the strikes layer: arcs with an arrowhead at the target.
+
+    One :class:`CanvasLayer` draws it; there is no Leaflet object per strike.
 
     Parameters
     ----------
-    strikes : GeoDataFrame
+    strikes : GeoDataFrame or None
         The strikes frame (``id, attacker, origin_lon/lat, target_lon/lat, ...``), EPSG:4326.
     colors : mapping, optional
         Attacker → colour; :func:`attacker_colors` of the frame by default.
     with_excerpts : bool, optional
         Give the arcs popups with source excerpts (else only a tooltip; the app's side panel
         has the sources); default: when at most ``MAX_STRIKES_WITH_EXCERPTS`` strikes.
-    separate_heads : bool, optional
-        Arrowheads as filled triangles in features of their own (default up to
-        ``MAX_STRIKES_WITH_EXCERPTS`` strikes), else as the triangle outline in the second
-        part of the arc's MultiLineString: half the layers for the browser to draw.
+    n_points : int, optional
+        Vertices per arc; default 16, fewer beyond ``MAX_STRIKES_WITH_EXCERPTS`` strikes.
 
     Returns
     -------
-    list of dict
-        Arcs (``feature_type="strike"``, LineString or MultiLineString, with ``_label`` and
-        maybe ``_popup_html``) then arrowheads (Polygon, ``feature_type="arrowhead"``), all
-        with ``strike_id`` and a small Leaflet ``style``. Raw article text never goes into properties (they reach the
-        browser); only ids and pre-escaped HTML. Display-only: never export these.
+    dict
+        ``kind="arcs"``, ``feature_type="strike"``, ``id_key="strike_id"``; ``ids``;
+        ``coords`` (flat lon, lat of ``stride`` vertices per arc, the last one the target);
+        ``heads`` (flat lon, lat of 3 triangle corners per arc, the middle one the target);
+        ``style`` (index per arc into ``styles``: colour by attacker, weight by casualties,
+        dashed when not cross-border); ``labels`` and ``popups`` (pre-escaped HTML or None).
+        Arcs are ordered by style. Raw article text never goes in: only ids and HTML built
+        with :func:`escape_text`. Display-only: never export this.
     """
+    data: dict[str, Any] = {
+        "kind": "arcs",
+        "feature_type": "strike",
+        "id_key": "strike_id",
+        "stride": 2,
+        "ids": [],
+        "coords": [],
+        "heads": [],
+        "style": [],
+        "styles": [],
+        "labels": [],
+        "popups": None,
+    }
     if strikes is None or len(strikes) == 0:
-        return []
+        return data
+    n = len(strikes)
     colors = dict(colors) if colors is not None else attacker_colors(strikes["attacker"])
     if with_excerpts is None:
-        with_excerpts = len(strikes) <= MAX_STRIKES_WITH_EXCERPTS
-    if separate_heads is None:
-        separate_heads = len(strikes) <= MAX_STRIKES_WITH_EXCERPTS
+        with_excerpts = n <= MAX_STRIKES_WITH_EXCERPTS
+    stride = n_points or _arc_points(n)
     arc_lon, arc_lat, head_lon, head_lat = display_arcs(
         strikes["origin_lon"].to_numpy(float),
         strikes["origin_lat"].to_numpy(float),
         strikes["target_lon"].to_numpy(float),
         strikes["target_lat"].to_numpy(float),
-        n_points=_MAP_ARC_POINTS,
+        n_points=stride,
     )
-    arcs = _rounded(arc_lon, arc_lat)
-    heads = _rounded(head_lon, head_lat)
-    features: list[dict[str, Any]] = []
-    arrowheads: list[dict[str, Any]] = []
-    for i, row in enumerate(strikes.drop(columns="geometry").to_dict("records")):
-        sid = str(row.get("id"))
-        attacker = str(row.get("attacker") or "")
-        color = colors.get(attacker, UNKNOWN_ATTACKER_COLOR)
-        dashed = not bool(row.get("cross_border", True))
-        style: dict[str, Any] = {"color": color, "weight": _weight(_casualties(row))}
-        if dashed:
-            style["dashArray"] = "6 6"
-        label = f"{escape_text(attacker or 'Unknown')} → {escape_text(row.get('target_name'))}"
-        if _present(row.get("date")):
-            label += f" ({escape_text(row.get('date'))})"
-        properties: dict[str, Any] = {
-            "feature_type": "strike",
-            "strike_id": sid,
-            "style": style,
-            "_label": label,
-        }
-        if with_excerpts:  # else the tooltip says it all and the side panel has the sources
-            properties["_popup_html"] = strike_popup_html(row)
-        ring = heads[i] + [heads[i][0]]
-        if not separate_heads:
-            # one layer per strike: the triangle is a second, closed part of the line
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": properties,
-                    "geometry": {"type": "MultiLineString", "coordinates": [arcs[i], ring]},
-                }
-            )
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "properties": properties,
-                "geometry": {"type": "LineString", "coordinates": arcs[i]},
-            }
+    attackers = [str(a) if _present(a) and a else "" for a in _column(strikes, "attacker")]
+    killed, injured = _column(strikes, "killed"), _column(strikes, "injured")
+    cross = _column(strikes, "cross_border")
+    styles: dict[tuple[str, float, bool], int] = {}
+    style_of = []
+    for attacker, k, i, c in zip(attackers, killed, injured, cross, strict=True):
+        key = (
+            colors.get(attacker, UNKNOWN_ATTACKER_COLOR),
+            _weight(_casualties({"killed": k, "injured": i})),
+            not (c is None or bool(c)),  # dashed: not cross-border
         )
-        arrowheads.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "feature_type": "arrowhead",
-                    "strike_id": sid,
-                    "style": {"color": color, "fillColor": color},
-                },
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-            }
-        )
-    # arrowheads after arcs: drawn on top
-    return features + arrowheads
+        style_of.append(styles.setdefault(key, len(styles)))
+    order = sorted(range(n), key=lambda j: style_of[j])  # style runs: fewer canvas state changes
+    ids = [str(v) for v in _column(strikes, "id")]
+    names, dates = _column(strikes, "target_name"), _column(strikes, "date")
+    records = strikes.drop(columns="geometry").to_dict("records") if with_excerpts else None
+    end_lon, end_lat = arc_lon[:, [0, -1]], arc_lat[:, [0, -1]]
+    arc_lon, arc_lat = np.round(arc_lon, _ARC_DECIMALS), np.round(arc_lat, _ARC_DECIMALS)
+    arc_lon[:, [0, -1]], arc_lat[:, [0, -1]] = end_lon, end_lat  # end points more precise
+    data["stride"] = stride
+    data["ids"] = [ids[j] for j in order]
+    data["coords"] = _flat(arc_lon[order], arc_lat[order], _DECIMALS + 1)
+    data["heads"] = _flat(head_lon[order], head_lat[order], _DECIMALS + 1)
+    data["style"] = [style_of[j] for j in order]
+    data["styles"] = [
+        {"color": color, "weight": weight, "opacity": 0.85, "dash": dashed}
+        for color, weight, dashed in styles
+    ]
+    labels = []
+    for j in order:
+        label = f"{escape_text(attackers[j] or 'Unknown')} → {escape_text(names[j])}"
+        if _present(dates[j]) and dates[j]:
+            label += f" ({escape_text(dates[j])})"
+        labels.append(label)
+    data["labels"] = labels
+    if records is not None:  # else the tooltip says it all and the side panel has the sources
+        data["popups"] = [strike_popup_html(records[j]) for j in order]
+    return data
 
 
-def place_features(places: GeoDataFrame) -> list[dict[str, Any]]:
-    """Return GeoJSON Point features for the places (canvas circle markers).
+def place_layer_data(places: GeoDataFrame | None) -> dict[str, Any]:
+    """Return the compact data of a places layer (canvas circles, one :class:`CanvasLayer`).
 
     Struck places (``is_target``) are red and larger; others are coloured by kind (see
-    ``PLACE_STYLES``). Properties: ``place_id, kind, is_target, feature_type="place",
-    style, _popup_html, _label``. Display-only: never export these.
+    ``PLACE_STYLES``). Keys: ``kind="points"``, ``feature_type="place"``,
+    ``id_key="place_id"``, ``ids``, ``coords`` (flat lon, lat), ``style``/``styles``,
+    ``props`` (``kind``, ``is_target`` per place), ``labels`` and ``popups`` (pre-escaped
+    HTML with the excerpts). Display-only: never export this.
     """
+    data: dict[str, Any] = {
+        "kind": "points",
+        "feature_type": "place",
+        "id_key": "place_id",
+        "ids": [],
+        "coords": [],
+        "style": [],
+        "styles": [],
+        "props": [],
+        "labels": [],
+        "popups": [],
+    }
     if places is None or len(places) == 0:
-        return []
-    lon = places.geometry.x.to_numpy(float)
-    lat = places.geometry.y.to_numpy(float)
-    coords = np.round(np.stack([lon, lat], axis=-1), _DECIMALS).tolist()
-    out = []
-    for i, row in enumerate(places.drop(columns="geometry").to_dict("records")):
+        return data
+    styles: dict[tuple[Any, ...], int] = {}
+    records = places.drop(columns="geometry").to_dict("records")
+    for row in records:
         is_target = bool(row.get("is_target"))
         color, radius, _ = (
             PLACE_STYLES["target"]
             if is_target
             else PLACE_STYLES.get(str(row.get("kind")), _OTHER_KIND)
         )
-        out.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "feature_type": "place",
-                    "place_id": str(row.get("place_id")),
-                    "kind": escape_text(row.get("kind")),
-                    "is_target": is_target,
-                    # the rest comes from _PLACE_DEFAULTS
-                    "style": {"radius": radius, "fillColor": color, "color": "#5a0000", "weight": 2}
-                    if is_target
-                    else {"radius": radius, "fillColor": color},
-                    "_label": escape_text(row.get("name")),
-                    "_popup_html": place_popup_html(row),
-                },
-                "geometry": {"type": "Point", "coordinates": coords[i]},
-            }
-        )
+        # struck places get a dark ring; filled, so a click anywhere on the disc hits it
+        key = (color, radius, "#5a0000", 2) if is_target else (color, radius, "#ffffff", 1)
+        data["style"].append(styles.setdefault(key, len(styles)))
+        data["ids"].append(str(row.get("place_id")))
+        data["props"].append({"kind": escape_text(row.get("kind")), "is_target": is_target})
+        data["labels"].append(escape_text(row.get("name")))
+        data["popups"].append(place_popup_html(row))
+    data["coords"] = _flat(
+        places.geometry.x.to_numpy(float), places.geometry.y.to_numpy(float), _DECIMALS
+    )
+    data["styles"] = [
+        {"fillColor": c, "radius": r, "color": ring, "weight": w, "opacity": 1, "fillOpacity": 0.9}
+        for c, r, ring, w in styles
+    ]
+    return data
+
+
+def _subset(data: dict[str, Any], keep: Sequence[bool]) -> dict[str, Any]:
+    """The items of a points layer's data where `keep` is true."""
+    out = dict(data)
+    for key in ("ids", "style", "props", "labels", "popups"):
+        out[key] = [v for v, k in zip(data[key], keep, strict=True) if k]
+    coords = data["coords"]
+    out["coords"] = [c for i, c in enumerate(coords) if keep[i // 2]]
     return out
 
 
@@ -713,33 +1004,31 @@ _STYLE_JS = JsCode(
 )
 
 
-def _geojson_layer(
-    features: list[dict[str, Any]], name: str, *, marker: bool = False
-) -> folium.GeoJson:
+def _geojson_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
-        marker=folium.CircleMarker(radius=5, fill=True) if marker else None,
         on_each_feature=_ON_EACH_FEATURE,
         embed=True,
         style=_STYLE_JS,
     )
 
 
-def layer_features(
+def layer_data(
     places: GeoDataFrame | None,
     strikes: GeoDataFrame | None,
     *,
     admin1_shading: GeoDataFrame | bool | None = None,
     colors: Mapping[str, str] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Return the display features of every data layer, by layer name (picklable, cacheable).
+) -> dict[str, Any]:
+    """Return the display data of every data layer, by layer name (picklable, cacheable).
 
-    Keys: ``LAYER_PROVINCES`` (absent when ``admin1_shading is False``), ``LAYER_STRIKES``,
-    ``LAYER_PLACES`` (other places) and ``LAYER_STRUCK`` (struck places). See
-    :func:`build_layers` for the parameters.
+    Keys: ``LAYER_PROVINCES`` (GeoJSON features; absent when ``admin1_shading is False``),
+    ``LAYER_STRIKES`` (:func:`strike_layer_data`), ``LAYER_PLACES`` (other places) and
+    ``LAYER_STRUCK`` (struck places), both :func:`place_layer_data`. See :func:`build_layers`
+    for the parameters.
     """
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, Any] = {}
     if admin1_shading is not False:
         admin1 = None if admin1_shading is None or admin1_shading is True else admin1_shading
         if admin1 is None:
@@ -749,43 +1038,68 @@ def layer_features(
             if admin1 is not None
             else []
         )
-    out[LAYER_STRIKES] = strike_features(strikes, colors) if strikes is not None else []
-    place_feats = place_features(places) if places is not None else []
-    out[LAYER_PLACES] = [f for f in place_feats if not f["properties"]["is_target"]]
-    out[LAYER_STRUCK] = [f for f in place_feats if f["properties"]["is_target"]]
+    out[LAYER_STRIKES] = strike_layer_data(strikes, colors)
+    points = place_layer_data(places)
+    targets = [bool(p["is_target"]) for p in points["props"]]
+    out[LAYER_PLACES] = _subset(points, [not t for t in targets])
+    out[LAYER_STRUCK] = _subset(points, targets)
     return out
 
 
-def layers_from_features(
-    features: Mapping[str, list[dict[str, Any]]], *, selected_strike_id: str | None = None
+class CanvasLayer(MacroElement):
+    """Many arcs or circles drawn on one canvas by a small Leaflet layer (``SmCanvasLayer``).
+
+    A Leaflet object per feature costs the browser seconds at 20,000 strikes; this layer
+    keeps the data in flat arrays, projects them once per view and draws style runs. It is
+    still clickable: a click fires ``click`` with the feature as ``layer`` (streamlit-folium's
+    ``last_active_drawing``), opens the feature's pre-escaped popup, and hovering shows its
+    pre-escaped label. The data travels as a JSON string with ``<`` escaped, so nothing in it
+    can close the script.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.library }}
+        var {{ this.get_name() }} = new SmCanvasLayer(JSON.parse({{ this.payload }}));
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Mapping[str, Any], *, selected: str | None = None) -> None:
+        super().__init__()
+        self._name = "SmCanvasLayer"
+        self.data = dict(data)
+        if selected is not None:
+            self.data["selected"] = str(selected)
+        self.library = _CANVAS_LAYER_JS
+        text = json.dumps(self.data, separators=(",", ":"), allow_nan=False)
+        self.payload = json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def layers_from_data(
+    data: Mapping[str, Any],
+    *,
+    selected_strike_id: str | None = None,
+    selected_place_id: str | None = None,
 ) -> list[folium.FeatureGroup]:
-    """Wrap :func:`layer_features`' output in one FeatureGroup per layer, bottom to top."""
+    """Wrap :func:`layer_data`'s output in one FeatureGroup per layer, bottom to top.
+
+    The selected strike gets a dashed black outline, the selected place a black ring.
+    """
     groups = []
     for name in (LAYER_PROVINCES, LAYER_STRIKES, LAYER_PLACES, LAYER_STRUCK):
-        if name not in features:
+        if name not in data:
             continue
         group = folium.FeatureGroup(name=name, show=True)
-        feats = features[name]
-        _geojson_layer(feats, name, marker=name in (LAYER_PLACES, LAYER_STRUCK)).add_to(group)
-        if name == LAYER_STRIKES and selected_strike_id is not None:
-            halo = [
-                {
-                    **f,
-                    "properties": {
-                        **f["properties"],
-                        "feature_type": "selected",
-                        "style": {
-                            **f["properties"]["style"],
-                            "color": "#000000",
-                            "dashArray": "4 6",
-                        },
-                    },
-                }
-                for f in feats
-                if f["properties"]["strike_id"] == str(selected_strike_id)
-                and f["properties"]["feature_type"] == "strike"
-            ]
-            _geojson_layer(halo, "Selected strike").add_to(group)
+        if name == LAYER_PROVINCES:
+            _geojson_layer(data[name], name).add_to(group)
+        else:
+            selected = selected_strike_id if name == LAYER_STRIKES else selected_place_id
+            if selected is not None and str(selected) not in data[name]["ids"]:
+                selected = None
+            CanvasLayer(data[name], selected=selected).add_to(group)
         groups.append(group)
     return groups
 
@@ -797,6 +1111,7 @@ def build_layers(
     admin1_shading: GeoDataFrame | bool | None = None,
     colors: Mapping[str, str] | None = None,
     selected_strike_id: str | None = None,
+    selected_place_id: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """Return the data layers, bottom to top: provinces, strikes, other places, struck places.
 
@@ -812,11 +1127,13 @@ def build_layers(
         :mod:`geo.boundaries`; False: no province layer.
     colors : mapping, optional
         Attacker → colour (:func:`attacker_colors` of all data, so filters keep colours).
-    selected_strike_id : str, optional
-        A strike to outline on top of the others.
+    selected_strike_id, selected_place_id : str, optional
+        A strike to outline, a place to ring, on top of the others.
     """
-    features = layer_features(places, strikes, admin1_shading=admin1_shading, colors=colors)
-    return layers_from_features(features, selected_strike_id=selected_strike_id)
+    data = layer_data(places, strikes, admin1_shading=admin1_shading, colors=colors)
+    return layers_from_data(
+        data, selected_strike_id=selected_strike_id, selected_place_id=selected_place_id
+    )
 
 
 def events_bounds(
@@ -1052,6 +1369,7 @@ def build_map(
     admin1_shading: GeoDataFrame | bool | None = None,
     tiles: Tiles = "none",
     selected_strike_id: str | None = None,
+    selected_place_id: str | None = None,
     colors: Mapping[str, str] | None = None,
     assets: AssetMode = "static",
     asset_base_url: str = DEFAULT_BASE_URL,
@@ -1068,8 +1386,8 @@ def build_map(
         See :func:`build_layers`.
     tiles : {"none", "osm"}
         See :func:`build_base_map`.
-    selected_strike_id : str, optional
-        Strike to outline.
+    selected_strike_id, selected_place_id : str, optional
+        Strike to outline, place to ring.
     colors : mapping, optional
         Attacker → colour; :func:`attacker_colors` of `strikes` by default.
     assets : {"static", "inline"}
@@ -1104,6 +1422,7 @@ def build_map(
         admin1_shading=admin1_shading,
         colors=colors,
         selected_strike_id=selected_strike_id,
+        selected_place_id=selected_place_id,
     ):
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

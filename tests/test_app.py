@@ -18,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 APP = str(PROJECT_DIR / "app.py")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_mapping import make_places, make_strikes  # noqa: E402
+from test_mapping import canvas_payloads, make_places, make_strikes  # noqa: E402
 
 
 def _component_args(at: AppTest) -> dict:
@@ -81,8 +81,11 @@ def test_map_component_has_layers_local_links_and_no_raw_markup(fake_view):
     groups = args["feature_group"]
     for name in ("Strikes", "Struck places", "Other places"):
         assert f'"{name}"' in groups or name in args["layer_control"]
-    assert groups.count('"feature_type": "arrowhead"') == 3
-    assert '"place_id": "gn:1"' in groups and '"strike_id": "s3"' in groups
+    layers = canvas_payloads(groups)
+    arcs = [p for p in layers if p["kind"] == "arcs"]
+    assert len(arcs) == 1 and sorted(arcs[0]["ids"]) == ["s1", "s2", "s3"]
+    assert len(arcs[0]["heads"]) == 6 * 3  # an arrowhead per strike
+    assert "gn:1" in {i for p in layers if p["kind"] == "points" for i in p["ids"]}
     everything = json.dumps(args)  # what travels to the browser
     for needle in ("alert(1)", "alert(3)", "onerror=", "${alert", "\\u003cscript", "<script>a"):
         assert needle not in everything
@@ -121,7 +124,7 @@ def test_click_on_a_place_shows_all_its_excerpts_escaped(fake_view, monkeypatch)
 
 
 def test_click_on_a_strike_shows_details_and_sources(fake_view, monkeypatch):
-    _click(monkeypatch, {"feature_type": "arrowhead", "strike_id": "s2"})
+    _click(monkeypatch, {"feature_type": "strike", "strike_id": "s2"})
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     shown = "\n".join(md.value for md in at.markdown)
@@ -129,6 +132,25 @@ def test_click_on_a_strike_shows_details_and_sources(fake_view, monkeypatch):
     assert "<b>Killed</b>: 4" in shown
     assert "3 source(s)" in [c.value for c in at.caption]
     assert "<img" not in shown
+    # the map outlines the clicked strike, and only it
+    layers = canvas_payloads(_component_args(at)["feature_group"])
+    assert [p.get("selected") for p in layers] == ["s2", None, None]
+
+
+def test_click_taken_from_session_state_before_the_map_is_drawn(fake_view):
+    """In the browser the click arrives in session state (st_folium's on_change) before the
+    rerun: the same run's map already rings the place."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["map"] = {
+        "last_active_drawing": {"type": "Feature", "properties": {"place_id": "gn:4"}},
+        "last_object_clicked_count": 3,
+    }
+    at.run()
+    assert not at.exception
+    assert at.session_state["map_selection"] == ("place", "gn:4")
+    layers = canvas_payloads(_component_args(at)["feature_group"])
+    assert [p.get("selected") for p in layers] == [None, "gn:4", None]
+    assert any(md.value.startswith("### Quetta") for md in at.markdown)
 
 
 def test_clear_selection_sticks_until_the_next_click(fake_view, monkeypatch):
@@ -152,6 +174,7 @@ def test_app_runs_on_the_default_data(tmp_path, monkeypatch):
     assert values["Articles"] >= 2
     assert values["Strikes"] >= 1
     assert values["Places"] >= values["Strikes"] // 4
-    assert args["feature_group"].count('"feature_type": "strike"') == values["Strikes"]
+    arcs = [p for p in canvas_payloads(args["feature_group"]) if p["kind"] == "arcs"]
+    assert len(arcs[0]["ids"]) == values["Strikes"]
     assert all(not link.startswith("http") for link in args["js_links"] + args["css_links"])
     assert (tmp_path / "strikemap.sqlite3").exists()

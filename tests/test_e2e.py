@@ -164,8 +164,8 @@ def _map_frame(page):
             iframe.content_frame.locator(".leaflet-container").wait_for()
             frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
             frame.wait_for_function(
-                "() => window.map && Object.values(window.map._layers)"
-                ".some(l => l.feature && l.feature.properties.feature_type === 'place')",
+                "() => window.map && (window.map._smLayers || [])"
+                ".some(l => l._data.feature_type === 'place' && l.drawnCount > 0)",
                 timeout=15_000,
             )
             page.wait_for_function(
@@ -179,13 +179,43 @@ def _map_frame(page):
                 raise
 
 
+# Strikes and places are drawn by canvas layers (geo.mapping.CanvasLayer); their features(true)
+# are the GeoJSON features with the pre-escaped label and popup HTML.
+_FEATURES_JS = """() => {
+    const out = [];
+    for (const l of window.map._smLayers || []) out.push(...l.features(true));
+    return out;
+}"""
+
 _COUNT_JS = """() => {
     const n = {};
-    for (const l of Object.values(window.map._layers)) {
-        if (l.feature) { const t = l.feature.properties.feature_type; n[t] = (n[t] || 0) + 1; }
+    for (const l of window.map._smLayers || []) {
+        const d = l._data;
+        n[d.feature_type] = (n[d.feature_type] || 0) + l.drawnCount;
+        if (d.heads) n.arrowhead = (n.arrowhead || 0) + d.heads.length / 6;
     }
     return n;
 }"""
+
+
+def _open_popup_js(condition: str) -> str:
+    """JS: click (through the layer's own handler) the first feature whose properties `p`
+    satisfy `condition`; return the popup's text, or null."""
+    return f"""() => {{
+        for (const l of window.map._smLayers || []) {{
+            for (let i = 0; i < l._n; i++) {{
+                const f = l.feature(i, true), p = f.properties;
+                if ({condition}) {{
+                    const c = f.geometry.coordinates, k = Math.floor(c.length / 2);
+                    const ll = f.geometry.type === 'Point' ? L.latLng(c[1], c[0])
+                        : L.latLng(c[k][1], c[k][0]);
+                    l._clicked(i, {{latlng: ll}});
+                    return document.querySelector('.leaflet-popup-content').innerText;
+                }}
+            }}
+        }}
+        return null;
+    }}"""
 
 
 def test_map_draws_arcs_and_places_offline(page, app_url):
@@ -211,18 +241,17 @@ def test_map_draws_arcs_and_places_offline(page, app_url):
 def test_click_on_a_struck_place_in_pakistan_shows_its_excerpts(page, app_url):
     page.goto(app_url)
     frame = _map_frame(page)
-    target = frame.evaluate(
-        """() => {
-        for (const l of Object.values(window.map._layers)) {
-            const p = l.feature && l.feature.properties;
-            if (p && p.feature_type === 'place' && p.is_target && /\\bPAK\\b/.test(p._popup_html)) {
-                const ll = l.getLatLng();
-                return {id: p.place_id, lat: ll.lat, lng: ll.lng};
-            }
-        }
-        return null;
-    }"""
-    )
+    target = next(
+        (
+            {"id": p["place_id"], "lat": f["geometry"]["coordinates"][1],
+             "lng": f["geometry"]["coordinates"][0]}
+            for f in frame.evaluate(_FEATURES_JS)
+            for p in [f["properties"]]
+            if p["feature_type"] == "place" and p["is_target"]
+            and re.search(r"\bPAK\b", p["_popup_html"] or "")
+        ),
+        None,
+    )  # fmt: skip
     assert target is not None, "no struck place in Pakistan on the map"
     frame.evaluate(f"() => {{ window.map.setView([{target['lat']}, {target['lng']}], 7); }}")
     iframe = page.locator(MAP_IFRAME)
@@ -247,6 +276,57 @@ def test_click_on_a_struck_place_in_pakistan_shows_its_excerpts(page, app_url):
     assert page.outside == [] and page.dialogs == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-click.png"))
+
+
+_ARC_POINT_JS = """() => {
+    // a point on an arc where the arc is the topmost feature and no control covers the map
+    const m = window.map, arcs = (m._smLayers || []).find(l => l._data.kind === 'arcs');
+    if (!arcs) return null;
+    const size = m.getSize();
+    for (let i = 0; i < arcs._n; i++) {
+        const c = arcs.feature(i, false).geometry.coordinates;
+        for (let k = 2; k < c.length - 2; k++) {
+            const cp = m.latLngToContainerPoint([c[k][1], c[k][0]]);
+            if (cp.x < 20 || cp.y < 20 || cp.x > size.x - 20 || cp.y > size.y - 20) continue;
+            const el = document.elementFromPoint(cp.x, cp.y);
+            if (!el || el.closest('.leaflet-control, .sm-legend')) continue;
+            const lp = m.containerPointToLayerPoint(cp);
+            let top = null;
+            for (let j = m._smLayers.length - 1; j >= 0 && top === null; j--) {
+                const h = m._smLayers[j]._hit(lp);
+                if (h >= 0) top = [m._smLayers[j], h];
+            }
+            if (top && top[0] === arcs) return {id: arcs._data.ids[top[1]], x: cp.x, y: cp.y};
+        }
+    }
+    return null;
+}"""
+
+
+def test_click_on_an_arc_shows_the_strike_and_outlines_it(page, app_url):
+    page.goto(app_url)
+    frame = _map_frame(page)
+    iframe = page.locator(MAP_IFRAME).last
+    iframe.scroll_into_view_if_needed()
+    spot = frame.evaluate(_ARC_POINT_JS)
+    assert spot is not None, "no clickable arc on the map"
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "→" in popup.inner_text()
+    # the side panel shows the strike with its sources, and the rerun's map outlines it
+    page.get_by_text("source(s)").wait_for()
+    assert page.get_by_text("Confidence").count() >= 1  # a fact of the strike panel only
+    frame = _map_frame(page)
+    frame.wait_for_function(
+        "(id) => window.map._smLayers.some(l => l._data.kind === 'arcs'"
+        " && l._data.selected === id && l._sel >= 0)",
+        arg=spot["id"],
+    )
+    assert page.outside == [] and page.dialogs == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-arc.png"))
 
 
 def test_export_page_downloads_valid_geojson(page, app_url, tmp_path):
@@ -306,16 +386,7 @@ def test_hostile_upload_is_shown_as_text(page, app_url, tmp_path):
     assert "alert&#40;1&#41;" in html and "&#60;img src&#61;x" in html
     assert "<script" not in html and "<img" not in html
     shown = frame.evaluate(
-        """() => {
-        for (const l of Object.values(window.map._layers)) {
-            const p = l.feature && l.feature.properties;
-            if (p && p.feature_type === 'place' && /onerror/.test(p._popup_html)) {
-                l.openPopup();
-                return document.querySelector('.leaflet-popup-content').innerText;
-            }
-        }
-        return null;
-    }"""
+        _open_popup_js("p.feature_type === 'place' && /onerror/.test(p._popup_html || '')")
     )
     assert shown is not None and "<img src=x onerror=alert(2)>" in shown
     assert "<script>alert(1)</script>" in shown
@@ -325,7 +396,4 @@ def test_hostile_upload_is_shown_as_text(page, app_url, tmp_path):
 
 
 def _popup_htmls(frame) -> list[str]:
-    return frame.evaluate(
-        "() => Object.values(window.map._layers).filter(l => l.feature)"
-        ".map(l => l.feature.properties._popup_html || '')"
-    )
+    return [f["properties"]["_popup_html"] or "" for f in frame.evaluate(_FEATURES_JS)]

@@ -173,6 +173,28 @@ def _layers(m: folium.Map) -> dict[str, folium.GeoJson]:
     return found
 
 
+def canvas_payloads(text: str) -> list[dict]:
+    """The data of every canvas layer in generated Leaflet JS (``JSON.parse("...")``)."""
+    return [
+        json.loads(json.loads(m.group(1)))
+        for m in re.finditer(r'new SmCanvasLayer\(JSON\.parse\(("(?:[^"\\]|\\.)*")\)\)', text)
+    ]
+
+
+def _canvas(m: folium.Map) -> dict[str, dict]:
+    """Canvas layers' data by the name of their feature group."""
+    found: dict[str, dict] = {}
+
+    def walk(el):
+        for child in el._children.values():
+            if isinstance(child, mapping.CanvasLayer):
+                found[el.layer_name] = child.data
+            walk(child)
+
+    walk(m)
+    return found
+
+
 class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -214,6 +236,8 @@ def test_popups_contain_only_our_tags_and_the_escaped_text(built):
             for key in ("_popup_html", "_label"):
                 if key in feature["properties"]:
                     popups.append(feature["properties"][key])
+    for data in _canvas(m).values():
+        popups += data["labels"] + (data["popups"] or [])
     assert len(popups) > 10
     for fragment in popups:
         parsed = _tags(fragment)
@@ -313,31 +337,37 @@ def test_identical_end_points_do_not_crash():
     assert np.isfinite(lon).all() and np.isfinite(lat).all() and np.isfinite(hlon).all()
 
 
-def test_strike_features_end_at_target_with_arrowheads(built):
-    m, _ = built
+def test_strike_layer_ends_at_target_with_arrowheads(built):
+    m, page = built
     strikes = make_strikes()
-    layer = _layers(m)[mapping.LAYER_STRIKES]
-    feats = layer.data["features"]
-    arcs = [f for f in feats if f["properties"]["feature_type"] == "strike"]
-    heads = [f for f in feats if f["properties"]["feature_type"] == "arrowhead"]
-    assert len(arcs) == len(heads) == len(strikes)
+    data = _canvas(m)[mapping.LAYER_STRIKES]
+    assert canvas_payloads(page)[0] == data  # what the browser parses is exactly this
+    k = data["stride"]
+    assert len(data["coords"]) == 2 * k * len(strikes)
+    assert len(data["heads"]) == 6 * len(strikes)
     for _, s in strikes.iterrows():
-        arc = next(f for f in arcs if f["properties"]["strike_id"] == s["id"])
-        head = next(f for f in heads if f["properties"]["strike_id"] == s["id"])
-        assert arc["geometry"]["coordinates"][-1] == pytest.approx(
-            [s.target_lon, s.target_lat], abs=1e-4
-        )
-        assert arc["geometry"]["coordinates"][0] == pytest.approx(
-            [s.origin_lon, s.origin_lat], abs=1e-4
-        )
-        assert head["geometry"]["type"] == "Polygon"
-        assert head["geometry"]["coordinates"][0][1] == pytest.approx(
-            [s.target_lon, s.target_lat], abs=1e-4
-        )
-    # colour by attacker, weight by casualties
-    style = {f["properties"]["strike_id"]: f["properties"]["style"] for f in arcs}
+        i = data["ids"].index(s["id"])
+        arc = np.array(data["coords"][2 * k * i : 2 * k * (i + 1)]).reshape(k, 2)
+        head = np.array(data["heads"][6 * i : 6 * (i + 1)]).reshape(3, 2)
+        assert arc[0] == pytest.approx([s.origin_lon, s.origin_lat], abs=1e-4)
+        assert arc[-1] == pytest.approx([s.target_lon, s.target_lat], abs=1e-4)
+        assert head[1] == pytest.approx([s.target_lon, s.target_lat], abs=1e-4)
+    # colour by attacker, weight by casualties; styles are shared, arcs ordered by style
+    style = {sid: data["styles"][data["style"][i]] for i, sid in enumerate(data["ids"])}
     assert style["s1"]["color"] == style["s2"]["color"] != style["s3"]["color"]
     assert style["s2"]["weight"] > style["s1"]["weight"]
+    assert data["style"] == sorted(data["style"])
+    assert data["feature_type"] == "strike" and data["id_key"] == "strike_id"
+    popup = data["popups"][data["ids"].index("s1")]
+    assert "Panjgur&#60;script&#62;" in popup and "and 1 more source" in popup
+
+
+def test_dashed_when_not_cross_border():
+    strikes = make_strikes()
+    strikes.loc[strikes["id"] == "s3", "cross_border"] = False
+    data = mapping.strike_layer_data(strikes)
+    dashed = {sid: data["styles"][data["style"][i]]["dash"] for i, sid in enumerate(data["ids"])}
+    assert dashed == {"s1": False, "s2": False, "s3": True}
 
 
 def test_attacker_colors_are_stable_and_distinct():
@@ -350,20 +380,22 @@ def test_attacker_colors_are_stable_and_distinct():
 
 def test_many_strikes_drop_excerpts_from_popups_but_keep_ids():
     strikes = make_strikes()
-    feats = mapping.strike_features(strikes, with_excerpts=False, separate_heads=False)
-    assert not any("_popup_html" in f["properties"] for f in feats)
-    # arrowheads folded into the arcs: one layer per strike, the triangle's tip on the target
-    assert {f["geometry"]["type"] for f in feats} == {"MultiLineString"}
-    arc, head = feats[0]["geometry"]["coordinates"]
-    assert arc[-1] == head[1] == pytest.approx(list(PANJGUR))
-    assert head[0] == head[-1] and len(head) == 4
-    labels = [
-        f["properties"]["_label"] for f in feats if f["properties"]["feature_type"] == "strike"
-    ]
-    assert (
-        labels[0] == "Iran → Panjgur&#60;script&#62;alert&#40;3&#41;&#60;/script&#62; (2024-01-16)"
-    )
-    assert {f["properties"]["strike_id"] for f in feats} == {"s1", "s2", "s3"}
+    data = mapping.strike_layer_data(strikes, with_excerpts=False, n_points=10)
+    assert data["popups"] is None
+    assert data["stride"] == 10 and len(data["coords"]) == 2 * 10 * len(strikes)
+    label = data["labels"][data["ids"].index("s1")]
+    assert label == "Iran → Panjgur&#60;script&#62;alert&#40;3&#41;&#60;/script&#62; (2024-01-16)"
+    assert set(data["ids"]) == {"s1", "s2", "s3"}
+    # thousands of strikes: fewer vertices per arc, no excerpts in popups
+    assert mapping._arc_points(20_000) < mapping._arc_points(100) == 16
+
+
+def test_payload_cannot_close_the_script_tag():
+    places = make_places()
+    places.loc[0, "name"] = "</script><script>alert(9)</script>"
+    layer = mapping.CanvasLayer(mapping.place_layer_data(places))
+    assert "<" not in layer.payload and ">" not in layer.payload
+    assert json.loads(json.loads(layer.payload))["labels"][0].startswith("&#60;/script&#62;")
 
 
 # --- layers, legend, view ---------------------------------------------------------------------
@@ -371,7 +403,7 @@ def test_many_strikes_drop_excerpts_from_popups_but_keep_ids():
 
 def test_layers_and_layer_control(built):
     m, page = built
-    layers = _layers(m)
+    layers = {**_layers(m), **_canvas(m)}
     for name in (
         mapping.LAYER_STRIKES,
         mapping.LAYER_PLACES,
@@ -396,18 +428,21 @@ def test_layers_and_layer_control(built):
 
 def test_places_carry_ids_and_struck_places_are_distinct(built):
     m, _ = built
-    layers = _layers(m)
-    struck = layers[mapping.LAYER_STRUCK].data["features"]
-    others = layers[mapping.LAYER_PLACES].data["features"]
-    assert {f["properties"]["place_id"] for f in struck} == {"gn:1", "gn:2", "gn:3"}
-    assert {f["properties"]["place_id"] for f in others} == {"c:IRN", "gn:4"}
-    assert (
-        struck[0]["properties"]["style"]["fillColor"]
-        != others[0]["properties"]["style"]["fillColor"]
-    )
-    assert struck[0]["properties"]["style"]["radius"] > others[0]["properties"]["style"]["radius"]
-    # canvas circle markers, not DOM markers
-    assert layers[mapping.LAYER_STRUCK].marker is not None
+    layers = _canvas(m)
+    struck, others = layers[mapping.LAYER_STRUCK], layers[mapping.LAYER_PLACES]
+    assert set(struck["ids"]) == {"gn:1", "gn:2", "gn:3"}
+    assert set(others["ids"]) == {"c:IRN", "gn:4"}
+    s_style = struck["styles"][struck["style"][0]]
+    o_style = others["styles"][others["style"][0]]
+    assert s_style["fillColor"] != o_style["fillColor"]
+    assert s_style["radius"] > o_style["radius"]
+    assert all(p["is_target"] for p in struck["props"])
+    assert not any(p["is_target"] for p in others["props"])
+    # canvas points, not DOM markers; coordinates follow the ids
+    assert struck["kind"] == "points" and "L.marker" not in m.get_root().render()
+    i = struck["ids"].index("gn:1")
+    assert struck["coords"][2 * i : 2 * i + 2] == pytest.approx(list(PANJGUR), abs=1e-4)
+    assert "<mark>Panjgur</mark>" in struck["popups"][i]
 
 
 def test_provinces_shaded_by_strike_count(built):
@@ -433,16 +468,26 @@ def test_map_fits_events(built):
     assert south <= PANJGUR[1] <= north and west <= TEHRAN[0] and east >= QUETTA[0]
 
 
-def test_selected_strike_is_outlined():
+def test_selected_strike_and_place_are_marked():
     m = mapping.build_map(
         make_places(),
         make_strikes(),
         admin0=make_admin0(),
         admin1_shading=False,
         selected_strike_id="s2",
+        selected_place_id="gn:4",
     )
-    selected = _layers(m)["Selected strike"].data["features"]
-    assert [f["properties"]["strike_id"] for f in selected] == ["s2"]
+    layers = _canvas(m)
+    assert layers[mapping.LAYER_STRIKES]["selected"] == "s2"
+    assert layers[mapping.LAYER_PLACES]["selected"] == "gn:4"
+    assert "selected" not in layers[mapping.LAYER_STRUCK]
+    # a selection that is not shown (filtered out) is dropped
+    groups = mapping.build_layers(None, make_strikes(), selected_strike_id="gone")
+    assert all("selected" not in payload for g in groups for payload in _payloads_of(g))
+
+
+def _payloads_of(group: folium.FeatureGroup) -> list[dict]:
+    return [c.data for c in group._children.values() if isinstance(c, mapping.CanvasLayer)]
 
 
 def test_empty_frames_give_a_map():
