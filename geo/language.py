@@ -33,6 +33,12 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Stop word -> the languages it is a stop word of ("in", "de", "die" are shared).
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _language, _words in _STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _language)
+
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -47,13 +53,11 @@ def detect_language(text: str, *, max_chars: int = 20_000) -> str:
     'und'
     """
     counts = dict.fromkeys(_STOPWORDS, 0)
-    total = 0
-    for match in _WORD.finditer(text[:max_chars]):
-        word = match.group().lower()
-        total += 1
-        for language, words in _STOPWORDS.items():
-            if word in words:
-                counts[language] += 1
+    words = _WORD.findall(text[:max_chars].lower())
+    for word in words:
+        for language in _LANGUAGES_OF.get(word, ()):
+            counts[language] += 1
+    total = len(words)
     best = max(counts, key=lambda lang: counts[lang])
     ranked = sorted(counts.values(), reverse=True)
     # Two hits, and a clear margin over the runner-up: short or mixed text stays "und".

@@ -12,6 +12,7 @@ KIND_COUNTRY = "country"
 KIND_REGION = "region"  # not an administrative unit: Kurdistan, northern Syria, Gaza, Balochistan
 KIND_WATER = "water"  # seas, gulfs, straits: Red Sea, Persian Gulf
 KIND_DEMONYM = "demonym"  # "Iraanse", "Pakistani": names a country through an adjective
+KIND_SITE = "site"  # a named facility: air base, port, nuclear site, bridge, dam
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,12 +22,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.language import detect_language
 from geo.models import (
     KIND_ADMIN1,
     KIND_CITY,
     KIND_COUNTRY,
     KIND_DEMONYM,
     KIND_REGION,
+    KIND_SITE,
     KIND_WATER,
     Toponym,
 )
@@ -139,7 +141,9 @@ def find_toponyms(
     ['Iran', 'northern Syria']
     """
     gaz = gazetteer or load_gazetteer()
-    candidates = match_candidates(text, gaz)
+    if language is None:
+        language = detect_language(text)
+    candidates = match_candidates(text, gaz, language)
     return resolve(candidates, gaz)
 
 
@@ -152,9 +156,16 @@ def _is_sentence_initial(text: str, start: int) -> bool:
     return text[i] in _SENTENCE_END
 
 
-def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
-    """Return the longest gazetteer names in ``text`` that pass the false-friend filters."""
+def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> list[Candidate]:
+    """Return the longest gazetteer names in ``text`` that pass the false-friend filters.
+
+    ``language`` picks the word frequencies of the common-word filter; for None or a language
+    without its own table, a word counts as common if it is common in any known language.
+    """
     _use_caches_of(gaz)
+    table = language if language in gaz.common_by_language else ""
+    common = gaz.common_by_language[table] if table else gaz.common
+    excess = _EXCESS.setdefault(table, {})
     surface = gaz.surface
     first_words = gaz.first_words
     found: list[Candidate] = []
@@ -165,8 +176,12 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
     for m in _CAPITALISED.finditer(text):
         start, end = m.span()
         word = m.group()
-        if start < consumed or not word[0].isupper():
+        if start < consumed:
             continue
+        if not word[0].isupper():
+            if word[0] != "a" and word[0] != "e" or "-" not in word:
+                continue
+            word = word[0].upper() + word[1:]  # "al-Mayadin" is written "Al-Mayadin" in names
         if word not in first_words and not _may_start_name(word, first_words):
             continue
         match, following = _longest_match(text, word, end, gaz)
@@ -200,7 +215,7 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
                     candidate.start = prev_start
                     candidate.text = text[prev_start:match_end]
                     candidate.direction = direction_word
-        if _keep(candidate, text, tokens, i, n, gaz):
+        if _keep(candidate, text, tokens, i, n, gaz, common, excess):
             found.append(candidate)
         elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True):
             person_names.add(candidate.text)
@@ -211,7 +226,10 @@ def match_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
 
 
 # A token that starts with a letter that is not lower case (checked again with str.isupper).
-_CAPITALISED = re.compile(r"(?:[A-Z]\.){2,}|(?<![\w'’\-])[^\W\d_a-zß-öø-ÿ](?:[\w'’\-]*\w)?")
+_CAPITALISED = re.compile(
+    r"(?:[A-Z]\.){2,}|(?<![\w'’\-])(?:[^\W\d_a-zß-öø-ÿ]|(?:al|el|as|ash|ad|ar|at|az|an)-[A-Z])"
+    r"(?:[\w'’\-]*\w)?"
+)
 _LOOKBEHIND_CHARS = 60
 _INNER = frozenset("'’-")
 
@@ -340,7 +358,14 @@ def _can_take_direction(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
 
 
 def _keep(
-    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int, gaz: Gazetteer
+    candidate: Candidate,
+    text: str,
+    tokens: list[tuple[int, int]],
+    i: int,
+    n: int,
+    gaz: Gazetteer,
+    common: dict[str, float],
+    excess: dict[str, _WordFrequency],
 ) -> bool:
     """Return False for false friends: common words, person and organisation names, handles."""
     if candidate.start > 0 and text[candidate.start - 1] in "@#/_":
@@ -349,24 +374,35 @@ def _keep(
     only_local, only_cities = _local_flags(entries, gaz)
     if n == 1 and candidate.direction is None:
         word = text[tokens[i][0] : tokens[i][1]]
-        if only_local and _is_ordinary_word(word, entries, candidate, gaz):
+        if only_local and _is_ordinary_word(word, candidate, gaz, common, excess):
             return False
+        entries = candidate.entries
         if word.isupper() and len(word) <= 3 and only_local:
             return False  # "IN", "OK", "PA": acronyms, not towns
     if not only_local:
         return _not_a_person(candidate, text, tokens, i, strict=False)
     if not _not_a_person(candidate, text, tokens, i, strict=True):
         return False
+    if _followed_by_arabic_article(candidate, text, tokens, i, n):
+        return False  # "Khalil al-Hayya", "Ain al-Asad": a longer name we do not know
     # "Texas Department of Health" still names Texas; "Kerman Industries" does not name Kerman.
     return not only_cities or _not_part_of_name(candidate, text, tokens, i, n)
 
 
 def _is_ordinary_word(
-    word: str, entries: tuple[int, ...], candidate: Candidate, gaz: Gazetteer
+    word: str,
+    candidate: Candidate,
+    gaz: Gazetteer,
+    common: dict[str, float],
+    cache: dict[str, _WordFrequency],
 ) -> bool:
-    excess = _EXCESS.get(word, _UNKNOWN)
-    if excess is _UNKNOWN:
-        excess = _EXCESS[word] = _frequency_excess(word, entries, gaz)
+    """Return True when ``word`` is an ordinary word here; may narrow ``candidate.entries``."""
+    judged = cache.get(word)
+    if judged is None:
+        judged = cache[word] = _word_frequency(word, candidate.entries, gaz, common)
+    excess, readings = judged
+    if readings is not None:
+        candidate.entries = readings
     if excess is None:
         return False
     if excess >= ALWAYS_ORDINARY_EXCESS:
@@ -376,21 +412,46 @@ def _is_ordinary_word(
     )
 
 
-def _frequency_excess(word: str, entries: tuple[int, ...], gaz: Gazetteer) -> float | None:
-    """How much more frequent ``word`` is than its places' population explains (None: rare)."""
-    zipf = gaz.common.get(word)
-    if zipf is None:
-        return None
-    # An alternate name lends a tenth of the population: "Grove" is not as famous as Grove City.
-    population = max(
-        (ADMIN1_POPULATION if gaz.kind(e) == KIND_ADMIN1 else gaz.pop[e])
-        // (1 if gaz.names[e] == word else 10)
-        for e in entries
-    )
-    excess = zipf - (1.0 + 0.5 * math.log10(max(population, 1000)))
-    if zipf >= ALWAYS_ORDINARY_ZIPF:
-        return max(excess, ALWAYS_ORDINARY_EXCESS)
-    return excess
+# (excess of the word over what its best reading's population explains, or None when the word
+# is rare; the readings left once readings through very common alternate names are dropped,
+# or None when all stay).
+_WordFrequency = tuple[float | None, tuple[int, ...] | None]
+
+
+def _word_frequency(
+    word: str, entries: tuple[int, ...], gaz: Gazetteer, common: dict[str, float]
+) -> _WordFrequency:
+    """How much more frequent ``word`` is than its places' population explains.
+
+    ``common`` is the word frequency table of the text's language: "Engels" is a Russian city in
+    English and the word "English" in Dutch. An alternate name is judged by its frequency in any
+    language ("Hamas" is a rare name of Hamm), and lends a tenth of the population ("Grove" is
+    not as famous as Grove City). A word counts as ordinary only if every reading is; readings
+    through an alternate name that is a very common word are dropped ("Kan" is not Ganzhou).
+    """
+    excesses: list[float | None] = []
+    for e in entries:
+        primary = gaz.names[e] == word
+        zipf = (common if primary else gaz.common).get(word)
+        if zipf is None:
+            excesses.append(None)
+            continue
+        population = ADMIN1_POPULATION if gaz.kind(e) == KIND_ADMIN1 else gaz.pop[e]
+        excess = zipf - (1.0 + 0.5 * math.log10(max(population // (1 if primary else 10), 1000)))
+        if zipf >= ALWAYS_ORDINARY_ZIPF:
+            excess = max(excess, ALWAYS_ORDINARY_EXCESS)
+        excesses.append(excess)
+    readings = None
+    dropped = [
+        x is not None and x >= ALWAYS_ORDINARY_EXCESS and gaz.names[e] != word
+        for e, x in zip(entries, excesses, strict=True)
+    ]
+    if any(dropped) and not all(dropped):
+        readings = tuple(e for e, drop in zip(entries, dropped, strict=True) if not drop)
+        excesses = [x for x, drop in zip(excesses, dropped, strict=True) if not drop]
+    if any(x is None for x in excesses):
+        return None, readings
+    return min(x for x in excesses if x is not None), readings
 
 
 def _not_a_person(
@@ -415,6 +476,19 @@ def _not_a_person(
     ):
         return False
     return True
+
+
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|as|ash|ad|ar|at|az|an)-[A-Z]")
+
+
+def _followed_by_arabic_article(
+    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int
+) -> bool:
+    j = i + n
+    if j >= len(tokens):
+        return False
+    next_start, _ = tokens[j]
+    return text[candidate.end : next_start] == " " and bool(_ARABIC_ARTICLE.match(text, next_start))
 
 
 def _not_part_of_name(
@@ -456,6 +530,8 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
             prior = 10.0
         elif kind in (KIND_REGION, KIND_WATER, KIND_DEMONYM):
             prior = 9.0
+        elif kind == KIND_SITE:
+            prior = 8.0  # curated facilities: specific, and named to be told apart
         elif kind == KIND_ADMIN1:
             prior = 7.0
         else:
@@ -467,7 +543,8 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
 # Per-entry caches for the entries of one gazetteer build (alias copies share its `ids`).
 _PRIORS: dict[int, float] = {}
 _LOCAL_FLAGS: dict[tuple[int, ...], tuple[bool, bool]] = {}
-_EXCESS: dict[str, float | None] = {}  # single-word name -> _frequency_excess
+# Language ("" for any) -> single-word name -> _frequency_excess.
+_EXCESS: dict[str, dict[str, _WordFrequency]] = {}
 _UNKNOWN = -1e9
 _CACHES_OF: list[list[str]] = []
 
@@ -531,6 +608,10 @@ def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> t
             rival_kind = gaz.kind(rival)
             in_named_admin1 = gaz.admin1_code[rival] in ctx.admin1
             in_named_country = ctx.support(gaz.iso3[rival], cand.text) >= 1
+            # Only a place that bears the name itself ("Lebanon, Tennessee"), not a town
+            # that once had it as an alternate name ("Egypt" for Goodyear, Arizona).
+            if gaz.names[rival].casefold() != cand.text.casefold():
+                continue
             if (rival_kind == KIND_ADMIN1 and in_named_country) or (
                 rival_kind == KIND_CITY
                 and gaz.pop[rival] >= 10_000

@@ -667,7 +667,7 @@ def test_threads_and_instances_share_one_limiter(tmp_path: Path, offline: Offlin
     with FakeNominatim() as server:
         geocoders = [
             _online(
-                server.domain, GeocodeCache(tmp_path / f"c{i}.sqlite"), offline, min_delay_s=0.3
+                server.domain, GeocodeCache(tmp_path / f"c{i}.sqlite"), offline, min_delay_s=0.5
             )
             for i in range(2)
         ]
@@ -678,7 +678,8 @@ def test_threads_and_instances_share_one_limiter(tmp_path: Path, offline: Offlin
     assert all(a.raw["source"] == "nominatim" for a in answers)
     times = sorted(r.at for r in server.requests)
     assert len(times) == 4
-    assert all(later - earlier >= 0.28 for earlier, later in pairwise(times))
+    # Arrival times at the server jitter on a loaded machine; the spacing is sent at 0.5 s.
+    assert all(later - earlier >= 0.35 for earlier, later in pairwise(times))
 
 
 def test_an_unwritable_cache_does_not_lose_the_answer(

@@ -140,3 +140,47 @@ def test_the_gulf_is_the_gulf_region(gaz) -> None:
     found = by_text(find_toponyms("Tankers in the Gulf were attacked near Idlib province.", gaz))
     assert found["Gulf"].place_id == "r:gulf-region"
     assert found["Idlib province"].admin1_code == "SY-ID"
+
+
+def test_common_word_filter_follows_the_language(gaz) -> None:
+    # "Engels" is Dutch for "English" but, in English news, a Russian city with an air base.
+    english = by_text(find_toponyms("Drones hit an airfield near Engels overnight.", gaz))
+    assert english["Engels"].country_iso3 == "RUS"
+    dutch = "De minister sprak Engels met de pers over de onderhandelingen in Brussel."
+    assert "Engels" not in by_text(find_toponyms(dutch, gaz))
+
+
+def test_an_alternate_name_that_is_a_common_word_does_not_carry_the_place(gaz) -> None:
+    text = "Hamas said its fighters had fired rockets; Hamas leaders met in Doha."
+    assert [t.text for t in find_toponyms(text, gaz)] == ["Doha"]
+
+
+def test_country_is_not_replaced_by_a_town_that_once_had_its_name(gaz) -> None:
+    # One US city in the text must not turn "Egypt" into Goodyear, Arizona (alias "Egypt").
+    text = "Wheat went mostly to Egypt, Turkey and China, traders in Chicago said."
+    found = by_text(find_toponyms(text, gaz))
+    assert found["Egypt"].place_id == "c:EGY"
+    assert found["Turkey"].place_id == "c:TUR"
+
+
+def test_congo_follows_the_article_and_defaults_to_the_drc(gaz) -> None:
+    drc = by_text(find_toponyms("M23 rebels advanced on Goma in eastern Congo.", gaz))
+    assert drc["eastern Congo"].country_iso3 == "COD"
+    cog = by_text(find_toponyms("In Brazzaville, Congo's president spoke.", gaz))
+    assert cog["Congo"].country_iso3 == "COG"
+
+
+def test_arabic_article_spellings_and_sites(gaz) -> None:
+    text = (
+        "Drones struck Ain al-Asad air base, and US jets hit al-Mayadin and Al-Bukamal; "
+        "the Houthis fired at Hodeidah and the port of Ras Isa. Khalil al-Hayya spoke."
+    )
+    found = by_text(find_toponyms(text, gaz))
+    assert found["Ain al-Asad"].kind == "site"
+    assert found["Ain al-Asad"].country_iso3 == "IRQ"
+    assert found["al-Mayadin"].country_iso3 == "SYR"
+    assert found["Al-Bukamal"].country_iso3 == "SYR"
+    assert abs(found["Hodeidah"].lat - 14.8) < 0.1  # the port city, not the governorate
+    assert found["Ras Isa"].kind == "site"
+    assert "Khalil" not in found  # a person: the name goes on with "al-Hayya"
+    assert found["Ain al-Asad"].admin1 is not None  # sites get their province from polygons
