@@ -43,6 +43,7 @@ CSV output: one row per strike, ACLED-like columns (event_date, actor1, actor2, 
 examples:
   python -m geo extract data/articles -o strikes.geojson
   python -m geo extract news.jsonl --format csv > strikes.csv
+  python -m geo extract archive/ --jobs 4 -o strikes.geojson
 """
 
 INPUT_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson"})
@@ -77,7 +78,32 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-progress", action="store_true", help="never show the progress bar on stderr"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="worker processes for many articles (0: one per CPU; default 1); the output is "
+        "the same, in input order",
+    )
     parser.set_defaults(func=run)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of processes; use e.g. --jobs 4, or 0 for one per CPU"
+        )
+    if jobs == 0:  # one per CPU this process may use
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
+    return jobs
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -166,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_progress and len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
         bar = progress = _ProgressBar(sys.stderr)
     try:
-        extraction = run_paths(paths, progress=progress)
+        extraction = run_paths(paths, progress=progress, jobs=args.jobs)
     except GeoError as err:
         if bar is not None:
             bar.close()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import operator
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,6 +116,7 @@ def run_articles(
     *,
     gazetteer: Gazetteer | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Extraction:
     """Find toponyms and strikes in each article, then merge repeated reports into events.
 
@@ -125,7 +127,13 @@ def run_articles(
     gazetteer : Gazetteer, optional
         Defaults to :func:`geo.gazetteer.load_gazetteer` (process-cached).
     progress : callable, optional
-        Called as ``progress(done, total)`` after each article.
+        Called as ``progress(done, total)`` after each article (after each batch of articles
+        when ``jobs > 1``).
+    jobs : int
+        Worker processes for the per-article work (toponyms and strikes). The result is the
+        same as with one, in input order; only merging runs in this process. Workers are
+        forked where the platform allows it (they share the loaded gazetteer); elsewhere each
+        one loads the default gazetteer.
 
     Returns
     -------
@@ -136,8 +144,6 @@ def run_articles(
         "1", "2"...) keep apart as ``<id>#2``, ``<id>#3``...
     """
     from geo.events import merge_strikes
-    from geo.strikes import extract_strikes
-    from geo.toponyms import find_toponyms
 
     articles = _unique_ids(articles)
     if gazetteer is None:
@@ -147,20 +153,66 @@ def run_articles(
     result = Extraction()
     labels = _labels(articles)
     raw: list[Strike] = []
-    for done, article in enumerate(articles, start=1):
-        try:
-            found = find_toponyms(article.text, gazetteer, article.language)
-            strikes = extract_strikes(article, found)
-        except GeoError as err:
-            result.errors.append(f"{labels[article.id]}: {err}")
+    analysed = _analyse_all(articles, gazetteer, jobs)
+    for done, (article, outcome) in enumerate(zip(articles, analysed, strict=True), start=1):
+        if isinstance(outcome, str):
+            result.errors.append(f"{labels[article.id]}: {outcome}")
         else:
+            found, strikes = outcome
             result.articles.append(article)
-            result.toponyms[article.id] = list(found)
+            result.toponyms[article.id] = found
             raw.extend(_relabel(s, labels) for s in strikes)
-        if progress is not None:
+        if progress is not None and (jobs <= 1 or done % _BATCH == 0 or done == len(articles)):
             progress(done, len(articles))
     result.strikes = merge_strikes(raw)
     return result
+
+
+# What one article gives: its toponyms and strike reports, or the message of its GeoError.
+_Outcome = tuple[list[Toponym], list[Strike]] | str
+_BATCH = 16  # articles per task sent to a worker process
+
+
+def _analyse(article: Article, gazetteer: Gazetteer | None) -> _Outcome:
+    from geo.strikes import extract_strikes
+    from geo.toponyms import find_toponyms
+
+    try:
+        found = find_toponyms(article.text, gazetteer, article.language)
+        strikes = extract_strikes(article, found)
+    except GeoError as err:
+        return str(err)
+    return list(found), list(strikes)
+
+
+def _analyse_all(articles: list[Article], gazetteer: Gazetteer, jobs: int) -> Iterator[_Outcome]:
+    """Yield :func:`_analyse` of each article in order, in `jobs` processes when > 1."""
+    if jobs <= 1 or len(articles) <= _BATCH:
+        for article in articles:
+            yield _analyse(article, gazetteer)
+        return
+    import multiprocessing
+
+    global _WORKER_GAZETTEER
+    methods = multiprocessing.get_all_start_methods()
+    forked = sys.platform.startswith("linux") and "fork" in methods
+    context = multiprocessing.get_context("fork" if forked else None)
+    _WORKER_GAZETTEER = gazetteer if forked else None  # a forked worker inherits it
+    batches = [articles[i : i + _BATCH] for i in range(0, len(articles), _BATCH)]
+    try:
+        with context.Pool(min(jobs, len(batches))) as pool:
+            for outcomes in pool.imap(_analyse_batch, batches):  # imap keeps the input order
+                yield from outcomes
+    finally:
+        _WORKER_GAZETTEER = None
+
+
+_WORKER_GAZETTEER: Gazetteer | None = None
+
+
+def _analyse_batch(articles: list[Article]) -> list[_Outcome]:
+    """Run in a worker process: :func:`_analyse` of each article."""
+    return [_analyse(article, _WORKER_GAZETTEER) for article in articles]
 
 
 def _unique_ids(articles: Iterable[Article]) -> list[Article]:
@@ -190,15 +242,17 @@ def run_paths(
     *,
     gazetteer: Gazetteer | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Extraction:
     """Read every path (txt, html or jsonl) and run :func:`run_articles` on what was readable.
 
     An unreadable input (missing, empty, binary, undecodable...) does not stop the run: it is
     recorded in ``errors`` as ``"<path>: <reason>"`` with the path exactly as given.
-    ``progress(done, total)`` counts input paths while reading, then articles.
+    ``progress(done, total)`` counts input paths while reading, then articles. ``jobs`` worker
+    processes find toponyms and strikes (see :func:`run_articles`); the result is the same.
     """
     articles, errors = read_paths(paths, progress=progress)
-    result = run_articles(articles, gazetteer=gazetteer, progress=progress)
+    result = run_articles(articles, gazetteer=gazetteer, progress=progress, jobs=jobs)
     result.errors[:0] = errors
     return result
 

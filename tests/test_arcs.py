@@ -121,3 +121,34 @@ def test_end_point_on_the_antimeridian_is_not_a_crossing() -> None:
 def test_bad_coordinates_are_refused(bad: tuple) -> None:
     with pytest.raises(ValueError, match="origin"):
         geodesic_line(bad, QUETTA)
+
+
+def _reference_line(origin: tuple[float, float], target: tuple[float, float]) -> np.ndarray:
+    """The densified great circle from pyproj alone (no cache): end points + Geod.npts."""
+    _, _, dist = GEOD.inv(*origin, *target)
+    inner = GEOD.npts(*origin, *target, max(0, int(np.ceil(dist / 1000 / 50.0)) - 1))
+    return np.array([origin, *inner, target])
+
+
+def test_geodesic_lines_equal_geodesic_line_and_share_repeated_pairs() -> None:
+    from geo.arcs import geodesic_lines
+
+    pairs = [(TEHRAN, QUETTA), (TOKYO, HONOLULU), (TEHRAN, QUETTA), (QUETTA, TEHRAN)]
+    lines = geodesic_lines(pairs)
+    assert [line.geom_type for line in lines] == [
+        "LineString", "MultiLineString", "LineString", "LineString"
+    ]  # fmt: skip
+    assert lines[0] is lines[2]  # one geometry per pair (shapely geometries are immutable)
+    for (origin, target), line in zip(pairs, lines, strict=True):
+        assert line.equals_exact(geodesic_line(origin, target), tolerance=0)
+    assert np.array_equal(np.array(lines[0].coords), _reference_line(TEHRAN, QUETTA))
+    assert np.array_equal(np.array(lines[3].coords), _reference_line(QUETTA, TEHRAN))
+    assert geodesic_lines([]) == []
+
+
+def test_cached_coordinates_are_not_shared_with_callers() -> None:
+    lons, lats = geodesic_coords(TEHRAN, QUETTA)
+    lons[:] = 0.0  # a caller may scribble on what it got
+    again, _ = geodesic_coords(TEHRAN, QUETTA)
+    assert again[0] == TEHRAN[0] and again[-1] == QUETTA[0]
+    assert np.array_equal(np.array(geodesic_line(TEHRAN, QUETTA).coords)[:, 0], again)

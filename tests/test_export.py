@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 
@@ -253,3 +254,20 @@ def test_csv_neutralises_spreadsheet_formulas(extraction: Extraction) -> None:
 def test_csv_of_no_strikes_is_a_header() -> None:
     assert to_csv(Extraction().strikes_frame()) == ",".join(CSV_COLUMNS) + "\n"
     assert to_csv(None) == ",".join(CSV_COLUMNS) + "\n"
+
+
+def test_repeated_arcs_are_identical_and_independent(extraction: Extraction) -> None:
+    strikes = extraction.strikes_frame()
+    twice = pd.concat([strikes, strikes], ignore_index=True)
+    twice.loc[len(strikes):, "id"] = [f"again-{i}" for i in range(len(strikes))]
+    features = to_geojson(None, twice)["features"]
+    first, second = features[: len(strikes)], features[len(strikes) :]
+    assert [f["geometry"] for f in first] == [f["geometry"] for f in second]
+    first[0]["geometry"]["coordinates"][0][0] = 99.0  # editing one feature leaves the other
+    assert second[0]["geometry"]["coordinates"][0][0] != 99.0
+    # the streamed text (geometries cached as text per arc) is the same document, twice over
+    assert to_geojson_text(None, twice) == json.dumps(to_geojson(None, twice), ensure_ascii=False)
+    moved = twice.copy()
+    moved.loc[0, "target_lon"] = moved.loc[0, "target_lon"] + 1.0  # an analyst moved the target
+    line = json.loads(to_geojson_text(None, moved))["features"][0]["geometry"]["coordinates"]
+    assert line[-1][0] == round(float(moved.loc[0, "target_lon"]), 6)

@@ -483,3 +483,24 @@ def test_progress_bar_draws_both_phases_and_clears() -> None:
     assert "reading    [#####.....] 1/2" in text and "[##########] 2/2" in text
     assert "extracting [##........] 1/4" in text
     assert text.endswith("\r")
+
+
+def test_jobs_give_the_same_extraction_in_input_order() -> None:
+    paths = [*ARTICLES, str(PROJECT / "data" / "devcorpus" / "articles.jsonl")]
+    one = run_paths(paths)
+    calls: list[tuple[int, int]] = []
+    two = run_paths(paths, jobs=2, progress=lambda done, total: calls.append((done, total)))
+    assert len(one.articles) > 40  # several batches per worker
+    assert [a.id for a in two.articles] == [a.id for a in one.articles]
+    assert two.toponyms == one.toponyms
+    assert two.strikes == one.strikes
+    assert two.errors == one.errors
+    assert calls[-1] == (len(one.articles), len(one.articles))
+
+
+def test_cli_jobs(tmp_path: Path) -> None:
+    refused = _cli(*ARTICLES, "--jobs", "many")
+    assert refused.returncode == 2 and "--jobs 4" in refused.stderr
+    out = tmp_path / "jobs.geojson"
+    assert _cli(*ARTICLES, "--jobs", "2", "-o", str(out)).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(_cli(*ARTICLES).stdout)
