@@ -259,7 +259,7 @@ def test_csv_of_no_strikes_is_a_header() -> None:
 def test_repeated_arcs_are_identical_and_independent(extraction: Extraction) -> None:
     strikes = extraction.strikes_frame()
     twice = pd.concat([strikes, strikes], ignore_index=True)
-    twice.loc[len(strikes):, "id"] = [f"again-{i}" for i in range(len(strikes))]
+    twice.loc[len(strikes) :, "id"] = [f"again-{i}" for i in range(len(strikes))]
     features = to_geojson(None, twice)["features"]
     first, second = features[: len(strikes)], features[len(strikes) :]
     assert [f["geometry"] for f in first] == [f["geometry"] for f in second]
