@@ -203,6 +203,13 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
         consumed = match_end
         candidate = Candidate(start, match_end, text[start:match_end], entries)
         candidate.sentence_initial = _is_sentence_initial(text, start)
+        if len(following) >= n:
+            # "the Kursk region", "Idlib province": the province, not its capital.
+            next_start, next_end = following[n - 1]
+            if text[match_end:next_start] == " " and text[next_start:next_end] in _ADMIN_WORDS:
+                provinces = _admin1_readings(entries, gaz)
+                if provinces:
+                    candidate.entries = entries = provinces
         if i > 0:
             prev_start, prev_end = tokens[i - 1]
             prev = text[prev_start:prev_end]
@@ -210,6 +217,10 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             if gap.strip() == "":
                 lowered = prev.lower()
                 candidate.after_locative = lowered in _LOCATIVE
+                if lowered in _ADMIN_WORDS:  # "de provincie Kherson", "oblast Donetsk"
+                    provinces = _admin1_readings(entries, gaz)
+                    if provinces:
+                        candidate.entries = entries = provinces
                 direction_word = _DIRECTIONS_EN.get(lowered)
                 if direction_word and _can_take_direction(entries, gaz):
                     candidate.start = prev_start
@@ -351,6 +362,18 @@ def _local_flags(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[bool, bool]:
             all(k == KIND_CITY for k in kinds),
         )
     return flags
+
+
+# Words that make the name next to them a province: "Kursk region", "provincie Idlib".
+_ADMIN_WORDS = frozenset(
+    "region province oblast governorate provincie regio gouvernement oblast deelstaat "
+    "prefecture state".split()
+)
+
+
+def _admin1_readings(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[int, ...]:
+    """The readings of a name that are provinces or regions ("Kurdistan region")."""
+    return tuple(e for e in entries if gaz.kind(e) in (KIND_ADMIN1, KIND_REGION))
 
 
 def _can_take_direction(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
@@ -635,11 +658,12 @@ def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
     """Resolve every candidate to one place, using the other candidates as context."""
     _use_caches_of(gaz)
     ctx = _context(candidates, gaz)
-    sense: dict[str, tuple[int, float]] = {}
+    sense: dict[tuple[str, tuple[int, ...], frozenset[str]], tuple[int, float]] = {}
     result: list[Toponym] = []
     for k, cand in enumerate(candidates):
         hint = _comma_hint(candidates, k, gaz)
-        key = cand.text if not hint else f"{cand.text}|{sorted(hint)}"
+        # One sense per name, unless the text narrowed it ("Kherson region" ... "Kherson").
+        key = (cand.text, cand.entries, frozenset(hint))
         if key not in sense:
             sense[key] = _choose(cand, gaz, ctx, hint)
         entry, score = sense[key]

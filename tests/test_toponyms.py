@@ -184,3 +184,13 @@ def test_arabic_article_spellings_and_sites(gaz) -> None:
     assert found["Ras Isa"].kind == "site"
     assert "Khalil" not in found  # a person: the name goes on with "al-Hayya"
     assert found["Ain al-Asad"].admin1 is not None  # sites get their province from polygons
+
+
+def test_a_province_word_picks_the_province_reading(gaz) -> None:
+    text = "Rusland bestookte de provincie Kherson. Kherson zelf bleef gespaard."
+    first, second = [t for t in find_toponyms(text, gaz) if t.text == "Kherson"]
+    assert first.kind == "admin1"
+    assert second.kind == "city"  # the bare name keeps its own sense
+    english = by_text(find_toponyms("Ukrainian drones hit the Kursk region overnight.", gaz))
+    assert english["Kursk"].kind == "admin1"
+    assert english["Kursk"].country_iso3 == "RUS"
