@@ -372,8 +372,8 @@ _ADMIN_WORDS = frozenset(
 
 
 def _admin1_readings(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[int, ...]:
-    """The readings of a name that are provinces or regions ("Kurdistan region")."""
-    return tuple(e for e in entries if gaz.kind(e) in (KIND_ADMIN1, KIND_REGION))
+    """The readings of a name that are areas, not towns ("Kurdistan region", "Red Sea region")."""
+    return tuple(e for e in entries if gaz.kind(e) in (KIND_ADMIN1, KIND_REGION, KIND_WATER))
 
 
 def _can_take_direction(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
