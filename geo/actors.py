@@ -111,6 +111,7 @@ class _FoldTable(dict[int, str]):
 
 _FOLD_TABLE = _FoldTable()
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _is_acronym(alias: str) -> bool:
@@ -132,6 +133,12 @@ class ActorMatcher:
                     self._by_folded.setdefault(fold(alias), actor)
         self._exact_re = _alternation(self._by_exact, flags=0)
         self._folded_re = _alternation(self._by_folded, flags=0)
+        # Acronyms start with a capital, rare in running text: a pattern that starts with the
+        # prefix tree lets the engine skip to the capitals; the start boundary is then checked
+        # here (the bounded pattern above re-searches inside a match that starts mid-word).
+        self._exact_fast = (
+            re.compile(rf"(?:{trie_pattern(self._by_exact)})(?!\w)") if self._by_exact else None
+        )
 
     def find(self, text: str, folded: str | None = None) -> list[ActorMention]:
         """Return the non-overlapping actor mentions in ``text``, sorted by start.
@@ -139,8 +146,14 @@ class ActorMatcher:
         ``folded`` is ``fold(text)`` when the caller already has it (it is computed otherwise).
         """
         candidates: list[tuple[int, int, Actor]] = []
-        if self._exact_re is not None:
-            for match in self._exact_re.finditer(text):
+        if self._exact_re is not None and self._exact_fast is not None:
+            for match in self._exact_fast.finditer(text):
+                start = match.start()
+                if start and _WORD_CHAR.match(text, start - 1):
+                    inner = self._exact_re.search(text, start + 1)
+                    if inner is None or inner.start() >= match.end():
+                        continue
+                    match = inner
                 candidates.append((match.start(), match.end(), self._by_exact[match.group()]))
         if self._folded_re is not None:
             for match in self._folded_re.finditer(fold(text) if folded is None else folded):

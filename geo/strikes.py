@@ -297,11 +297,75 @@ if not all(_CUE_HINTS):
     raise AssertionError("every cue needs hints: give _CueSpec(hints=...) where none is found")
 # One scan finds every hint; a hint found says which cues can match around it: those with a
 # hint inside the found one (the scan reports the longest hint at each place).
-_CUE_HINT_RE = re.compile(trie_pattern({h for hints in _CUE_HINTS for h in hints}))
-_CUES_FOR_HINT = {
-    found: tuple(i for i, hints in enumerate(_CUE_HINTS) if any(h in found for h in hints))
-    for found in {h for hints in _CUE_HINTS for h in hints}
+# Besides the cue hints, the scan looks for the words that gate the costlier per-sentence
+# searches: a sentence without any of a flag's words cannot match that flag's patterns (each
+# word list holds a substring of every match of the patterns it gates).
+_FLAG_CASUALTY = 1  # _CASUALTY_HINT, _KILLED, _INJURED
+_FLAG_ANAPHOR = 2  # _ANAPHOR
+_FLAG_LED = 4  # _LED_COALITION
+_FLAG_WEAPON = 8  # _WEAPON_RE
+_FLAG_CAUSE = 16  # _CAUSE
+_FLAG_ATTRIBUTION = 32  # _ATTRIBUTION_NP, _ATTRIBUTION_VERB, _SAID_THAT
+_FLAG_HEDGE = 64  # _HEDGE
+_FLAG_WORDS = {
+    _FLAG_CASUALTY: "kill dood dode gewond wound injur hurt dead died die death leven sneuvel "
+    "overle slain fatal omgekomen kwamen kostte claimed",
+    _FLAG_ANAPHOR: "coalitie coalition alliantie alliance groep group beweging movement militie "
+    "militia organisatie organisation organization rebellen rebels militants militanten "
+    "strijdgroep militant militante",
+    _FLAG_LED: "coalit",
+    _FLAG_WEAPON: "raket missile rocket kruisvluchtwapen drone uav shahed lucht air "
+    "gevechtsvliegtuigen straaljagers warplanes jets bombers bommenwerpers artiller houwitser "
+    "howitzer mortier mortar bomme bomb",
+    _FLAG_CAUSE: "reactie antwoord vergelding wraak represaille response retaliation revenge "
+    "reprisal retribution revancheren wreken avenge follow came comes wake volgde volgen",
+    _FLAG_ATTRIBUTION: "volgens according afgaand citing per stelt stellen stelde schrijft "
+    "schrijven schreef meldt melden meldde aldus zegt zeggen zei verklaarde verklaart verklaren "
+    "said says say reported reports claimed claims told announced wrote writes stated beweert "
+    "beweren beweerde",
+    _FLAG_HEDGE: "reportedly allegedly verluidt vermoedelijk waarschijnlijk claim beweer stelt "
+    "stellen suspected apparent onbevestigd unconfirmed verifi",
 }
+
+
+def _lexicon() -> tuple[re.Pattern[str], dict[str, tuple[int, tuple[int, ...]]]]:
+    """The one scan per article: a prefix tree of every cue hint and flag word, and for each
+    word it can report the flags and cues of all words inside it (the scan reports the longest
+    word at each place, which holds the shorter ones starting there)."""
+    flags: dict[str, int] = {}
+    for flag, listed in _FLAG_WORDS.items():
+        for word in listed.split():
+            flags[word] = flags.get(word, 0) | flag
+    words = set(flags) | {h for hints in _CUE_HINTS for h in hints}
+    info = {
+        found: (
+            sum({flag for word, flag in flags.items() for flag in _bits(flag) if word in found}),
+            tuple(i for i, hints in enumerate(_CUE_HINTS) if any(h in found for h in hints)),
+        )
+        for found in words
+    }
+    return re.compile(trie_pattern(words)), info
+
+
+def _bits(value: int) -> list[int]:
+    return [1 << i for i in range(value.bit_length()) if value >> i & 1]
+
+
+_LEXICON_RE, _LEXICON_INFO = _lexicon()
+
+
+def _scan_lexicon(folded: str, sentence_starts: list[int]) -> tuple[list[int], dict[int, set[int]]]:
+    """Per sentence, the flags of the words it holds, and the cues whose hints it holds."""
+    flags = [0] * max(1, len(sentence_starts))
+    cues: dict[int, set[int]] = {}
+    for match in _LEXICON_RE.finditer(folded):
+        index = max(0, bisect.bisect_right(sentence_starts, match.start()) - 1)
+        word_flags, word_cues = _LEXICON_INFO[match.group()]
+        flags[index] |= word_flags
+        if word_cues:
+            cues.setdefault(index, set()).update(word_cues)
+    return flags, cues
+
 
 # Words before a cue that make it something else (a labour strike, a terror attack, ...).
 _CUE_BLOCKERS = re.compile(
@@ -624,13 +688,6 @@ _CASUALTY_HINT = re.compile(
     r"kill|dood|dode|gewond|wound|injur|hurt|dead|died|\bdie\b|death|leven|sneuvel|overle|"
     r"slain|fatal|omgekomen|kwamen\s+om|kostte|claimed"
 )
-# The words of _CASUALTY_HINT as a prefix tree: one fast scan says which sentences may hold one.
-_CASUALTY_WORD = re.compile(
-    trie_pattern(
-        "kill dood dode gewond wound injur hurt dead died die death leven sneuvel overle slain "
-        "fatal omgekomen kwamen kostte claimed".split()
-    )
-)
 _KILLING_BEFORE = re.compile(
     r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
 )
@@ -819,25 +876,41 @@ def _weapon_names(indices: Sequence[int] | set[int]) -> tuple[str, ...]:
 
 
 class _Weapons:
-    """The weapon words of one folded article, scanned once; :meth:`between` answers for any
-    span as :func:`find_weapons` would on that span."""
+    """The weapon words of one folded article; :meth:`between` answers for a span inside one
+    sentence as :func:`find_weapons` would on that span. Only the sentences the lexicon scan
+    flagged are searched, each once."""
 
-    __slots__ = ("_indices", "_spans", "_starts")
+    __slots__ = ("_flags", "_folded", "_found", "_sentence_starts", "_sentences")
 
-    def __init__(self, folded: str) -> None:
-        matches = list(_WEAPON_RE.finditer(folded))
-        self._starts = [m.start() for m in matches]
-        self._spans = [m.end() for m in matches]
-        self._indices = [m.lastindex or 0 for m in matches]
+    def __init__(
+        self,
+        folded: str,
+        sentences: Sequence[Sentence],
+        sentence_starts: list[int],
+        flags: list[int],
+    ) -> None:
+        self._folded = folded
+        self._sentences = sentences
+        self._sentence_starts = sentence_starts
+        self._flags = flags
+        self._found: dict[int, list[tuple[int, int, int]]] = {}
+
+    def _in_sentence(self, index: int) -> list[tuple[int, int, int]]:
+        found = self._found.get(index)
+        if found is None:
+            sentence = self._sentences[index]
+            found = [
+                (m.start(), m.end(), m.lastindex or 0)
+                for m in _WEAPON_RE.finditer(self._folded, sentence.start, sentence.end)
+            ]
+            self._found[index] = found
+        return found
 
     def between(self, start: int, end: int) -> tuple[str, ...]:
-        lo = bisect.bisect_left(self._starts, start)
-        hi = bisect.bisect_left(self._starts, end, lo)
-        if lo == hi:
+        index = max(0, bisect.bisect_right(self._sentence_starts, start) - 1)
+        if not self._sentences or not self._flags[index] & _FLAG_WEAPON:
             return ()
-        return _weapon_names(
-            [i for i, e in zip(self._indices[lo:hi], self._spans[lo:hi], strict=True) if e <= end]
-        )
+        return _weapon_names([i for s, e, i in self._in_sentence(index) if start <= s and e <= end])
 
 
 def find_casualties(text: str) -> tuple[int | None, int | None]:
@@ -919,15 +992,11 @@ def _words(text: str) -> list[str]:
 
 
 def _find_cues(
-    folded: str, sentences: Sequence[Sentence], sentence_starts: list[int]
+    folded: str, sentences: Sequence[Sentence], wanted: dict[int, set[int]]
 ) -> list[_Cue]:
-    """The cues of an article, from one scan for their hints: each cue pattern runs only over
-    the sentences holding one of its hints (and may run on past the sentence's end, as a
-    separable verb's particle can)."""
-    wanted: dict[int, set[int]] = {}  # sentence index -> cue indices
-    for hint in _CUE_HINT_RE.finditer(folded):
-        index = max(0, bisect.bisect_right(sentence_starts, hint.start()) - 1)
-        wanted.setdefault(index, set()).update(_CUES_FOR_HINT[hint.group()])
+    """The cues of an article: each cue pattern runs only over the sentences holding one of its
+    hints (``wanted``: sentence index -> cue indices, from :func:`_scan_lexicon`), and may run
+    on past the sentence's end, as a separable verb's particle can."""
     found: list[_Cue] = []
     for index, cue_indices in wanted.items():
         sentence = sentences[index]
@@ -1617,13 +1686,18 @@ def _analyse_clause(
     weapon_scan: _Weapons,
     earlier_cue: bool = False,
     background: bool = False,
+    sentence_flags: int = -1,
 ) -> _Analysis | None:
     """Analyse one clause; ``background`` for the cause part of a clause ("in retaliation
     for American strikes on Iran"), where only a strike noun with its own attacker modifier
     ("American strikes", "de Indiase luchtaanval bij Balakot") and target counts."""
     text = article.text
     cues = [c for c in clause.cues]
-    cause_at = clause.end if background else _cause_start(folded, clause)
+    cause_at = (
+        clause.end
+        if background or not sentence_flags & _FLAG_CAUSE
+        else _cause_start(folded, clause)
+    )
     cues = [c for c in cues if c.start < cause_at]
     gapped = clause.gapped_from is not None
     if gapped:
@@ -1672,7 +1746,11 @@ def _analyse_clause(
     copular_target = cue.spec.target_noun and bool(
         _COPULA.search(folded[clause.start : clause.end])
     )
-    attribution = _attribution_spans(folded, clause, clause_mentions)
+    attribution = (
+        _attribution_spans(folded, clause, clause_mentions)
+        if sentence_flags & _FLAG_ATTRIBUTION
+        else []
+    )
     _assign_roles(
         text,
         folded,
@@ -1867,7 +1945,7 @@ def _analyse_clause(
         )
     )
     hedged = (
-        bool(_HEDGE.search(folded[sentence.start : sentence.end]))
+        bool(sentence_flags & _FLAG_HEDGE and _HEDGE.search(folded, sentence.start, sentence.end))
         or bool(_REPORTATIVE.search(folded[clause.start : clause.end]))
         or any(m.role == "claimant" for m in clause_mentions)
     )
@@ -1934,13 +2012,12 @@ def default_country_point(iso3: str) -> tuple[float, float] | None:
     """Return a representative (lon, lat) inside the country ``iso3``, or None.
 
     Uses ``geo.boundaries.representative_point`` (a point inside the polygon), else the
-    gazetteer's country point. Found points are cached for the process.
+    gazetteer's country point. Answers are cached for the process.
     """
     if iso3 in _COUNTRY_POINTS:
         return _COUNTRY_POINTS[iso3]
     point = _country_point_uncached(iso3)
-    if point is not None:
-        _COUNTRY_POINTS[iso3] = point
+    _COUNTRY_POINTS[iso3] = point  # unknown codes too: asking again finds nothing new
     return point
 
 
@@ -2184,22 +2261,6 @@ def _slice(items: list[_Spanned], item_starts: list[int], sentence: Sentence) ->
     return [item for item in items[lo:hi] if item.end <= sentence.end]
 
 
-def _hit_sentences(
-    regex: re.Pattern[str], folded: str, sentences: Sequence[Sentence], sentence_starts: list[int]
-) -> set[int]:
-    """Indices of the sentences a match of ``regex`` in the whole text overlaps: a superset of
-    the sentences where a per-sentence search can match, found in one scan."""
-    hits: set[int] = set()
-    for match in regex.finditer(folded):
-        first = max(0, bisect.bisect_right(sentence_starts, match.start()) - 1)
-        last = max(first, bisect.bisect_left(sentence_starts, match.end()) - 1)
-        hits.update(range(first, last + 1))
-    return hits
-
-
-_LED_HINT = re.compile(r"coalit")
-
-
 def extract_strikes(
     article: Article,
     toponyms: list[Toponym],
@@ -2259,11 +2320,12 @@ def extract_strikes(
     all_actors = matcher.find(text, folded)
     actor_starts = [a.start for a in all_actors]
     sentence_starts = [s.start for s in sentences]
-    all_cues = _find_cues(folded, sentences, sentence_starts)
+    flags, wanted_cues = _scan_lexicon(folded, sentence_starts)
+    all_cues = _find_cues(folded, sentences, wanted_cues)
     cue_starts = [c.start for c in all_cues]
-    weapon_scan = _Weapons(folded)
-    led_hits = _hit_sentences(_LED_HINT, folded, sentences, sentence_starts)
-    anaphor_hits = _hit_sentences(_ANAPHOR_HEAD, folded, sentences, sentence_starts)
+    weapon_scan = _Weapons(folded, sentences, sentence_starts, flags)
+    led_hits = {i for i, f in enumerate(flags) if f & _FLAG_LED}
+    anaphor_hits = {i for i, f in enumerate(flags) if f & _FLAG_ANAPHOR}
 
     def topos_of(sentence: Sentence) -> list[Toponym]:
         return _slice(topos, starts, sentence)
@@ -2332,10 +2394,15 @@ def extract_strikes(
                 matcher,
                 weapon_scan,
                 earlier_cue=cues[0].start < clause.start,
+                sentence_flags=flags[index],
             )
             if analysis is not None:
                 results.append(analysis)
-            cause = _CAUSE.search(folded, clause.start, clause.end)
+            cause = (
+                _CAUSE.search(folded, clause.start, clause.end)
+                if flags[index] & _FLAG_CAUSE
+                else None
+            )
             if cause is not None and any(c.start >= cause.end() for c in clause.cues):
                 # the strike given as the cause is reported too ("in retaliation for
                 # American strikes on Iran"), as an event of its own
@@ -2352,6 +2419,7 @@ def extract_strikes(
                     matcher,
                     weapon_scan,
                     background=True,
+                    sentence_flags=flags[index],
                 )
                 if analysis is not None:
                     results.append(analysis)
@@ -2372,19 +2440,16 @@ def extract_strikes(
     dominant = explicit.most_common(1)[0][0] if explicit else None
 
     strikes: list[Strike] = []
-    casualty_hits: set[int] = set()
-    if any(results for _, results, _ in analyses):
-        casualty_hits = _hit_sentences(_CASUALTY_WORD, folded, sentences, sentence_starts)
 
     def counts(index: int) -> tuple[int | None, int | None]:
         """(killed, injured) as the sentence states them, outside a cause clause."""
-        if index not in casualty_hits:
+        if not flags[index] & _FLAG_CASUALTY:
             return None, None
         sentence = sentences[index]
         folded_sentence = folded[sentence.start : sentence.end]
         if not _CASUALTY_HINT.search(folded_sentence):
             return None, None
-        cause = _CAUSE.search(folded_sentence)
+        cause = _CAUSE.search(folded_sentence) if flags[index] & _FLAG_CAUSE else None
         end = sentence.start + cause.start() if cause else sentence.end
         return find_casualties(text[sentence.start : end])
 
@@ -2534,15 +2599,6 @@ _ANAPHOR = re.compile(
     r"(coalitie|coalition|alliantie|alliance|groep|group|beweging|movement|militie|militia|"
     r"organisatie|organisation|organization|rebellen|rebels|rebellengroep|militants|militanten|"
     r"strijdgroep|militant\s+group|militante\s+groep)(?:'s)?(?![\w-])"
-)
-
-# The head nouns of _ANAPHOR as a prefix tree: a quick scan for the sentences that may hold one.
-_ANAPHOR_HEAD = re.compile(
-    trie_pattern(
-        "coalitie coalition alliantie alliance groep group beweging movement militie militia "
-        "organisatie organisation organization rebellen rebels militants militanten strijdgroep "
-        "militant militante".split()
-    )
 )
 
 _LED_COALITION = re.compile(

@@ -784,14 +784,17 @@ def test_attachment_and_non_targets_through_the_gazetteer(
 def test_fast_paths_keep_results() -> None:
     """The per-article scans (weapons, cue hints, clause cuts) answer as the direct searches do."""
     from geo.actors import fold
-    from geo.strikes import _segments, _Weapons
+    from geo.models import Sentence
+    from geo.strikes import _scan_lexicon, _segments, _Weapons
 
     text = (
         "Israël vuurde drones en ballistische raketten af; Hezbollah answered with rockets, "
         "mortars - and 1,200 shells… Cruise missiles and warplanes: air strikes at 10:30."
     )
     folded = fold(text)
-    scan = _Weapons(folded)
+    flags, cues = _scan_lexicon(folded, [0])
+    assert cues  # the cue hints of "vuurde ... af", "strikes"
+    scan = _Weapons(folded, [Sentence(0, len(text))], [0], flags)
     for start in range(0, len(text), 7):
         for end in range(start, len(text) + 1, 11):
             if (start == 0 or not text[start - 1].isalnum()) and (
@@ -873,3 +876,35 @@ def test_landing_sentence_places_the_previous_strike() -> None:
     article = article_from_text(text, title="t", date="2024-04-14")
     strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
     assert {s.target_name for s in strikes} >= {"Beersheba"}
+
+
+def test_flag_words_never_skip_a_match() -> None:
+    """Each gated pattern's matches hold one of its flag's words (the sentence-skipping filter)."""
+    from geo import strikes as S
+    from geo.actors import fold
+
+    gated = {
+        S._FLAG_CASUALTY: [S._CASUALTY_HINT],
+        S._FLAG_ANAPHOR: [S._ANAPHOR],
+        S._FLAG_LED: [S._LED_COALITION],
+        S._FLAG_WEAPON: [S._WEAPON_RE],
+        S._FLAG_CAUSE: [S._CAUSE],
+        S._FLAG_ATTRIBUTION: [S._ATTRIBUTION_NP, S._ATTRIBUTION_VERB, S._SAID_THAT],
+        S._FLAG_HEDGE: [S._HEDGE],
+    }
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
+    texts.append(
+        "In reactie op de aanval, volgens Reuters, per AP: the group claimed the strike in "
+        "retaliation for killings; de door Riyad geleide coalitie; Iraanse kruisraketten, "
+        "artilleriebeschietingen, bommenwerpers en een Shahed; naar verluidt zouden zeker twee "
+        "doden zijn gevallen, zei hij dat; the Saudi-led coalition came after the blasts."
+    )
+    matched = 0
+    for text in map(fold, texts):
+        for flag, patterns in gated.items():
+            words = S._FLAG_WORDS[flag].split()
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    matched += 1
+                    assert any(w in match.group() for w in words), (match, flag)
+    assert matched > 40
