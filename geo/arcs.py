@@ -25,6 +25,7 @@ from pyproj.enums import GeodIntermediateFlag
 from shapely.geometry import LineString, MultiLineString
 
 __all__ = [
+    "clear_cache",
     "geodesic_coords",
     "geodesic_line",
     "geodesic_length_km",
@@ -202,6 +203,13 @@ def geodesic_lines(
                     del _LINES[next(iter(_LINES))]  # the oldest entry
                 _LINES[key] = line
     return [found[key] for key in keys]
+
+
+def clear_cache() -> None:
+    """Forget every cached line (benchmarks; the cache holds at most a few thousand)."""
+    with _LINES_LOCK:
+        _LINES.clear()
+    _coords.cache_clear()
 
 
 _Key = tuple[float, float, float, float, float]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_COLUMNS",
+    "clear_cache",
     "MEDIA_TYPE",
     "STRIKE_PROPERTIES",
     "to_csv",
@@ -306,6 +307,11 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
                 cache.pop(next(iter(cache)), None)  # the oldest entry
             cache[pair] = text
     return [found[p] if p in found else cache[p] for p in pairs]
+
+
+def clear_cache() -> None:
+    """Forget the strike geometries cached as JSON text (:func:`geo.arcs.clear_cache`: lines)."""
+    _GEOMETRY_TEXTS.clear()
 
 
 LonLat = tuple[float, float]
