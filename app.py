@@ -29,21 +29,27 @@ st.title("strikemap · cross-border strikes in the news")
 
 
 @st.cache_resource(show_spinner=False)
-def _asset_mode() -> tuple[assets.AssetMode, str]:
-    """Serve local Leaflet through static serving when possible, else inline it."""
+def _asset_mode() -> tuple[assets.AssetMode, str, str | None]:
+    """Serve local Leaflet (and the base map's countries) through static serving when
+    possible, else inline them. Returns (mode, Leaflet base URL, countries URL or None)."""
     base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
     base_url = ("/" + base_path if base_path else "") + assets.DEFAULT_BASE_URL
     if not st.get_option("server.enableStaticServing"):
-        return "inline", base_url
+        return "inline", base_url, None
     if not assets.is_installed():
         try:
             assets.install_assets()
         except Exception:  # read-only checkout: inlining still gives a working offline map
-            return "inline", base_url
-    return "static", base_url
+            return "inline", base_url, None
+    try:  # the countries travel once as a static file, not in the map on every rerun
+        countries = mapping.countries_file(assets.VENDOR_DIR / "strikemap")
+    except OSError:
+        countries = None
+    countries_url = None if countries is None else f"{base_url}/strikemap/{countries.name}"
+    return "static", base_url, countries_url
 
 
-@st.cache_data(show_spinner="Drawing the map…", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)  # a spinner would shift the map: remount
 def _layer_data(
     data_key: tuple[str, str, int],
     filters: Filters,
@@ -91,12 +97,13 @@ cols[2].metric("Places", len(places))
 cols[3].metric("Articles", len(view.extraction.articles))
 
 colors = mapping.attacker_colors(view.all_strikes["attacker"] if len(view.all_strikes) else [])
-mode, base_url = _asset_mode()
+mode, base_url, countries_url = _asset_mode()
 base = mapping.build_base_map(
     bounds=mapping.events_bounds(view.all_places, view.all_strikes),
     colors=colors,
     assets=mode,
     asset_base_url=base_url,
+    countries_url=countries_url,
 )
 data = _layer_data(data_key, view.filters, tuple(sorted(colors.items())), places, strikes)
 

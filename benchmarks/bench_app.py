@@ -203,7 +203,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def bench_app() -> dict[str, Any]:
+def bench_app(rerun_repeats: int = 6) -> dict[str, Any]:
     """Cold start to map drawn, and rerun after a filter change, on the bundled corpus."""
     from playwright.sync_api import sync_playwright
 
@@ -236,16 +236,15 @@ def bench_app() -> dict[str, Any]:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(300_000)
                 page.goto(url)
-                frame_el = page.locator('iframe[title="streamlit_folium.st_folium"]')
-                frame_el.wait_for()
-                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                frame.wait_for_function(_DRAWN_JS, arg=1, polling=50)
+                frame = _drawn_map_frame(page, time.perf_counter() + 300)
                 t_map = time.perf_counter()
-                rerun = _rerun_after_filter(page)
+                reruns = [_rerun_after_filter(page, frame) for _ in range(rerun_repeats)]
+                done = sorted(r for r in reruns if r is not None)
                 return {
                     "cold_start_s": round(t_map - t0, 2),
                     "server_ready_s": round(t_health - t0, 2),
-                    "rerun_after_filter_s": rerun,
+                    "rerun_after_filter_s": done[len(done) // 2] if done else None,
+                    "rerun_runs_s": reruns,
                 }
             finally:
                 proc.terminate()
@@ -253,32 +252,60 @@ def bench_app() -> dict[str, Any]:
                 browser.close()
 
 
-def _rerun_after_filter(page: Any) -> float | None:
-    """Flip "Cross-border strikes only" and time until the script has run and the map is drawn."""
+_MAP_DRAWN_JS = """() => {
+    const ls = (window.map && window.map._smLayers) || [];
+    return ls.length > 0 && ls.every(l => l.drawnCount === l._n);
+}"""
+
+_SCRIPT_DONE_JS = (
+    "() => document.querySelector('[data-testid=stApp]')"
+    ".getAttribute('data-test-script-state') === 'notRunning'"
+)
+
+
+def _drawn_map_frame(page: Any, deadline: float) -> Any:
+    """The newest map iframe once its canvas layers are drawn (a rerun may remount it)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    while True:
+        try:
+            page.locator('iframe[title="streamlit_folium.st_folium"]').last.wait_for()
+            frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
+            frame.wait_for_function(_MAP_DRAWN_JS, polling=20, timeout=60_000)
+            if not frame.is_detached():
+                return frame
+        except (PlaywrightError, IndexError):
+            if time.perf_counter() > deadline:
+                raise
+
+
+def _rerun_after_filter(page: Any, frame: Any) -> float | None:
+    """Flip "Cross-border strikes only"; seconds until the script has run and the map's new
+    data layers are drawn."""
     toggle = page.get_by_text("Cross-border strikes only")
     if toggle.count() == 0:
         return None
-    app = page.locator('[data-testid="stApp"]')
+    frame.evaluate("() => { window.__benchOld = new Set(window.map._smLayers); }")
     t0 = time.perf_counter()
     toggle.click()
     try:
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stApp]')"
             ".getAttribute('data-test-script-state') === 'running'",
-            timeout=5000,
+            timeout=2000,
             polling=10,
         )
     except Exception:  # the run may be over before we looked
         pass
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'",
-        polling=20,
+    page.wait_for_function(_SCRIPT_DONE_JS, polling=10)
+    frame.wait_for_function(
+        "() => { const ls = window.map._smLayers || [];"
+        " return ls.length > 0 && ls.every(l => !window.__benchOld.has(l)"
+        " && l.drawnCount === l._n); }",
+        polling=10,
+        timeout=60_000,
     )
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))")
-    assert app.count() == 1
-    return round(time.perf_counter() - t0, 2)
+    return round(time.perf_counter() - t0, 3)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

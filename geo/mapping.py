@@ -23,12 +23,15 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
+import os
 import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
@@ -56,6 +59,7 @@ __all__ = [
     "build_layers",
     "build_map",
     "CanvasLayer",
+    "countries_file",
     "display_arcs",
     "escape_text",
     "events_bounds",
@@ -201,7 +205,7 @@ _CANVAS_LAYER_JS = r"""
   // feature. Clicks fire "click" with a feature proxy as `layer` (what streamlit-folium
   // reports as last_active_drawing) and open a popup from pre-escaped HTML.
   window.SmCanvasLayer = L.Layer.extend({
-    options: {pane: 'overlayPane', padding: 0.25},
+    options: {pane: 'smPane', padding: 0.25},
     initialize: function (data, options) {
       L.setOptions(this, options);
       this._data = data;
@@ -213,6 +217,9 @@ _CANVAS_LAYER_JS = r"""
     },
     onAdd: function (map) {
       install(map);
+      if (!map.getPane('smPane')) {  // above Leaflet's own canvas (countries, provinces)
+        map.createPane('smPane').style.zIndex = 450;
+      }
       this._canvas = L.DomUtil.create('canvas', 'sm-canvas leaflet-zoom-hide');
       this._canvas.style.pointerEvents = 'none';
       this.getPane().appendChild(this._canvas);
@@ -1218,6 +1225,70 @@ def _admin0_geojson(admin0: GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+_COUNTRY_STYLE = {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#f4f1ea", "fillOpacity": 0.55}
+_COUNTRIES_VERSION = 1  # part of countries_file's name: bump when _admin0_geojson changes
+
+
+def countries_file(directory: Path | str) -> Path | None:
+    """Write the base map's countries (simplified Natural Earth, as in the map) as GeoJSON
+    into `directory` unless already there; return the file, or None without boundaries.
+
+    The name carries a hash of the boundaries file and of the simplification version, so new
+    boundaries give a new file and a browser never keeps a stale copy. Written atomically.
+    """
+    try:
+        from geo.boundaries import ADMIN0_DISPLAY_FILE
+        from geo.paths import BOUNDARIES_DIR
+    except ImportError:
+        return None
+    source = BOUNDARIES_DIR / ADMIN0_DISPLAY_FILE
+    if not source.exists():
+        return None
+    stat = source.stat()
+    key = hashlib.sha1(
+        f"{source.name}|{stat.st_size}|{stat.st_mtime_ns}|{_COUNTRIES_VERSION}".encode()
+    ).hexdigest()[:12]
+    path = Path(directory) / f"countries-{key}.json"
+    if path.exists():
+        return path
+    data = _default_admin0_geojson()
+    if data is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":"), allow_nan=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+class _FetchedCountries(MacroElement):
+    """The countries layer, fetched by the browser from a same-origin URL (non-interactive)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            fetch({{ this.url|tojson }}).then(function (r) {
+                if (!r.ok) { throw new Error('HTTP ' + r.status); }
+                return r.json();
+            }).then(function (data) {
+                L.geoJSON(data, {style: {{ this.style|tojson }}, interactive: false})
+                    .addTo(group);
+            }).catch(function (err) {
+                console.warn('strikemap: the countries layer did not load', err);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "FetchedCountries"
+        self.url = url
+        self.style = _COUNTRY_STYLE
+
+
 class _PageStyle(MacroElement):
     """Map background (the sea, under the country polygons) and popup/legend CSS."""
 
@@ -1296,6 +1367,7 @@ def build_base_map(
     assets: AssetMode = "static",
     asset_base_url: str = DEFAULT_BASE_URL,
     height: str | int = "100%",
+    countries_url: str | None = None,
 ) -> folium.Map:
     """Return the map without data layers: countries, optional OSM, legend, view, local assets.
 
@@ -1316,6 +1388,10 @@ def build_base_map(
         Attacker → colour for the legend.
     assets, asset_base_url
         See :func:`geo.assets.use_local_assets`.
+    countries_url : str, optional
+        URL of the countries as GeoJSON (:func:`countries_file` under static serving): the
+        browser fetches them, so the map script that travels on every rerun stays small.
+        Ignored when `admin0` is given; default: the countries are embedded in the map.
     """
     if tiles not in ("none", "osm"):
         raise ValueError(f"tiles was {tiles!r} but is expected to be 'none' or 'osm'")
@@ -1333,20 +1409,20 @@ def build_base_map(
     )
     use_local_assets(m, mode=assets, base_url=asset_base_url)
     _PageStyle().add_to(m)
-    data = _admin0_geojson(admin0) if admin0 is not None else _default_admin0_geojson()
-    if data is not None:
-        folium.GeoJson(
-            data,
-            name=LAYER_COUNTRIES,
-            style_function=lambda _: {
-                "color": "#8a8a8a",
-                "weight": 0.8,
-                "fillColor": "#f4f1ea",
-                "fillOpacity": 0.55,
-            },
-            # interactive False: clicks fall through to the events (and don't rerun the app)
-            interactive=False,
-        ).add_to(m)
+    if admin0 is None and countries_url is not None:
+        group = folium.FeatureGroup(name=LAYER_COUNTRIES, show=True)
+        _FetchedCountries(countries_url).add_to(group)
+        group.add_to(m)
+    else:
+        data = _admin0_geojson(admin0) if admin0 is not None else _default_admin0_geojson()
+        if data is not None:
+            folium.GeoJson(
+                data,
+                name=LAYER_COUNTRIES,
+                style_function=lambda _: _COUNTRY_STYLE,
+                # interactive False: clicks fall through to the events (and don't rerun the app)
+                interactive=False,
+            ).add_to(m)
     folium.TileLayer(
         "OpenStreetMap",
         name=LAYER_BASEMAP,

