@@ -446,6 +446,17 @@ def _is_opener(char: str) -> bool:
     )
 
 
+class _Openers(dict[str, bool]):
+    """``_is_opener`` of every character seen so far (a dict lookup is cheaper than a call)."""
+
+    def __missing__(self, char: str) -> bool:
+        value = self[char] = _is_opener(char)
+        return value
+
+
+_OPENERS = _Openers()
+
+
 def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of every line in ``text[start:end]``, without line breaks."""
     pos = start
@@ -492,20 +503,24 @@ def _segments(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, in
 
 
 def _is_boundary(text: str, term_start: int, term_end: int, seg_start: int, seg_end: int) -> bool:
-    word_start = term_start
-    while word_start > seg_start and not text[word_start - 1].isspace():
-        word_start -= 1
-    prev = text[word_start:term_start].lstrip(_LEADING_PUNCT)
     nxt_pos = term_end
     while nxt_pos < seg_end and text[nxt_pos].isspace():
         nxt_pos += 1
     if nxt_pos >= seg_end:
         return True
     nxt = text[nxt_pos]
-    terminator = text[term_start:term_end]
-    if terminator[0] != "." or terminator.startswith(".."):
-        return _is_opener(nxt)
-    # A single full stop (possibly followed by closing quotes or brackets).
+    if text[term_start] != "." or text.startswith("..", term_start, term_end):
+        return _OPENERS[nxt]
+    # A single full stop (possibly followed by closing quotes or brackets). The word before
+    # it runs back to the last space, unless other whitespace (a line break) comes later.
+    space = text.rfind(" ", seg_start, term_start)
+    prev = text[space + 1 if space >= 0 else seg_start : term_start]
+    if not prev.isprintable():  # every whitespace character is unprintable
+        word_start = term_start
+        while word_start > seg_start and not text[word_start - 1].isspace():
+            word_start -= 1
+        prev = text[word_start:term_start]
+    prev = prev.lstrip(_LEADING_PUNCT)
     word = prev.lower()
     if word in _NEVER_END:
         return False
@@ -513,13 +528,13 @@ def _is_boundary(text: str, term_start: int, term_end: int, seg_start: int, seg_
         return False
     if len(word) == 1 and word.isalpha():
         return False  # an initial: "J. Smith", "G.W. Bush"
-    next_word_end = nxt_pos
-    while next_word_end < seg_end and text[next_word_end].isalpha():
-        next_word_end += 1
     if word in _MAYBE_END or _DOTTED.match(prev):
         # "U.S. forces" vs. "bases in the U.S. The next day": only a typical opener ends it.
+        next_word_end = nxt_pos
+        while next_word_end < seg_end and text[next_word_end].isalpha():
+            next_word_end += 1
         return text[nxt_pos:next_word_end] in _STARTERS or "\n" in text[term_end:nxt_pos]
-    return _is_opener(nxt)
+    return _OPENERS[nxt]
 
 
 def _split_segment(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -565,12 +580,11 @@ def split_sentences(text: str, start: int = 0) -> tuple[Sentence, ...]:
     for paragraph in _paragraphs(text, start, len(text)):
         for seg_start, seg_end in _segments(text, paragraph):
             for s, e in _split_segment(text, seg_start, seg_end):
-                while s < e and text[s].isspace():
-                    s += 1
-                while e > s and text[e - 1].isspace():
-                    e -= 1
-                if s < e:
-                    sentences.append(Sentence(s, e))
+                chunk = text[s:e]
+                stripped = chunk.strip()  # str.strip drops exactly what str.isspace matches
+                if stripped:
+                    s += len(chunk) - len(chunk.lstrip())
+                    sentences.append(Sentence(s, s + len(stripped)))
     return tuple(sentences)
 
 
