@@ -36,6 +36,7 @@ def extract(
     *,
     cross_border_only: bool = False,
     on_error: str = "raise",
+    jobs: int = 1,
 ) -> tuple[GeoDataFrame, GeoDataFrame]:
     """Find places and strikes in files or texts and return them as two GeoDataFrames.
 
@@ -51,6 +52,9 @@ def extract(
     on_error : {"raise", "warn", "ignore"}, default "raise"
         What to do when an input cannot be read: raise :class:`~geo.errors.InputError`
         listing every failed input, or warn (or not) and return what was readable.
+    jobs : int, default 1
+        Worker processes for many articles (see :func:`geo.pipeline.run_articles`); the
+        result is the same.
 
     Returns
     -------
@@ -118,7 +122,7 @@ def extract(
             )
 
     from_files, read_errors = read_paths(paths)
-    result = run_articles([*from_files, *articles])
+    result = run_articles([*from_files, *articles], jobs=jobs)
     errors = [*read_errors, *errors, *result.errors]
     if errors:
         summary = "; ".join(errors[:5]) + (
