@@ -517,7 +517,8 @@ _SPORT = re.compile(
     r"ek|wk|toernooi|tournament|scheidsrechter|referee|elftal|speelhelft|half-?time|"
     r"slotminuten|extra\s+time|verlenging|stadion|stadium|kick-?off|aftrap|"
     r"cricket\w*|batsm[ae]n|batters?|bowlers?|bowling|wickets?|innings|rugby|tennis|hockey|"
-    r"basketbal\w*|matches|match|titelverdediger|defending\s+champions?|"
+    r"basketbal\w*|matches|match|titelverdediger|defending\s+champions?|slotfase|"
+    r"gelijkmaker|treffer|blessuretijd|injury\s+time|eerste\s+helft|tweede\s+helft|"
     r"\d+\s*-\s*\d+\s+(?:win|zege|overwinning|victory|defeat|nederlaag|draw|gelijkspel)|"
     r"(?:beat|versloeg|verslaat|won|wint|lost|verloor)\s+\w+\s+\d+\s*-\s*\d+)(?![\w-])"
 )
@@ -1234,14 +1235,37 @@ def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
     for word in reversed(words):
         if word in _ALL_PREPS:
             return word
-        if word in _DETERMINERS:
-            continue
+        if word in _DETERMINERS or word in _PLACE_NOUNS:
+            continue  # "in de Iraanse provincie Isfahan", "at the town of Safed"
         content += 1  # "op buurland Pakistan", "in southern Lebanon": one modifier at most
         if content > 1:
             return None
     return None
 
 
+_PLACE_NOUNS = frozenset(
+    "stad kuststad havenstad grensstad hoofdstad provinciehoofdstad dorp provincie regio "
+    "grensregio district grensdistrict wijk gemeente deelstaat city town village port capital "
+    "province region district neighbourhood neighborhood suburb voorstad"
+    "".split()
+)
+_PLACE_NOUN_AFTER = re.compile(
+    r"^[\s-]+(?:[\w-]+\s+)?(?:" + "|".join(sorted(_PLACE_NOUNS)) + r")(?![\w-])"
+)
+# A demonym or country naming a border area, not the country: "near the Iraqi border".
+_BORDER_AFTER = re.compile(
+    r"^[\s-]+(?:border|frontier|grens|grensgebied)(?![\w-])(?!\s+(?:forces|guards?|police|"
+    r"troops|units|posts?|outposts?|personnel|politie|bewaking\w*|troepen|eenheden|posten|"
+    r"wachten|militairen|soldaten|soldiers))"
+)
+# A capital or city standing for its government: "Islamabad bevestigde ...", "Washington agreed".
+_METONYM_AFTER = re.compile(
+    r"^\s+(?:(?:has|have|had|heeft|hebben|also|ook|later|officially|officieel)\s+){0,2}"
+    r"(?:said|says|confirmed|denied|accused|warned|agreed|announced|responded|insisted|"
+    r"condemned|rejected|demanded|urged|bevestig\w*|ontken\w*|zei|zegt|meldde|meldt|"
+    r"beschuldig\w*|waarschuw\w*|reageer\w*|reageerde|kondigde|stemde|eist\w*|veroordeel\w*|"
+    r"verwierp|verwerpt)(?![\w-])"
+)
 _NOUNISH = re.compile(r"(?:strikes?|attacks?|raids?|bombings?|shelling|bombardments?|invasion)")
 
 
@@ -1364,7 +1388,8 @@ def _aftermath_places(
             and _governing_prep(folded, left, mention.start) in _PREP_TARGET
         ):
             found.append(mention)
-        left = max(left, mention.end)
+        if not mention.is_demonym:  # "in de Iraanse provincie Isfahan": "in" still governs
+            left = max(left, mention.end)
     return found
 
 
@@ -1420,8 +1445,20 @@ def _assign_roles(
             attacker_before = attacker_before or mention.end <= cue.start
             previous = mention
             continue
+        if mention.is_demonym and _PLACE_NOUN_AFTER.match(window_after):
+            # "de Israëlische kuststad Ashkelon", "the Lebanese city of Tyre": the country of
+            # the place named next, never an attacker
+            mention.role = "target"
+            previous = mention
+            continue
         if (
-            _PERSON_AFTER.match(window_after)
+            (mention.toponym is not None and _BORDER_AFTER.match(window_after))
+            or (
+                mention.toponym is not None
+                and mention.toponym.kind == KIND_CITY
+                and _METONYM_AFTER.match(window_after)
+            )
+            or _PERSON_AFTER.match(window_after)
             or _TOPIC_AFTER.match(window_after)
             or _TOPIC_BEFORE.search(window_before)
             or _VISIT_BEFORE.search(window_before)
@@ -1632,6 +1669,25 @@ def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
         if aux and _PRONOUN_AFTER.match(folded[aux[-1].end() : aux[-1].end() + 8]):
             return True
     return False
+
+
+_RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that|die|dat|wat)(?![\w-])")
+
+
+def _relative_subject(
+    folded: str, sentence: Sentence, clause: _Clause, mentions: list[_Mention]
+) -> _Mention | None:
+    """The party opening the sentence when a relative clause follows it ("Hezbollah, which
+    ..., fired"; "Iran, dat ..., vuurde"), for a verb clause that lacks a subject."""
+    for mention in mentions:
+        if mention.start < sentence.start:
+            continue
+        if mention.start >= clause.start or len(_words(folded[sentence.start : mention.start])) > 1:
+            return None
+        if mention.is_actorlike and _RELATIVE_AFTER.match(folded[mention.end : mention.end + 12]):
+            return mention
+        return None
+    return None
 
 
 def _party_from(mention: _Mention, how: str, matcher: ActorMatcher) -> _Party:
@@ -1904,6 +1960,19 @@ def _analyse_clause(
         # without a modifier the cause names no attacker: kept (no strike) for a later
         # attribution ("Die aanval wordt aan Israël toegeschreven"), never for coreference
         attackers = [_party_from(m, "explicit", matcher) for m in modifiers]
+    if (
+        not attackers
+        and not gapped
+        and not background
+        and not passive
+        and not _used_as_noun(folded, cue)
+        and not folded[clause.start : cue.start].strip(" ,;")
+    ):
+        # "Hezbollah, which has traded fire with Israel since October, fired rockets at ...":
+        # the verb's subject opens the sentence, before a relative clause
+        subject = _relative_subject(folded, sentence, clause, mentions)
+        if subject is not None:
+            attackers = [_party_from(subject, "explicit", matcher)]
     pronoun = (
         not attackers and not gapped and not background and _pronoun_subject(folded, clause, cue)
     )

@@ -908,3 +908,56 @@ def test_flag_words_never_skip_a_match() -> None:
                     matched += 1
                     assert any(w in match.group() for w in words), (match, flag)
     assert matched > 40
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a demonym before a place noun is the place's country, not the attacker
+        (
+            "Een golf van raketten uit de Gazastrook heeft dinsdag de Israëlische kuststad "
+            "Sderot getroffen.",
+            {("PSE", "ISR")},
+        ),
+        ("Israeli jets struck the Lebanese city of Tyre on Monday.", {("ISR", "LBN")}),
+        (
+            "In de Iraanse provincie Kerman zijn explosies gehoord bij een luchtmachtbasis. "
+            "Volgens Amerikaanse bronnen ging het om een Israëlische aanval.",
+            {("ISR", "IRN")},
+        ),
+        # the subject before a relative clause fires
+        (
+            "The Houthis, which have attacked shipping since November, fired missiles at the "
+            "Israeli port city of Eilat.",
+            {("YEM", "ISR")},
+        ),
+        (
+            "Iran, dat sinds april dreigt met vergelding, vuurde raketten af op Israël.",
+            {("IRN", "ISR")},
+        ),
+        ("The Houthis, who control Sanaa, said the attack was a success.", set()),
+        # a border names no target country; border forces still attack
+        (
+            "US jets struck targets near the Iraqi border in Syria, officials said.",
+            {("USA", "SYR")},
+        ),
+        (
+            "Afghan border forces opened fire on Pakistani posts in Khyber Pakhtunkhwa.",
+            {("AFG", "PAK")},
+        ),
+        # a capital speaking for its government is no target
+        (
+            "Kabul bevestigde de aanvallen niet officieel, maar bronnen zeiden dat Pakistan doelen "
+            "in Khost had gebombardeerd.",
+            {("PAK", "AFG")},
+        ),
+        ("Washington agreed a truce with the group in May.", set()),
+        # football
+        (
+            "Nederland bestookte in de slotfase het Franse doel, maar de gelijkmaker bleef uit.",
+            set(),
+        ),
+    ],
+)
+def test_place_modifiers_subjects_and_metonyms(text: str, expected: set[tuple[str, str]]) -> None:
+    assert real_pairs(text) == expected
