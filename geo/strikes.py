@@ -873,7 +873,18 @@ def find_weapons(text: str) -> tuple[str, ...]:
 def _weapon_names(indices: Sequence[int] | set[int]) -> tuple[str, ...]:
     """Weapon names of the given (1-based) alternatives of :data:`_WEAPON_RE`, in table order,
     each once ("raketten" and "missiles" are both "missiles")."""
-    return tuple(dict.fromkeys(_WEAPONS[i - 1][1] for i in sorted(set(indices))))
+    if not indices:
+        return ()
+    return _WEAPON_NAMES.get(frozenset(indices)) or _weapon_names_of(frozenset(indices))
+
+
+_WEAPON_NAMES: dict[frozenset[int], tuple[str, ...]] = {}
+
+
+def _weapon_names_of(indices: frozenset[int]) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(_WEAPONS[i - 1][1] for i in sorted(indices)))
+    _WEAPON_NAMES[indices] = names
+    return names
 
 
 class _Weapons:
