@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -164,16 +165,35 @@ def _column(frame: GeoDataFrame, name: str, *, deep: bool = True) -> list[Any]:
         return [None] * len(frame)
     values = frame[name].tolist()
     kept = _SCALARS if deep else _SCALARS | {list}
+    types = set(map(type, values))
+    if types <= kept:
+        return values
+    if types <= kept | {float}:  # only NaN and infinities need a change
+        return [None if type(v) is float and not math.isfinite(v) else v for v in values]
     return [v if type(v) in kept else _plain(v) for v in values]
 
 
-def _pick(item: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-    """Return ``{k: item[k]}`` for `keys` as plain JSON values (None when missing)."""
-    if type(item) is not dict:
-        item = _plain(item)
-    scalars = _SCALARS
-    return {k: v if type(v := item.get(k)) in scalars else _plain(v) for k in keys}
+class _Picker:
+    """``pick(item)``: ``{k: item[k] for k in keys}`` as plain JSON values (None when missing)."""
 
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self._values = operator.itemgetter(*keys)
+
+    def __call__(self, item: Any) -> dict[str, Any]:
+        if type(item) is not dict:
+            item = _plain(item)
+        try:
+            values = self._values(item)
+        except KeyError:
+            values = tuple(item.get(k) for k in self.keys)
+        if not _SCALARS.issuperset(map(type, values)):
+            values = tuple(v if type(v) in _SCALARS else _plain(v) for v in values)
+        return dict(zip(self.keys, values, strict=True))
+
+
+_pick_mention = _Picker(MENTION_KEYS)
+_pick_source = _Picker(SOURCE_KEYS)
 
 # --------------------------------------------------------------------------------------------
 # GeoJSON
@@ -203,7 +223,7 @@ def _place_items(places: GeoDataFrame | None) -> Iterator[tuple[str, list[float]
         props: dict[str, Any] = {"feature_type": "place"}
         props.update(zip(PLACE_PROPERTIES, values, strict=True))
         found = mentions[i]
-        props["mentions"] = [_pick(m, MENTION_KEYS) for m in (found if found is not None else [])]
+        props["mentions"] = [_pick_mention(m) for m in (found if found is not None else [])]
         feature_id = props.get("place_id") or f"place-{i}"
         yield str(feature_id), _position(xs_list[i], ys_list[i]), props
 
@@ -358,7 +378,7 @@ def _strike_items(
         sources = props["sources"]
         if type(sources) is not list:
             sources = _plain(sources)
-        props["sources"] = [_pick(s, SOURCE_KEYS) for s in sources or []]
+        props["sources"] = [_pick_source(s) for s in sources or []]
         if props["n_sources"] is None:
             props["n_sources"] = len(props["sources"])
         for key in ("cross_border", "edited"):
