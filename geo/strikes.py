@@ -2577,6 +2577,21 @@ def extract_strikes(
                     ]
                 elif dominant is not None:
                     attackers = [replace(dominant, how="coreference")]
+                target_countries = {c for t in analysis.targets for c in t.countries}
+                if attackers and all(set(p.countries) & target_countries for p in attackers):
+                    # they would strike their own country: rather the party the next sentence
+                    # names as firing without a target of its own ("... a rocket struck Ramat
+                    # Gan. Hamas has launched 2,300 rockets")
+                    others = [
+                        p
+                        for later in analyses[index + 1 : index + 2]
+                        for a in later[1]
+                        if not a.background and not a.targets
+                        for p in a.attackers
+                        if p.countries and not set(p.countries) & target_countries
+                    ]
+                    if others:
+                        attackers = [replace(p, how="coreference") for p in others]
                 how_override = "coreference"
             if attackers and not analysis.targets and not analysis.background and index > 0:
                 # "Explosions were heard near an air base in Isfahan. US officials said it was

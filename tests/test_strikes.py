@@ -854,6 +854,13 @@ def test_counts_stay_with_the_main_strike_not_its_cause() -> None:
             {("SAU", "YEM")},
         ),
         ("Een bom ontplofte in een markt in Kabul. De regering gaf de Taliban de schuld.", set()),
+        # a coreferent attacker of the target's own country yields to the party the next
+        # sentence says fired
+        (
+            "Israeli jets struck Rafah in Gaza overnight. Two people were killed when a rocket "
+            "hit the Israeli town of Sderot. Islamic Jihad said it had fired dozens of rockets.",
+            {("ISR", "PSE"), ("PSE", "ISR")},
+        ),
         # a cause without attacker, attributed in the next sentence
         (
             "Teheran noemde de aanval een vergelding voor de aanval op het Iraanse consulaat in "
