@@ -1456,6 +1456,15 @@ def _assign_roles(
             attacker_before = attacker_before or mention.end <= cue.start
             previous = mention
             continue
+        if (
+            mention.is_place
+            and _PLACE_NOUN_AFTER.match(window_after)
+            and re.match(r"^[\s-]+(?:[\w-]+\s+){1,2}of\s", window_after)
+        ):
+            # "the Tel Aviv suburb of Ramat Gan": the place named next is the one struck
+            mention.role = "ignore"
+            previous = mention
+            continue
         if mention.is_demonym and _PLACE_NOUN_AFTER.match(window_after):
             # "de Israëlische kuststad Ashkelon", "the Lebanese city of Tyre": the country of
             # the place named next, never an attacker

@@ -968,3 +968,20 @@ def test_flag_words_never_skip_a_match() -> None:
 )
 def test_place_modifiers_subjects_and_metonyms(text: str, expected: set[tuple[str, str]]) -> None:
     assert real_pairs(text) == expected
+
+
+def test_the_place_named_after_a_container_is_struck_and_counted() -> None:
+    from geo.toponyms import find_toponyms
+
+    for text, name, killed in [
+        ("Russia struck the Kyiv suburb of Irpin, killing three people.", "Irpin", 3),
+        (
+            "Rusland bestookte de Oekraïense havenstad Odesa met drones, waarbij twee doden "
+            "vielen.",
+            "Odesa",
+            2,
+        ),
+    ]:
+        article = article_from_text(text, title="t", date="2024-05-01")
+        strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+        assert [(s.target_name, s.killed) for s in strikes] == [(name, killed)]
