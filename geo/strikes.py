@@ -18,8 +18,12 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    condition or modal governs it ("dreigt", "waarschuwt", "zou kunnen", "overweegt", "wil",
    "threatens", "warned", "vowed", "could", "would", "may", "will", "plans to", "denied", "if"),
    unless a subordinator ("nadat", "after", "toen", "when", "because") sits between the two,
-   and when the sentence is a question. Causes ("als reactie op ...", "in retaliation for ...")
-   are background: nothing in them is a target or a cue.
+   and when the sentence is a question; also a quoted condition ('"If attacks ... continue'),
+   "the possibility of", "whether", and a strike noun dating something else ("since Hamas'
+   attack on Israel"). Causes ("als reactie op ...", "in retaliation for ...") are background
+   for the main strike; a strike noun in them with its own party ("in retaliation for American
+   strikes on Iran", "volgt op de Indiase luchtaanval bij Balakot") is an event of its own
+   (without counts), and one without a party waits for a later attribution.
 5. **Roles.** By the nearest preposition before a mention: ``door``/``by`` mark the attacker
    (passive agent; also "aanval van X" right after a cue noun); ``vanuit``/``vanaf``/``from``
    the launch site; ``op``/``tegen``/``in``/``naar``/``on``/``at``/``against``/``into`` the
@@ -28,8 +32,15 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    (targets), except the first actor after a Dutch verb when none precedes (verb-second:
    "nooit eerder vuurde Iran raketten af op Pakistan"). Coordinated mentions share a role
    ("Turkey and Iran attacking targets in Iraq & Syria" gives 2 x 2 strikes). Attribution
-   ("volgens X", "according to X", ", stelt X", ", aldus X") names a claimant, which becomes
-   the attacker only when nothing else does and it is not of the target's country.
+   ("volgens X", "according to X", ", stelt X", ", aldus X", "X zeggen dat") names a claimant,
+   which becomes the attacker only when nothing else does and it is not of the target's
+   country. "attributed to X", "aan X toegeschreven" name the attacker. Never attackers or
+   targets: a person's affiliation ("Hamas-leider", "a Hezbollah commander"), a place naming a
+   war, talks, a truce or a deal ("the Gaza war", "the Doha agreement", "een bestand in Gaza"),
+   a place visited or met in, a party related to a place ("an ally of the United States"), a
+   "<demonym> border", a city speaking for its government ("Kabul bevestigde", "Washington
+   agreed"). A demonym before a place noun is that place's country ("de Israëlische kuststad
+   Sderot"); in "the Kyiv suburb of Irpin" the second place is struck.
 6. **Coreference.** A clause with a cue and a target but no attacker ("De aanval in Irak was
    gericht tegen ...", a passive without agent, "the strikes on ...") takes the attacker of the
    most recent strike in the same article, or the article's most frequent explicit attacker.
@@ -47,8 +58,14 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    "X-led coalition", a pronoun subject ("vuurde het ... af": the previous sentence's subject),
    group anaphora ("de coalitie", "the group": the latest named group or alliance) and
    responsibility ("X claimed responsibility", "beschuldigt X van de aanval") for the latest
-   strike the text left without attacker. Temporal subordinate clauses ("after Iran fired
-   ...") are events of their own; reaction verbs ("condemned the strike") and agents of other
+   strike the text left without attacker, also blame ("geven X de schuld") and attribution.
+   Temporal subordinate clauses ("after Iran fired ...") are events of their own; without a
+   place they strike where the main clause reports damage ("A fire broke out at a depot in
+   Tuapse after an attack by Ukrainian drones"); an attacker without a target takes the place
+   of the damage the previous sentence reports ("Explosions were heard near Isfahan. ... an
+   Israeli strike"). The subject before a relative clause fires ("Hezbollah, which ...,
+   fired"). A coreferent attacker that would strike its own country yields to the party the
+   next sentence says fired. Reaction verbs ("condemned the strike") and agents of other
    participles ("sites used by the IRGC") do not make attackers.
 10. **Misread places.** A target place in a country the article never names, read with a low
    gazetteer score, or followed by "in <place of another country>", is dropped; a country of
@@ -61,6 +78,12 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    kwamen twee kinderen om het leven") or only reports casualties within two sentences of the
    last strike sentence adds its counts (the maximum wins), weapons and target actor to the most
    recent strike. The date is the article's unless the sentence names a day ("op 16 januari").
+
+Speed: per article, one prefix-tree regex scan finds every cue hint and the words that gate
+the costlier searches (casualties, anaphors, coalitions, weapons, causes, attribution, hedges),
+per sentence; cue patterns then run only on the sentences holding their hints, actors come from
+one prefix-tree regex (:mod:`geo.actors`), and a sentence without a cue costs a few list
+slices. A test checks that every gated pattern's matches hold one of its gate words.
 
 Confidence (documented in :func:`_confidence`) grows with cue strength, attacker explicitness
 (named actor > country/demonym > claimant > coreference) and target precision, and shrinks for
