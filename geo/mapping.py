@@ -222,8 +222,12 @@ _CANVAS_LAYER_JS = r"""
       }
       this._canvas = L.DomUtil.create('canvas', 'sm-canvas leaflet-zoom-hide');
       this._canvas.style.pointerEvents = 'none';
-      this.getPane().appendChild(this._canvas);
-      map._smLayers.push(this);
+      // keep the stacking (and click priority) of the data's "order" when a layer is
+      // switched off and on again: strikes under other places under struck places
+      var order = this._data.order || 0, layers = map._smLayers, k = 0;
+      while (k < layers.length && (layers[k]._data.order || 0) <= order) { k++; }
+      this.getPane().insertBefore(this._canvas, k < layers.length ? layers[k]._canvas : null);
+      layers.splice(k, 0, this);
       this._schedule();  // next frame: once the view is set, so the canvas is drawn once
     },
     onRemove: function (map) {
@@ -817,7 +821,7 @@ def strike_layer_data(
     data["stride"] = stride
     data["ids"] = [ids[j] for j in order]
     data["coords"] = _flat(arc_lon[order], arc_lat[order], _DECIMALS + 1)
-    data["heads"] = _flat(head_lon[order], head_lat[order], _DECIMALS + 1)
+    data["heads"] = _flat(head_lon[order], head_lat[order], _ARC_DECIMALS + 1)  # ~10 m
     data["style"] = [style_of[j] for j in order]
     data["styles"] = [
         {"color": color, "weight": weight, "opacity": 0.85, "dash": dashed}
@@ -1074,10 +1078,12 @@ class CanvasLayer(MacroElement):
         """
     )
 
-    def __init__(self, data: Mapping[str, Any], *, selected: str | None = None) -> None:
+    def __init__(
+        self, data: Mapping[str, Any], *, selected: str | None = None, order: int = 0
+    ) -> None:
         super().__init__()
         self._name = "SmCanvasLayer"
-        self.data = dict(data)
+        self.data = {**data, "order": order}  # stacking among canvas layers, bottom first
         if selected is not None:
             self.data["selected"] = str(selected)
         self.library = _CANVAS_LAYER_JS
@@ -1106,7 +1112,8 @@ def layers_from_data(
             selected = selected_strike_id if name == LAYER_STRIKES else selected_place_id
             if selected is not None and str(selected) not in data[name]["ids"]:
                 selected = None
-            CanvasLayer(data[name], selected=selected).add_to(group)
+            order = (LAYER_STRIKES, LAYER_PLACES, LAYER_STRUCK).index(name)
+            CanvasLayer(data[name], selected=selected, order=order).add_to(group)
         groups.append(group)
     return groups
 

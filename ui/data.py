@@ -77,6 +77,8 @@ def _extraction_cache() -> dict[str, Any]:
 
 
 _DISK_KEEP = 8  # extraction results kept on disk (cache_dir()/extractions)
+# geo modules that only draw or serve results: editing them keeps the cached extractions
+_NOT_EXTRACTION = frozenset({"mapping.py", "assets.py", "export.py", "filtering.py"})
 
 
 @functools.cache
@@ -88,9 +90,9 @@ def _code_fingerprint() -> str:
     from geo.paths import PROJECT_DIR
 
     digest = hashlib.sha1()
-    files = sorted((PROJECT_DIR / "geo").glob("*.py")) + sorted(
-        p for p in (PROJECT_DIR / "data").rglob("*.json") if p.stat().st_size < 5_000_000
-    )
+    files = sorted(
+        p for p in (PROJECT_DIR / "geo").glob("*.py") if p.name not in _NOT_EXTRACTION
+    ) + sorted(p for p in (PROJECT_DIR / "data").rglob("*.json") if p.stat().st_size < 5_000_000)
     for path in files:
         digest.update(str(path.relative_to(PROJECT_DIR)).encode())
         digest.update(path.read_bytes())
