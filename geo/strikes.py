@@ -1166,6 +1166,15 @@ def _clauses(
             seg_cues
             and not continues
             and (any(m.is_place or m.is_actorlike for m in seg_mentions) or not previous.cues)
+            and not (
+                # a Dutch verb-final remnant after an apposition ("Een drone van Hezbollah
+                # heeft een basis bij Binyamina, ten zuiden van Haifa, getroffen"): the verb of
+                # the clause before
+                not seg_mentions
+                and not previous.cues
+                and all(c.spec.lang == "nl" for c in seg_cues)
+                and len(_words(segment)) <= 3
+            )
         ):
             clauses.append(_Clause(seg_start, seg_end, seg_cues))
         else:
@@ -1366,6 +1375,11 @@ _FACILITY_AFTER = re.compile(
     r"soldaten|ambassade|consulaat|schepen|oorlogsschepen|tankers|faciliteiten|belangen|"
     r"burgers|onderdanen|doelen|targets)(?!\w)"
 )
+_BEARING_BEFORE = re.compile(
+    r"(?:(?<![\w-])ten\s+(?:noord|zuid)?(?:noorden|zuiden|oosten|westen)\s+van|"
+    r"(?<![\w-])(?<!the\s)(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+    r"north-east|north-west|south-east|south-west)\s+of)\s+(?:(?:de|het|the)\s+)?$"
+)
 _OWNED_AFTER = re.compile(
     r"^[\s-]*(?:[\w-]+\s+)?(?:bases?|troops|forces|soldiers|servicemen|personnel|contractors|"
     r"embassy|embassies|consulates?|diplomats?|warships?|vessels?|facilit\w*|interests|"
@@ -1479,10 +1493,17 @@ def _assign_roles(
             attacker_before = attacker_before or mention.end <= cue.start
             previous = mention
             continue
+        following = next((m for m in mentions if m.start >= mention.end), None)
         if (
             mention.is_place
+            and mention.toponym is not None
             and _PLACE_NOUN_AFTER.match(window_after)
             and re.match(r"^[\s-]+(?:[\w-]+\s+){1,2}of\s", window_after)
+            and following is not None
+            and following.toponym is not None
+            and following.start - mention.end < 40
+            and _PLACE_RANK.get(following.toponym.kind, 0)
+            >= _PLACE_RANK.get(mention.toponym.kind, 0)
         ):
             # "the Tel Aviv suburb of Ramat Gan": the place named next is the one struck
             mention.role = "ignore"
@@ -1559,7 +1580,11 @@ def _assign_roles(
         ):
             prep = "met"  # "door de Houthi's bestuurde autoriteiten": an adjective's agent
         if prep in ("van", "of", "from", "uit", "vanuit") and mention.actor is not None:
-            words_before = _words(folded[max(0, boundary - 30) : mention.start])
+            words_before = [
+                w
+                for w in _words(folded[max(0, boundary - 30) : mention.start])
+                if w not in _DETERMINERS
+            ]
             if len(words_before) >= 2 and _WEAPON_NOUN.search(words_before[-2]):
                 # "een raket van Hezbollah", "rockets from Hamas": the weapon's owner fires it
                 mention.role = "attacker"
@@ -1904,6 +1929,15 @@ def _analyse_clause(
         and _OWNED_AFTER.match(folded[m.end : m.end + 40])
     ]
     places = [m for m in places if m not in owners_abroad]
+    # "bij Binyamina, ten zuiden van Haifa", "20 km north of Kyiv": a reference point places
+    # the strike only when nothing else does
+    named = [
+        m
+        for m in places
+        if not _BEARING_BEFORE.search(folded, max(clause.start, m.start - 40), m.start)
+    ]
+    if named and len(named) < len(places):
+        places = named
     locative = [
         m
         for m in places

@@ -943,6 +943,24 @@ def test_flag_words_never_skip_a_match() -> None:
             {("IRN", "ISR")},
         ),
         ("The Houthis, who control Sanaa, said the attack was a success.", set()),
+        # a Dutch verb after an apposition; a bearing's reference point is no second target
+        (
+            "Een raket van de Houthi's heeft maandag een haven bij Eilat in Israël, ten noorden "
+            "van Aqaba, getroffen.",
+            {("YEM", "ISR")},
+        ),
+        ("Russian drones struck a depot 20 km north of Kharkiv, officials said.", {("RUS", "UKR")}),
+        ("De minister bezocht Kyiv, ten noorden van Odesa, gisteren.", set()),
+        # "in het noordwesten van Syrië" is inside Syria, not a reference point
+        (
+            "Iran vuurde raketten af op doelen in Erbil in Irak en in het noordwesten van Syrië.",
+            {("IRN", "IRQ"), ("IRN", "SYR")},
+        ),
+        # the owner of the weapons after "van de"
+        (
+            "Drones van de Verenigde Staten troffen zaterdag een militiebasis bij Mosul in Irak.",
+            {("USA", "IRQ")},
+        ),
         # a border names no target country; border forces still attack
         (
             "US jets struck targets near the Iraqi border in Syria, officials said.",
