@@ -14,6 +14,7 @@ import io
 import json
 import math
 import operator
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -300,8 +301,14 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
     a float): no list per vertex, which spares the garbage collector on large exports.
     """
     cache = _GEOMETRY_TEXTS
-    missing = list(dict.fromkeys(p for p in pairs if p not in cache))
     found: dict[tuple[LonLat, LonLat], str] = {}
+    missing: list[tuple[LonLat, LonLat]] = []
+    for pair in dict.fromkeys(pairs):
+        text = cache.get(pair)
+        if text is None:
+            missing.append(pair)
+        else:
+            found[pair] = text  # kept here: adding the missing ones may evict it
     if missing:
         lines, simple, rounded, bounds = _lines(missing)
         flat = rounded.ravel().tolist()
@@ -322,21 +329,24 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
                 parts[-1][-1] = _position(*target)
                 parts[0][0] = _position(*origin)
                 found[pair] = _ENCODER.encode({"type": "MultiLineString", "coordinates": parts})
-        for pair, text in found.items():
-            while len(cache) >= _CACHE_SIZE:
-                cache.pop(next(iter(cache)), None)  # the oldest entry
-            cache[pair] = text
-    return [found[p] if p in found else cache[p] for p in pairs]
+        with _CACHE_LOCK:  # the app exports from several threads
+            for pair in missing:
+                while len(cache) >= _CACHE_SIZE:
+                    del cache[next(iter(cache))]  # the oldest entry
+                cache[pair] = found[pair]
+    return [found[p] for p in pairs]
 
 
 def clear_cache() -> None:
     """Forget the strike geometries cached as JSON text (:func:`geo.arcs.clear_cache`: lines)."""
-    _GEOMETRY_TEXTS.clear()
+    with _CACHE_LOCK:
+        _GEOMETRY_TEXTS.clear()
 
 
 LonLat = tuple[float, float]
 _GEOMETRY_TEXTS: dict[tuple[LonLat, LonLat], str] = {}
 _CACHE_SIZE = 4096  # geometries kept as JSON text; news repeats its arcs
+_CACHE_LOCK = threading.Lock()
 
 
 def _chunks(items: Iterable[_T], size: int = 256) -> Iterator[list[_T]]:

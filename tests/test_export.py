@@ -271,3 +271,24 @@ def test_repeated_arcs_are_identical_and_independent(extraction: Extraction) -> 
     moved.loc[0, "target_lon"] = moved.loc[0, "target_lon"] + 1.0  # an analyst moved the target
     line = json.loads(to_geojson_text(None, moved))["features"][0]["geometry"]["coordinates"]
     assert line[-1][0] == round(float(moved.loc[0, "target_lon"]), 6)
+
+
+def test_a_full_geometry_cache_keeps_the_export_whole(
+    extraction: Extraction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo.arcs
+    import geo.export
+
+    strikes = extraction.strikes_frame()
+    expected = json.dumps(to_geojson(None, strikes), ensure_ascii=False)
+    # room for one arc: a chunk's new arcs evict the ones it found cached
+    monkeypatch.setattr(geo.export, "_CACHE_SIZE", 1)
+    monkeypatch.setattr(geo.arcs, "_CACHE_SIZE", 1)
+    geo.export.clear_cache()
+    geo.arcs.clear_cache()
+    assert to_geojson_text(None, strikes) == expected
+    assert to_geojson_text(None, strikes) == expected  # now with one arc cached
+    assert to_geojson_text(None, pd.concat([strikes, strikes[::-1]])) == json.dumps(
+        to_geojson(None, pd.concat([strikes, strikes[::-1]])), ensure_ascii=False
+    )
+    assert len(geo.export._GEOMETRY_TEXTS) == 1 and len(geo.arcs._LINES) == 1
