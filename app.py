@@ -128,7 +128,7 @@ with map_col:
         feature_group_to_add=mapping.layers_from_data(
             data, selected_strike_id=selected["strike"], selected_place_id=selected["place"]
         ),
-        layer_control=folium.LayerControl(collapsed=False),
+        layer_control=folium.LayerControl(collapsed=True),
     )
 if _take_click(result):  # a click the session state did not have yet (e.g. under AppTest)
     st.rerun()

@@ -197,7 +197,11 @@ def _inline_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 def use_local_assets(
-    m: folium.Map, *, mode: AssetMode = "static", base_url: str = DEFAULT_BASE_URL
+    m: folium.Map,
+    *,
+    mode: AssetMode = "static",
+    base_url: str = DEFAULT_BASE_URL,
+    jquery: bool = True,
 ) -> folium.Map:
     """Point one map at local Leaflet/jQuery instead of CDNs, and drop Bootstrap & co.
 
@@ -213,6 +217,9 @@ def use_local_assets(
         server (standalone HTML, or when static serving is off) but adds ~330 kB per render.
     base_url : str
         URL prefix of ``static/vendor`` for ``mode="static"``.
+    jquery : bool
+        Include jQuery, which ``folium.Popup`` and ``keep_in_front`` need; a map that uses
+        neither loads one script less (streamlit-folium loads its scripts one after another).
 
     Raises
     ------
@@ -225,7 +232,7 @@ def use_local_assets(
         js, css = _inline_assets()
     else:
         raise ValueError(f"mode was {mode!r} but is expected to be 'static' or 'inline'")
-    m.default_js = list(js)
+    m.default_js = [(name, url) for name, url in js if jquery or name != "jquery"]
     m.default_css = list(css)
     return m
 

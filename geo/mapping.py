@@ -13,7 +13,7 @@ The map is built for thousands of events and for untrusted article text:
   Leaflet renders popup/tooltip strings as HTML and the map iframe can reach the app page.
 - Every feature carries ``place_id`` or ``strike_id`` (and ``feature_type``), so a click that
   streamlit-folium reports as ``last_active_drawing`` identifies what was clicked.
-- No CDN: :func:`geo.assets.use_local_assets` points the map at local Leaflet/jQuery, the base
+- No CDN: :func:`geo.assets.use_local_assets` points the map at local Leaflet, the base
   map is Natural Earth polygons, and OpenStreetMap tiles are an opt-in layer.
 
 Coordinates are (lon, lat), EPSG:4326, except at the Folium boundary (:func:`_latlon`).
@@ -174,7 +174,8 @@ _CANVAS_LAYER_JS = r"""
   function install(map) {
     if (map._smLayers) { return; }
     map._smLayers = [];
-    var tip = L.tooltip({sticky: true, direction: 'top', offset: [0, -8], opacity: 0.95});
+    var tip = map._smTip = L.tooltip({sticky: true, direction: 'top', offset: [0, -8],
+                                      opacity: 0.95});
     var last = null;
     map.on('click', function (e) {
       var h = topHit(map, e);
@@ -186,8 +187,9 @@ _CANVAS_LAYER_JS = r"""
       map._smFrame = L.Util.requestAnimFrame(function () {
         map._smFrame = null;
         if (!last) { return; }
-        var h = topHit(map, last);
+        var h = topHit(map, last), open = map._smPopupFor;
         map.getContainer().style.cursor = h ? 'pointer' : '';
+        if (h && open && open[0] === h[0] && open[1] === h[1]) { h = null; }  // popup shows it
         if (h) {
           tip.setContent(h[0]._data.labels[h[1]]);
           tip.setLatLng(last.latlng);
@@ -409,9 +411,15 @@ _CANVAS_LAYER_JS = r"""
                           layer: proxy}, true);
       var html = d.popups ? d.popups[i] : null;
       if (html) {
+        this._map.closeTooltip(this._map._smTip);  // the popup says it all
         var at = d.kind === 'arcs' ? e.latlng : L.latLng(d.coords[2 * i + 1], d.coords[2 * i]);
-        L.popup({maxWidth: 420, minWidth: 220, offset: [0, d.kind === 'arcs' ? 0 : -4]})
-          .setLatLng(at).setContent(html).openOn(this._map);
+        var map = this._map, popup = L.popup({maxWidth: 420, minWidth: 220,
+                                              offset: [0, d.kind === 'arcs' ? 0 : -4]});
+        popup.on('remove', function () {
+          if (map._smPopupFor && map._smPopupFor[2] === popup) { map._smPopupFor = null; }
+        });
+        popup.setLatLng(at).setContent(html).openOn(map);
+        map._smPopupFor = [this, i, popup];
       }
     }
   });
@@ -1307,7 +1315,7 @@ class _PageStyle(MacroElement):
         .sm-popup { font: 13px/1.35 sans-serif; }
         .sm-popup .sm-excerpt { margin-top: 6px; }
         .sm-popup mark { background: #ffe066; padding: 0 1px; }
-        .sm-legend { position: absolute; bottom: 42px; left: 10px; z-index: 1000;
+        .sm-legend { position: absolute; bottom: 58px; left: 10px; z-index: 1000;
             background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
             font: 12px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
             max-height: 45%; overflow-y: auto; }
@@ -1414,7 +1422,8 @@ def build_base_map(
         world_copy_jump=False,
         height=height,
     )
-    use_local_assets(m, mode=assets, base_url=asset_base_url)
+    # our popups are Leaflet's own (L.popup, bindTooltip): no folium.Popup, so no jQuery
+    use_local_assets(m, mode=assets, base_url=asset_base_url, jquery=False)
     _PageStyle().add_to(m)
     if admin0 is None and countries_url is not None:
         group = folium.FeatureGroup(name=LAYER_COUNTRIES, show=True)
@@ -1508,7 +1517,7 @@ def build_map(
         selected_place_id=selected_place_id,
     ):
         group.add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 

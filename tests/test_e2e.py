@@ -231,8 +231,17 @@ def test_map_draws_arcs_and_places_offline(page, app_url):
     assert any(s.endswith("/app/static/vendor/leaflet/leaflet.js") for s in scripts)
     assert frame.locator("canvas").count() >= 1
     assert frame.locator("#sm-legend").is_visible()
+    frame.locator(".leaflet-control-layers").hover()  # collapsed until hovered
     labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert {"Strikes", "Struck places", "Other places"} <= {t.strip() for t in labels}
+    # switching the strikes off and on keeps them under the places (drawing and clicks)
+    kinds = "() => window.map._smLayers.map(l => l._data.kind)"
+    strikes_box = frame.locator(".leaflet-control-layers-overlays label", has_text="Strikes")
+    strikes_box.click()
+    assert frame.evaluate(kinds) == ["points", "points"]
+    strikes_box.click()
+    assert frame.evaluate(kinds) == ["arcs", "points", "points"]
+    frame.wait_for_function("() => window.map._smLayers[0].drawnCount > 0")
     assert page.outside == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-map.png"))
