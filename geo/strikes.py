@@ -1481,7 +1481,8 @@ def _assign_roles(
         mention.role = "bare"
         if mention.start >= cause_at or mention.proxy or mention.start >= sub_at:
             mention.role = "ignore"
-            previous = mention
+            if not mention.proxy:  # "by the Iran-backed Houthis": "by" still governs
+                previous = mention
             continue
         window_before = folded[max(clause.start, mention.start - 60) : mention.start]
         window_after = folded[mention.end : mention.end + 60]

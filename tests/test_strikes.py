@@ -956,6 +956,12 @@ def test_flag_words_never_skip_a_match() -> None:
             "Iran vuurde raketten af op doelen in Erbil in Irak en in het noordwesten van Syrië.",
             {("IRN", "IRQ"), ("IRN", "SYR")},
         ),
+        # the agent of a weapon's participle, past a proxy modifier
+        (
+            "Israeli jets struck the port of Hodeidah in Yemen, two days after a missile fired by "
+            "the Iran-backed Houthis landed near an airport in Israel.",
+            {("ISR", "YEM"), ("YEM", "ISR")},
+        ),
         # the owner of the weapons after "van de"
         (
             "Drones van de Verenigde Staten troffen zaterdag een militiebasis bij Mosul in Irak.",
