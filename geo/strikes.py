@@ -1476,6 +1476,9 @@ def _assign_roles(
         if auxes:
             aux_end = auxes[-1].end()
     sub = _TEMPORAL_SUB.search(folded, cue.end, clause.end)
+    if sub is not None and sub.group() == "toen" and not folded[cue.end : sub.start()].strip():
+        # "Drones troffen toen ...": an adverb right after the verb, not "when"
+        sub = _TEMPORAL_SUB.search(folded, sub.end(), clause.end)
     sub_at = sub.start() if sub else clause.end
     for mention in mentions:
         mention.role = "bare"
@@ -2690,7 +2693,14 @@ def extract_strikes(
                     ):
                         produced.append(strike)
             if analysis.background:
-                background_ids.update(s.id for s in produced[produced_before:])
+                new_ids = {s.id for s in produced[produced_before:]}
+                background_ids.update(new_ids)
+                if new_ids and all(s.id in background_ids for s in produced):
+                    # only the cause is a strike here ("De aanvallen volgen op een aanval van de
+                    # Houthi's op ..."): the next sentence may tell more about it
+                    recent_parties = [
+                        p for p in attackers if any(s.attacker == p.name for s in produced)
+                    ]
             elif any(s.start == sentence.start for s in produced) and attackers:
                 recent_parties = [
                     p for p in attackers if any(s.attacker == p.name for s in produced)

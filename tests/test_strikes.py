@@ -1009,3 +1009,19 @@ def test_the_place_named_after_a_container_is_struck_and_counted() -> None:
         article = article_from_text(text, title="t", date="2024-05-01")
         strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
         assert [(s.target_name, s.killed) for s in strikes] == [(name, killed)]
+
+
+def test_a_sentence_after_a_cause_strike_tells_more_about_it() -> None:
+    from geo.toponyms import find_toponyms
+
+    text = (
+        "Israël voerde luchtaanvallen uit op Beiroet in Libanon. De aanvallen volgen op een "
+        "aanval van Hezbollah op Israël, zondag. Raketten troffen toen huizen in Haifa."
+    )
+    article = article_from_text(text, title="t", date="2024-10-14")
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    assert {(s.attacker_iso3, s.target_name) for s in strikes} == {
+        ("ISR", "Beirut"),
+        ("LBN", "Israel"),
+        ("LBN", "Haifa"),
+    }
