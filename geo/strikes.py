@@ -570,6 +570,7 @@ _TERROR = re.compile(
     r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed)(?![\w-])"
 )
 _OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
+_OFF_TOPIC_ANY = re.compile(rf"{_EXERCISE.pattern}|{_TERROR.pattern}|{_SPORT.pattern}")
 
 
 def _off_topic(folded_sentence: str) -> bool:
@@ -578,6 +579,8 @@ def _off_topic(folded_sentence: str) -> bool:
     Exercises are off-topic even with weapons ("fired missiles at mock targets during naval
     drills"); sport words only when no weapon is named ("de Turken bestookten het Nederlandse
     doel"). Market and election words count only next to the cue (see :func:`_non_event`)."""
+    if not _OFF_TOPIC_ANY.search(folded_sentence):
+        return False  # one search for the usual case
     if _EXERCISE.search(folded_sentence):
         return True
     terror = _TERROR.search(folded_sentence)
@@ -712,6 +715,8 @@ _CASUALTY_HINT = re.compile(
     r"kill|dood|dode|gewond|wound|injur|hurt|dead|died|\bdie\b|death|leven|sneuvel|overle|"
     r"slain|fatal|omgekomen|kwamen\s+om|kostte|claimed"
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CLAUSE_END = re.compile(r"[.;]")
 _KILLING_BEFORE = re.compile(
     r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
 )
@@ -966,15 +971,16 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     killed: int | None = None
     injured: int | None = None
     for index, number in enumerate(numbers):
-        if re.fullmatch(r"(?:19|20)\d\d", number.text):
+        if _YEAR.fullmatch(number.text):
             continue  # a year
-        after = folded[number.end :]
+        after = folded[number.end : number.end + 240]  # eight words are looked at
         if _NOT_PEOPLE_AFTER.match(after):
             continue
         limit = numbers[index + 1].start - number.end if index + 1 < len(numbers) else len(after)
         window = " ".join(after[:limit].split()[:8])
-        window = re.split(r"[.;]", window)[0]
-        before = folded[: number.start]
+        window = _CLAUSE_END.split(window, maxsplit=1)[0]
+        before = folded[max(0, number.start - 60) : number.start]  # "killing at least ..."
+
         kind: str | None = None
         k_match, i_match = _KILLED.search(window), _INJURED.search(window)
         if _KILLING_BEFORE.search(before):
