@@ -49,16 +49,26 @@ def _asset_mode() -> tuple[assets.AssetMode, str, str | None]:
     return "static", base_url, countries_url
 
 
-@st.cache_data(show_spinner=False, max_entries=16)  # a spinner would shift the map: remount
+# cache_resource, not cache_data: the result is shared read-only, so a rerun neither unpickles
+# tens of megabytes at 20,000 strikes nor re-encodes the JSON. No spinner: an element that
+# only exists on a cache miss would shift the map, which streamlit-folium then rebuilds.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _layer_data(
     data_key: tuple[str, str, int],
     filters: Filters,
     colors: tuple[tuple[str, str], ...],
     _places: Any,
     _strikes: Any,
-) -> dict[str, Any]:
-    """Display data of the filtered frames, cached per (data version, filters)."""
-    return mapping.layer_data(_places, _strikes, colors=dict(colors))
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Display data of the filtered frames and its encoded canvas payloads, cached per
+    (data version, filters)."""
+    data = mapping.layer_data(_places, _strikes, colors=dict(colors))
+    payloads = {
+        name: mapping.encode_payload(layer)
+        for name, layer in data.items()
+        if name != mapping.LAYER_PROVINCES
+    }
+    return data, payloads
 
 
 def _take_click(value: Any) -> bool:
@@ -105,7 +115,7 @@ base = mapping.build_base_map(
     asset_base_url=base_url,
     countries_url=countries_url,
 )
-data = _layer_data(data_key, view.filters, tuple(sorted(colors.items())), places, strikes)
+data, payloads = _layer_data(data_key, view.filters, tuple(sorted(colors.items())), places, strikes)
 
 # A click reruns the script after streamlit-folium copied its value into session state: take
 # it before drawing, so the map already outlines what was clicked.
@@ -126,7 +136,10 @@ with map_col:
         use_container_width=True,
         returned_objects=RETURNED,
         feature_group_to_add=mapping.layers_from_data(
-            data, selected_strike_id=selected["strike"], selected_place_id=selected["place"]
+            data,
+            selected_strike_id=selected["strike"],
+            selected_place_id=selected["place"],
+            payloads=payloads,
         ),
         layer_control=folium.LayerControl(collapsed=True),
     )

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import numpy as np
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -60,6 +60,7 @@ __all__ = [
     "build_map",
     "CanvasLayer",
     "countries_file",
+    "encode_payload",
     "display_arcs",
     "escape_text",
     "events_bounds",
@@ -214,7 +215,7 @@ _CANVAS_LAYER_JS = r"""
       this._n = data.ids.length;
       this._world = world(data.coords);
       this._worldHeads = data.heads ? world(data.heads) : null;
-      this._sel = data.selected ? data.ids.indexOf(data.selected) : -1;
+      this._sel = this.options.selected ? data.ids.indexOf(this.options.selected) : -1;
       this.drawnCount = 0;
     },
     onAdd: function (map) {
@@ -226,8 +227,8 @@ _CANVAS_LAYER_JS = r"""
       this._canvas.style.pointerEvents = 'none';
       // keep the stacking (and click priority) of the data's "order" when a layer is
       // switched off and on again: strikes under other places under struck places
-      var order = this._data.order || 0, layers = map._smLayers, k = 0;
-      while (k < layers.length && (layers[k]._data.order || 0) <= order) { k++; }
+      var order = this.options.order || 0, layers = map._smLayers, k = 0;
+      while (k < layers.length && (layers[k].options.order || 0) <= order) { k++; }
       this.getPane().insertBefore(this._canvas, k < layers.length ? layers[k]._canvas : null);
       layers.splice(k, 0, this);
       this._schedule();  // next frame: once the view is set, so the canvas is drawn once
@@ -1065,6 +1066,31 @@ def layer_data(
     return out
 
 
+def encode_payload(data: Mapping[str, Any]) -> str:
+    """Return a canvas layer's data as a JS string literal of JSON, safe inside ``<script>``.
+
+    ``<`` and ``>`` become ``\\u003c``/``\\u003e``, so no text can close the script element.
+    """
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+class _RawScript(Element):
+    """Already rendered JavaScript for the figure's script section.
+
+    branca's ``MacroElement.render`` wraps each rendered script in ``Element(text)``, which
+    compiles the text as a Jinja template: for a canvas layer's megabytes of data that is
+    most of the time streamlit-folium spends per rerun. This keeps the text as it is.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
 class CanvasLayer(MacroElement):
     """Many arcs or circles drawn on one canvas by a small Leaflet layer (``SmCanvasLayer``).
 
@@ -1080,23 +1106,39 @@ class CanvasLayer(MacroElement):
         """
         {% macro script(this, kwargs) %}
         {{ this.library }}
-        var {{ this.get_name() }} = new SmCanvasLayer(JSON.parse({{ this.payload }}));
+        var {{ this.get_name() }} = new SmCanvasLayer(
+            JSON.parse({{ this.payload }}), {{ this.options|tojson }});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         {% endmacro %}
         """
     )
 
     def __init__(
-        self, data: Mapping[str, Any], *, selected: str | None = None, order: int = 0
+        self,
+        data: Mapping[str, Any],
+        *,
+        selected: str | None = None,
+        order: int = 0,
+        payload: str | None = None,
     ) -> None:
         super().__init__()
         self._name = "SmCanvasLayer"
-        self.data = {**data, "order": order}  # stacking among canvas layers, bottom first
+        self.data = data
+        # stacking among canvas layers (bottom first) and the outlined feature's id
+        self.options: dict[str, Any] = {"order": int(order)}
         if selected is not None:
-            self.data["selected"] = str(selected)
+            self.options["selected"] = str(selected)  # tojson in the template escapes it
         self.library = _CANVAS_LAYER_JS
-        text = json.dumps(self.data, separators=(",", ":"), allow_nan=False)
-        self.payload = json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+        self.payload = payload if payload is not None else encode_payload(data)
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the rendered script to the figure (see :class:`_RawScript`)."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("a CanvasLayer renders only inside a folium.Map (a branca Figure)")
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
+        return ""
 
 
 def layers_from_data(
@@ -1104,10 +1146,13 @@ def layers_from_data(
     *,
     selected_strike_id: str | None = None,
     selected_place_id: str | None = None,
+    payloads: Mapping[str, str] | None = None,
 ) -> list[folium.FeatureGroup]:
     """Wrap :func:`layer_data`'s output in one FeatureGroup per layer, bottom to top.
 
     The selected strike gets a dashed black outline, the selected place a black ring.
+    `payloads` (layer name → :func:`encode_payload` of its data) saves re-encoding data that
+    the caller keeps, e.g. across Streamlit reruns.
     """
     groups = []
     for name in (LAYER_PROVINCES, LAYER_STRIKES, LAYER_PLACES, LAYER_STRUCK):
@@ -1121,7 +1166,8 @@ def layers_from_data(
             if selected is not None and str(selected) not in data[name]["ids"]:
                 selected = None
             order = (LAYER_STRIKES, LAYER_PLACES, LAYER_STRUCK).index(name)
-            CanvasLayer(data[name], selected=selected, order=order).add_to(group)
+            payload = payloads.get(name) if payloads is not None else None
+            CanvasLayer(data[name], selected=selected, order=order, payload=payload).add_to(group)
         groups.append(group)
     return groups
 

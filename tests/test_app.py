@@ -134,7 +134,7 @@ def test_click_on_a_strike_shows_details_and_sources(fake_view, monkeypatch):
     assert "<img" not in shown
     # the map outlines the clicked strike, and only it
     layers = canvas_payloads(_component_args(at)["feature_group"])
-    assert [p.get("selected") for p in layers] == ["s2", None, None]
+    assert [p["_options"].get("selected") for p in layers] == ["s2", None, None]
 
 
 def test_click_taken_from_session_state_before_the_map_is_drawn(fake_view):
@@ -149,7 +149,7 @@ def test_click_taken_from_session_state_before_the_map_is_drawn(fake_view):
     assert not at.exception
     assert at.session_state["map_selection"] == ("place", "gn:4")
     layers = canvas_payloads(_component_args(at)["feature_group"])
-    assert [p.get("selected") for p in layers] == [None, "gn:4", None]
+    assert [p["_options"].get("selected") for p in layers] == [None, "gn:4", None]
     assert any(md.value.startswith("### Quetta") for md in at.markdown)
 
 

@@ -330,7 +330,7 @@ def test_click_on_an_arc_shows_the_strike_and_outlines_it(page, app_url):
     frame = _map_frame(page)
     frame.wait_for_function(
         "(id) => window.map._smLayers.some(l => l._data.kind === 'arcs'"
-        " && l._data.selected === id && l._sel >= 0)",
+        " && l.options.selected === id && l._sel >= 0)",
         arg=spot["id"],
     )
     assert page.outside == [] and page.dialogs == []

@@ -174,11 +174,15 @@ def _layers(m: folium.Map) -> dict[str, folium.GeoJson]:
 
 
 def canvas_payloads(text: str) -> list[dict]:
-    """The data of every canvas layer in generated Leaflet JS (``JSON.parse("...")``)."""
-    return [
-        json.loads(json.loads(m.group(1)))
-        for m in re.finditer(r'new SmCanvasLayer\(JSON\.parse\(("(?:[^"\\]|\\.)*")\)\)', text)
-    ]
+    """The data of every canvas layer in generated Leaflet JS, with its options under
+    ``"_options"`` (``new SmCanvasLayer(JSON.parse("..."), {...})``)."""
+    found = []
+    pattern = r'new SmCanvasLayer\(\s*JSON\.parse\(("(?:[^"\\]|\\.)*")\),\s*(\{[^}]*\})\)'
+    for m in re.finditer(pattern, text):
+        data = json.loads(json.loads(m.group(1)))
+        data["_options"] = json.loads(m.group(2))
+        found.append(data)
+    return found
 
 
 def _canvas(m: folium.Map) -> dict[str, dict]:
@@ -341,7 +345,9 @@ def test_strike_layer_ends_at_target_with_arrowheads(built):
     m, page = built
     strikes = make_strikes()
     data = _canvas(m)[mapping.LAYER_STRIKES]
-    assert canvas_payloads(page)[0] == data  # what the browser parses is exactly this
+    parsed = canvas_payloads(page)[0]
+    assert parsed.pop("_options") == {"order": 0}
+    assert parsed == data  # what the browser parses is exactly this
     k = data["stride"]
     assert len(data["coords"]) == 2 * k * len(strikes)
     assert len(data["heads"]) == 6 * len(strikes)
@@ -393,8 +399,13 @@ def test_many_strikes_drop_excerpts_from_popups_but_keep_ids():
 def test_payload_cannot_close_the_script_tag():
     places = make_places()
     places.loc[0, "name"] = "</script><script>alert(9)</script>"
-    layer = mapping.CanvasLayer(mapping.place_layer_data(places))
+    layer = mapping.CanvasLayer(mapping.place_layer_data(places), selected="</script>")
     assert "<" not in layer.payload and ">" not in layer.payload
+    m = folium.Map(tiles=None)
+    layer.add_to(folium.FeatureGroup(name="x").add_to(m))
+    page = m.get_root().render()
+    assert "</script><script>alert" not in page
+    assert '"selected": "\\u003c/script\\u003e"' in page
     assert json.loads(json.loads(layer.payload))["labels"][0].startswith("&#60;/script&#62;")
 
 
@@ -477,17 +488,24 @@ def test_selected_strike_and_place_are_marked():
         selected_strike_id="s2",
         selected_place_id="gn:4",
     )
-    layers = _canvas(m)
-    assert layers[mapping.LAYER_STRIKES]["selected"] == "s2"
-    assert layers[mapping.LAYER_PLACES]["selected"] == "gn:4"
-    assert "selected" not in layers[mapping.LAYER_STRUCK]
+    options = [p["_options"] for p in canvas_payloads(m.get_root().render())]
+    assert options == [
+        {"order": 0, "selected": "s2"},
+        {"order": 1, "selected": "gn:4"},
+        {"order": 2},
+    ]
     # a selection that is not shown (filtered out) is dropped
     groups = mapping.build_layers(None, make_strikes(), selected_strike_id="gone")
-    assert all("selected" not in payload for g in groups for payload in _payloads_of(g))
+    assert all("selected" not in layer.options for g in groups for layer in _payloads_of(g))
+    # the data (and a cached payload) does not depend on the selection
+    data = mapping.layer_data(make_places(), make_strikes(), admin1_shading=False)
+    payloads = {n: mapping.encode_payload(d) for n, d in data.items()}
+    again = mapping.layers_from_data(data, selected_strike_id="s1", payloads=payloads)
+    assert [layer.payload for g in again for layer in _payloads_of(g)] == list(payloads.values())
 
 
-def _payloads_of(group: folium.FeatureGroup) -> list[dict]:
-    return [c.data for c in group._children.values() if isinstance(c, mapping.CanvasLayer)]
+def _payloads_of(group: folium.FeatureGroup) -> list[mapping.CanvasLayer]:
+    return [c for c in group._children.values() if isinstance(c, mapping.CanvasLayer)]
 
 
 def test_empty_frames_give_a_map():
