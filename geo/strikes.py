@@ -2077,10 +2077,17 @@ def _analyse_clause(
         if earlier:
             attackers = [_party_from(earlier[-1], "coreference", matcher)]
     cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
-    unknown_agent = not agents and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
-    clause_start_words = _words(folded[clause.start : cue.start])
+    # only asked of a clause left without attacker (a gapped one gets its own below)
+    needs_reference = gapped or not attackers
+    unknown_agent = (
+        needs_reference
+        and not agents
+        and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
+    )
+    clause_start_words = _words(folded[clause.start : cue.start]) if needs_reference else []
     may_corefer = (
-        not unknown_agent
+        needs_reference
+        and not unknown_agent
         and not background
         and (
             gapped
