@@ -620,6 +620,10 @@ _CAUSE = re.compile(
     r"comes\s+after|in\s+the\s+wake\s+of)(?=\s+(?:a|an|the|last|an?\s+\w+)\s)|volgde\s+op|volgen\s+op"
 )
 _ATTRIBUTION_NP = re.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
+_FINITE_STOP = re.compile(
+    r"(?<![\w-])(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden|wordt|worden|zal|"
+    r"zullen|zou|zouden|has|have|were|will|would)(?![\w-])"
+)
 _ATTRIBUTION_VERB = re.compile(
     r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
     r"aldus|zegt|zeggen|zei|verklaarde|verklaart|said|says|reported|claimed|claims|told|"
@@ -1263,6 +1267,9 @@ def _attribution_spans(
         following = [m for m in mentions if m.start >= match.end() and m.start < clause.end]
         comma = folded.find(",", match.end(), clause.end)
         end = comma if comma != -1 else clause.end
+        verb = _FINITE_STOP.search(folded, match.end(), end)
+        if verb is not None:
+            end = verb.start()  # "Volgens het leger heeft Rusland ...": the source ends there
         if following and following[0].start < end:
             end = min(end, following[0].end)
             # the whole noun phrase: "de Iraanse berichten", "Iraanse staatsmedia"
@@ -1286,12 +1293,21 @@ def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
             return word
         if word in _DETERMINERS or word in _PLACE_NOUNS:
             continue  # "in de Iraanse provincie Isfahan", "at the town of Safed"
+        if word in _TIME_WORDS:
+            return None  # "on Sunday US jets bombed": the preposition dates, it does not place
         content += 1  # "op buurland Pakistan", "in southern Lebanon": one modifier at most
         if content > 1:
             return None
     return None
 
 
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday maandag dinsdag woensdag "
+    "donderdag vrijdag zaterdag zondag morning afternoon evening night weekend ochtend middag "
+    "avond nacht maandagavond dinsdagavond woensdagavond donderdagavond vrijdagavond "
+    "zaterdagavond zondagavond january february march april june july august september "
+    "october november december januari februari maart mei juni juli augustus oktober".split()
+)
 _PLACE_NOUNS = frozenset(
     "stad kuststad havenstad grensstad hoofdstad provinciehoofdstad dorp provincie regio "
     "grensregio district grensdistrict wijk gemeente deelstaat city town village port capital "
@@ -1692,6 +1708,16 @@ def _assign_roles(
                 folded, mention.end, cue.start
             ):
                 mention.role = "ignore"  # "The Taliban condemned the strike"
+            elif (
+                lang == "nl"
+                and attacker_before
+                and not _used_as_noun(folded, cue)
+                and mention.toponym is not None
+                and mention.toponym.kind != KIND_DEMONYM
+            ):
+                # Dutch verb-final: "Rusland heeft op zondag Kyiv bestookt", "dat Israël
+                # Beiroet bombardeerde": the second party before the verb is its object
+                mention.role = "target"
             elif mention.is_actorlike:
                 mention.role = "attacker"
                 attacker_before = True

@@ -956,6 +956,18 @@ def test_flag_words_never_skip_a_match() -> None:
             "Iran vuurde raketten af op doelen in Erbil in Irak en in het noordwesten van Syrië.",
             {("IRN", "IRQ"), ("IRN", "SYR")},
         ),
+        # a weekday after "on" dates the strike; the party after it still attacks
+        (
+            "The raid follows a week of escalation: on Sunday US jets bombed bases of the "
+            "militia in western Iraq and eastern Syria.",
+            {("USA", "IRQ"), ("USA", "SYR")},
+        ),
+        # Dutch: the source ends at the finite verb; the second party before the verb is
+        # its object, also after a time phrase
+        (
+            "Volgens het leger heeft Rusland op zondag Kyiv bestookt met drones.",
+            {("RUS", "UKR")},
+        ),
         # the agent of a weapon's participle, past a proxy modifier
         (
             "Israeli jets struck the port of Hodeidah in Yemen, two days after a missile fired by "
