@@ -1048,7 +1048,9 @@ def _find_cues(
         stop = min(len(folded), sentence.end + 200)
         for cue_index in sorted(cue_indices):
             spec, regex = _CUE_RES[cue_index]
-            for match in regex.finditer(folded, sentence.start, stop):
+            # only a separable verb's particle may lie past the sentence's end
+            end = stop if "head" in regex.groupindex else sentence.end
+            for match in regex.finditer(folded, sentence.start, end):
                 s, e = match.start(), match.end()
                 if s >= sentence.end:
                     break
