@@ -211,6 +211,14 @@ _CANVAS_LAYER_JS = r"""
     options: {pane: 'smPane', padding: 0.25},
     initialize: function (data, options) {
       L.setOptions(this, options);
+      if (data.delta_coords) {  // running sums of integers / delta_scale
+        var dc = data.delta_coords, c = new Array(dc.length), x = 0, y = 0;
+        for (var j = 0; j < dc.length; j += 2) {
+          x += dc[j]; y += dc[j + 1];
+          c[j] = x / data.delta_scale; c[j + 1] = y / data.delta_scale;
+        }
+        data.coords = c;
+      }
       this._data = data;
       this._n = data.ids.length;
       this._world = world(data.coords);
@@ -220,17 +228,22 @@ _CANVAS_LAYER_JS = r"""
     },
     onAdd: function (map) {
       install(map);
-      if (!map.getPane('smPane')) {  // above Leaflet's own canvas (countries, provinces)
-        map.createPane('smPane').style.zIndex = 450;
-      }
+      // smPane: data, above Leaflet's own canvas (provinces); smBasePane: the countries,
+      // under it but above web tiles
+      var pane = this.options.pane;
+      if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = pane === 'smBasePane' ? 350 : 450; }
       this._canvas = L.DomUtil.create('canvas', 'sm-canvas leaflet-zoom-hide');
       this._canvas.style.pointerEvents = 'none';
-      // keep the stacking (and click priority) of the data's "order" when a layer is
-      // switched off and on again: strikes under other places under struck places
-      var order = this.options.order || 0, layers = map._smLayers, k = 0;
-      while (k < layers.length && (layers[k].options.order || 0) <= order) { k++; }
-      this.getPane().insertBefore(this._canvas, k < layers.length ? layers[k]._canvas : null);
-      layers.splice(k, 0, this);
+      if (this._data.kind === 'polygons') {  // a backdrop: not clickable, not registered
+        this.getPane().appendChild(this._canvas);
+      } else {
+        // keep the stacking (and click priority) of the "order" option when a layer is
+        // switched off and on again: strikes under other places under struck places
+        var order = this.options.order || 0, layers = map._smLayers, k = 0;
+        while (k < layers.length && (layers[k].options.order || 0) <= order) { k++; }
+        this.getPane().insertBefore(this._canvas, k < layers.length ? layers[k]._canvas : null);
+        layers.splice(k, 0, this);
+      }
       this._schedule();  // next frame: once the view is set, so the canvas is drawn once
     },
     onRemove: function (map) {
@@ -272,7 +285,9 @@ _CANVAS_LAYER_JS = r"""
         this._sh = this._sh || new Float32Array(this._worldHeads.length);
         this._project(this._worldHeads, this._sh, scale, ox, oy);
       }
-      if (this._data.kind === 'arcs') { this._drawArcs(ctx); } else { this._drawPoints(ctx); }
+      if (this._data.kind === 'arcs') { this._drawArcs(ctx); }
+      else if (this._data.kind === 'points') { this._drawPoints(ctx); }
+      else { this._drawPolygons(ctx); }
       this.drawnCount = this._n;
     },
     _style: function (i) { return this._data.styles[this._data.style[i]]; },
@@ -324,6 +339,19 @@ _CANVAS_LAYER_JS = r"""
         for (k = 1; k < K; k++) { ctx.lineTo(s[b + 2 * k], s[b + 2 * k + 1]); }
         ctx.stroke(); ctx.setLineDash([]);
       }
+    },
+    _drawPolygons: function (ctx) {  // every ring in one even-odd path: one fill, one stroke
+      var d = this._data, s = this._s, rings = d.rings, st = d.styles[0], p = 0, r, k;
+      ctx.beginPath();
+      for (r = 0; r < rings.length; r++) {
+        ctx.moveTo(s[2 * p], s[2 * p + 1]);
+        for (k = 1; k < rings[r]; k++) { ctx.lineTo(s[2 * (p + k)], s[2 * (p + k) + 1]); }
+        ctx.closePath();
+        p += rings[r];
+      }
+      ctx.globalAlpha = st.fillOpacity; ctx.fillStyle = st.fillColor; ctx.fill('evenodd');
+      ctx.globalAlpha = st.opacity; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
+      ctx.stroke();
     },
     _drawPoints: function (ctx) {
       var d = this._data, s = this._s, n = this._n, W = this._W, H = this._H, cur = -1, st, i;
@@ -1120,12 +1148,15 @@ class CanvasLayer(MacroElement):
         selected: str | None = None,
         order: int = 0,
         payload: str | None = None,
+        pane: str | None = None,
     ) -> None:
         super().__init__()
         self._name = "SmCanvasLayer"
         self.data = data
         # stacking among canvas layers (bottom first) and the outlined feature's id
         self.options: dict[str, Any] = {"order": int(order)}
+        if pane is not None:
+            self.options["pane"] = pane
         if selected is not None:
             self.options["selected"] = str(selected)  # tojson in the template escapes it
         self.library = _CANVAS_LAYER_JS
@@ -1229,12 +1260,12 @@ def events_bounds(
 
 
 @functools.cache
-def _default_admin0_geojson() -> dict[str, Any] | None:
+def _default_countries() -> dict[str, Any] | None:
     """Simplified world countries from :mod:`geo.boundaries` (cached), or None if absent."""
     loader = _boundaries_attr("load_admin0")
     if loader is None:
         return None
-    return _admin0_geojson(loader(display=True))
+    return _countries_data(loader(display=True))
 
 
 @functools.cache
@@ -1259,40 +1290,52 @@ def _without_islets(geoms: np.ndarray, min_area_deg2: float = 0.01) -> np.ndarra
     return np.array(out, dtype=object)
 
 
-def _admin0_geojson(admin0: GeoDataFrame) -> dict[str, Any]:
+def _countries_data(admin0: GeoDataFrame) -> dict[str, Any]:
+    """The base map's countries as a canvas layer's data (``kind="polygons"``): flat
+    coordinates and the vertex count of each ring, drawn as one even-odd path."""
     import shapely
 
-    name_col = next(
-        (c for c in ("name", "NAME", "ADMIN", "name_en", "country_iso3") if c in admin0), None
-    )
     # ~5 km and no islets under ~100 km²: invisible at the zoom of a region map, and the base
-    # map (sent on every rerun) shrinks from 2.3 to 0.9 MB
+    # map shrinks from 2.3 to under 0.5 MB
     geoms = shapely.set_precision(
         shapely.simplify(_without_islets(admin0.geometry.to_numpy()), 0.05, preserve_topology=True),
         0.01,
     )
-    features = []
-    for i, geom in enumerate(geoms):
-        if geom is None or geom.is_empty:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "id": str(i),
-                "properties": {"_label": escape_text(admin0[name_col].iloc[i]) if name_col else ""},
-                "geometry": shapely.geometry.mapping(geom),
-            }
+    geoms = np.array([g for g in geoms if g is not None and not g.is_empty], dtype=object)
+    polygons = shapely.get_parts(geoms) if len(geoms) else np.array([], dtype=object)
+    rings = np.concatenate(
+        [shapely.get_rings(polygons)] if len(polygons) else [np.array([], dtype=object)]
+    )
+    coords = shapely.get_coordinates(rings) if len(rings) else np.zeros((0, 2))
+    return {
+        "kind": "polygons",
+        "feature_type": "country",
+        "id_key": "country",
+        "ids": [],
+        # delta-encoded hundredths of a degree: a third of the text of plain coordinates
+        "coords": [],
+        "delta_coords": np.diff(
+            np.round(coords * 100).astype(np.int64), axis=0, prepend=np.zeros((1, 2), np.int64)
         )
-    return {"type": "FeatureCollection", "features": features}
+        .reshape(-1)
+        .tolist(),
+        "delta_scale": 100,
+        "rings": shapely.get_num_coordinates(rings).tolist() if len(rings) else [],
+        "style": [],
+        "styles": [{**_COUNTRY_STYLE, "opacity": 1}],
+        "labels": [],
+        "popups": None,
+    }
 
 
 _COUNTRY_STYLE = {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#f4f1ea", "fillOpacity": 0.55}
-_COUNTRIES_VERSION = 1  # part of countries_file's name: bump when _admin0_geojson changes
+_COUNTRIES_VERSION = 2  # part of countries_file's name: bump when _countries_data changes
 
 
 def countries_file(directory: Path | str) -> Path | None:
-    """Write the base map's countries (simplified Natural Earth, as in the map) as GeoJSON
-    into `directory` unless already there; return the file, or None without boundaries.
+    """Write the base map's countries (simplified Natural Earth, as in the map; a canvas
+    layer's JSON data) into `directory` unless already there; return the file, or None
+    without boundaries.
 
     The name carries a hash of the boundaries file and of the simplification version, so new
     boundaries give a new file and a browser never keeps a stale copy. Written atomically.
@@ -1312,7 +1355,7 @@ def countries_file(directory: Path | str) -> Path | None:
     path = Path(directory) / f"countries-{key}.json"
     if path.exists():
         return path
-    data = _default_admin0_geojson()
+    data = _default_countries()
     if data is None:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1323,18 +1366,18 @@ def countries_file(directory: Path | str) -> Path | None:
 
 
 class _FetchedCountries(MacroElement):
-    """The countries layer, fetched by the browser from a same-origin URL (non-interactive)."""
+    """The countries layer, fetched by the browser from a same-origin URL (a backdrop)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {{ this.library }}
         (function (group) {
             fetch({{ this.url|tojson }}).then(function (r) {
                 if (!r.ok) { throw new Error('HTTP ' + r.status); }
                 return r.json();
             }).then(function (data) {
-                L.geoJSON(data, {style: {{ this.style|tojson }}, interactive: false})
-                    .addTo(group);
+                group.addLayer(new SmCanvasLayer(data, {pane: 'smBasePane'}));
             }).catch(function (err) {
                 console.warn('strikemap: the countries layer did not load', err);
             });
@@ -1347,7 +1390,7 @@ class _FetchedCountries(MacroElement):
         super().__init__()
         self._name = "FetchedCountries"
         self.url = url
-        self.style = _COUNTRY_STYLE
+        self.library = _CANVAS_LAYER_JS
 
 
 class _PageStyle(MacroElement):
@@ -1476,15 +1519,11 @@ def build_base_map(
         _FetchedCountries(countries_url).add_to(group)
         group.add_to(m)
     else:
-        data = _admin0_geojson(admin0) if admin0 is not None else _default_admin0_geojson()
+        data = _countries_data(admin0) if admin0 is not None else _default_countries()
         if data is not None:
-            folium.GeoJson(
-                data,
-                name=LAYER_COUNTRIES,
-                style_function=lambda _: _COUNTRY_STYLE,
-                # interactive False: clicks fall through to the events (and don't rerun the app)
-                interactive=False,
-            ).add_to(m)
+            group = folium.FeatureGroup(name=LAYER_COUNTRIES, show=True)
+            CanvasLayer(data, pane="smBasePane").add_to(group)
+            group.add_to(m)
     folium.TileLayer(
         "OpenStreetMap",
         name=LAYER_BASEMAP,

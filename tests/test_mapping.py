@@ -345,7 +345,7 @@ def test_strike_layer_ends_at_target_with_arrowheads(built):
     m, page = built
     strikes = make_strikes()
     data = _canvas(m)[mapping.LAYER_STRIKES]
-    parsed = canvas_payloads(page)[0]
+    parsed = [p for p in canvas_payloads(page) if p["kind"] == "arcs"][0]
     assert parsed.pop("_options") == {"order": 0}
     assert parsed == data  # what the browser parses is exactly this
     k = data["stride"]
@@ -488,7 +488,8 @@ def test_selected_strike_and_place_are_marked():
         selected_strike_id="s2",
         selected_place_id="gn:4",
     )
-    options = [p["_options"] for p in canvas_payloads(m.get_root().render())]
+    page = m.get_root().render()
+    options = [p["_options"] for p in canvas_payloads(page) if p["kind"] != "polygons"]
     assert options == [
         {"order": 0, "selected": "s2"},
         {"order": 1, "selected": "gn:4"},
@@ -593,7 +594,8 @@ def test_countries_file_is_written_once_and_fetched_by_the_map(tmp_path):
     if path is None:
         pytest.skip("no Natural Earth boundaries in data/boundaries")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["type"] == "FeatureCollection" and len(data["features"]) > 150
+    assert data["kind"] == "polygons" and len(data["rings"]) > 150
+    assert sum(data["rings"]) * 2 == len(data["delta_coords"])
     stamp = path.stat().st_mtime_ns
     assert mapping.countries_file(tmp_path) == path and path.stat().st_mtime_ns == stamp
     url = f"/app/static/vendor/strikemap/{path.name}"
@@ -604,3 +606,21 @@ def test_countries_file_is_written_once_and_fetched_by_the_map(tmp_path):
     control = folium.LayerControl().add_to(m)
     control.render()
     assert mapping.LAYER_COUNTRIES in control.overlays
+
+
+def test_countries_are_one_backdrop_canvas_under_the_data(built):
+    m, _ = built
+    countries = _canvas(m)[mapping.LAYER_COUNTRIES]
+    assert countries["kind"] == "polygons" and countries["ids"] == []
+    assert len(countries["rings"]) == 2  # the two boxes of make_admin0
+    xy = np.cumsum(np.array(countries["delta_coords"]).reshape(-1, 2), axis=0)
+    box = xy[: countries["rings"][0]] / countries["delta_scale"]
+    assert box[0] == pytest.approx(box[-1])  # closed ring
+    assert {tuple(p) for p in box} >= {(40.0, 20.0), (55.0, 40.0)}
+    layer = next(
+        c
+        for g in m._children.values()
+        if isinstance(g, folium.FeatureGroup) and g.layer_name == mapping.LAYER_COUNTRIES
+        for c in g._children.values()
+    )
+    assert layer.options["pane"] == "smBasePane"
