@@ -1763,7 +1763,11 @@ def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
     """A personal pronoun is the cue's subject: "it has hit", "they fired", Dutch verb-second
     "vuurde het ... af", "heeft het ... aangevallen"."""
     before = folded[clause.start : cue.start]
-    if _PRONOUN_BEFORE.search(before):
+    pronoun = _PRONOUN_BEFORE.search(before)
+    if pronoun is not None and not (
+        # "het doelwit", "het bombardement": the Dutch article before a noun, not "it"
+        pronoun.group().strip() == "het" and _used_as_noun(folded, cue)
+    ):
         return True
     if cue.spec.lang == "nl" and not cue.spec.noun:
         if _PRONOUN_AFTER.match(folded[cue.end : cue.end + 8]):
@@ -2739,10 +2743,11 @@ def extract_strikes(
                     recent_parties = [
                         p for p in attackers if any(s.attacker == p.name for s in produced)
                     ]
-            elif any(s.start == sentence.start for s in produced) and attackers:
-                recent_parties = [
-                    p for p in attackers if any(s.attacker == p.name for s in produced)
-                ]
+            elif attackers and len(produced) > produced_before:
+                # the attackers of this clause's strikes (a later clause of the sentence that
+                # strikes nothing, "een claim die Irak tegenspreekt", leaves them in place)
+                mine = produced[produced_before:]
+                recent_parties = [p for p in attackers if any(s.attacker == p.name for s in mine)]
         if not produced and pending is not None and index - pending[0] <= 3:
             # "De Houthi-rebellen eisten de aanvallen op", "The US accused Iran of the attack":
             # the responsible party of the latest strike whose attacker the text left open.

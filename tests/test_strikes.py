@@ -968,6 +968,13 @@ def test_flag_words_never_skip_a_match() -> None:
             "Volgens het leger heeft Rusland op zondag Kyiv bestookt met drones.",
             {("RUS", "UKR")},
         ),
+        # "het doelwit" is no pronoun subject; a later clause striking nothing keeps the
+        # attacker for the next sentence
+        (
+            "De Turkse luchtmacht bombardeerde doelen in Noord-Irak, stelt het ministerie - een "
+            "claim die Irak tegenspreekt. In Syrië zou de PKK het doelwit zijn geweest.",
+            {("TUR", "IRQ"), ("TUR", "SYR")},
+        ),
         # the agent of a weapon's participle, past a proxy modifier
         (
             "Israeli jets struck the port of Hodeidah in Yemen, two days after a missile fired by "
