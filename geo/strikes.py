@@ -212,6 +212,13 @@ _CUES: tuple[_CueSpec, ...] = (
         noun=True,
     ),
     _CueSpec(r"bombardments?|shelling", 0.7, "en", noun=True),
+    _CueSpec(
+        r"(?:air|bombing|drone|missile)\s+campaigns?|(?:lucht|bombardements)campagnes?",
+        0.6,
+        "en",
+        noun=True,
+        hints=("campaign", "campagne"),
+    ),
     _CueSpec(r"(?:missile|rocket|drone)\s+attacks?", 0.7, "en", noun=True),
     _CueSpec(r"invasion|incursion", 0.5, "en", noun=True),
     # a weapon aimed at a place: "a barrage of rockets on northern Israel", "raketten op Haifa"
@@ -232,6 +239,8 @@ _CUES: tuple[_CueSpec, ...] = (
         "nl",
         hints=("opende", "openen", "opent"),
     ),
+    # "fired at its positions": aimed, unlike "fired" alone (which may be a dismissal)
+    _CueSpec(r"(?:fired|firing)(?=\s+(?:at|on|upon|into)\s)", 0.6, "en", hints=("fired", "firing")),
     _CueSpec(r"struck", 0.7, "en", participle=True),
     _CueSpec(r"strikes?|striking", 0.6, "en"),
     _CueSpec(r"attacked", 0.7, "en", participle=True),
@@ -552,7 +561,9 @@ _ECONOMY = re.compile(
     r"rial|roebel|rouble|ruble|dollar|euro|record\s+high|record\s+low)(?![\w-])"
 )
 _ELECTION = re.compile(
-    r"(?<![\w-])(?:verkiezing\w*|elections?|electoral|campaign\w*|campagne\w*|debat\w*|"
+    r"(?<![\w-])(?:verkiezing\w*|elections?|electoral|"
+    r"(?<!air\s)(?<!drone\s)(?<!bombing\s)(?<!missile\s)(?<!military\s)campaign\w*|"
+    r"campagne\w*|debat\w*|"
     r"debates?|peiling\w*|polls?|kandida\w*|candidates?|stembus|ballot|voters?|kiezers|"
     r"rival|opponent|tegenstander\w*|tweet\w*|critic\w*|kritiek|criticism|remarks|"
     r"uitspraken|policy|policies|beleid)(?![\w-])"
@@ -1778,20 +1789,27 @@ def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
     return False
 
 
+# "Turkey, for its part, launched ...", "Iran, meanwhile, fired ...": a short aside
+_PARENTHETICAL = re.compile(r"\s*,[^,.;:]{1,40},\s*")
+_RELATIVE_START = re.compile(r"[\s,]*(?:who|which|die)(?![\w-])")
 _RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that|die|dat|wat)(?![\w-])")
 
 
 def _relative_subject(
     folded: str, sentence: Sentence, clause: _Clause, mentions: list[_Mention]
 ) -> _Mention | None:
-    """The party opening the sentence when a relative clause follows it ("Hezbollah, which
-    ..., fired"; "Iran, dat ..., vuurde"), for a verb clause that lacks a subject."""
+    """The party opening the sentence when a relative clause or a short aside follows it
+    ("Hezbollah, which ..., fired"; "Iran, dat ..., vuurde"; "Turkey, for its part,
+    launched"), for a verb clause that lacks a subject."""
     for mention in mentions:
         if mention.start < sentence.start:
             continue
         if mention.start >= clause.start or len(_words(folded[sentence.start : mention.start])) > 1:
             return None
-        if mention.is_actorlike and _RELATIVE_AFTER.match(folded[mention.end : mention.end + 12]):
+        if mention.is_actorlike and (
+            _RELATIVE_AFTER.match(folded[mention.end : mention.end + 12])
+            or _PARENTHETICAL.fullmatch(folded[mention.end : clause.start])
+        ):
             return mention
         return None
     return None
@@ -2089,6 +2107,27 @@ def _analyse_clause(
         subject = _relative_subject(folded, sentence, clause, mentions)
         if subject is not None:
             attackers = [_party_from(subject, "explicit", matcher)]
+    if (
+        not attackers
+        and not gapped
+        and not background
+        and not passive
+        and not _used_as_noun(folded, cue)
+        and _RELATIVE_START.match(folded, clause.start)
+    ):
+        # "... by Armenian forces, who fired at its positions near Kalbajar": the relative
+        # pronoun's antecedent ends right before the clause
+        antecedent = next(
+            (m for m in reversed(mentions) if sentence.start <= m.start and m.end <= clause.start),
+            None,
+        )
+        if (
+            antecedent is not None
+            and antecedent.is_actorlike
+            and not antecedent.proxy
+            and not folded[antecedent.end : clause.start].strip(" ,")
+        ):
+            attackers = [_party_from(antecedent, "explicit", matcher)]
     pronoun = (
         not attackers and not gapped and not background and _pronoun_subject(folded, clause, cue)
     )

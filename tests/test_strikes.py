@@ -975,6 +975,25 @@ def test_flag_words_never_skip_a_match() -> None:
             "claim die Irak tegenspreekt. In Syrië zou de PKK het doelwit zijn geweest.",
             {("TUR", "IRQ"), ("TUR", "SYR")},
         ),
+        # relative clauses and asides: the party they follow fires
+        (
+            "Baku said it had responded to provocations by Armenian forces, who it said had "
+            "fired at its positions near Kalbajar in Azerbaijan.",
+            {("ARM", "AZE")},
+        ),
+        ("Iran, meanwhile, fired missiles at Erbil in Iraq.", {("IRN", "IRQ")}),
+        ("Iran, the minister said in Paris, is a threat.", set()),
+        (
+            "Israel thanked the United States, which fired missiles at Houthi sites in Yemen.",
+            {("USA", "YEM")},
+        ),
+        # an air campaign is a strike, not an election campaign
+        (
+            "Turkey launched an air campaign on Sunday against Kurdish militants in northern "
+            "Iraq, which it blames for a bombing in Ankara.",
+            {("TUR", "IRQ")},
+        ),
+        ("The president launched his campaign in Ohio, attacking his rival.", set()),
         # the agent of a weapon's participle, past a proxy modifier
         (
             "Israeli jets struck the port of Hodeidah in Yemen, two days after a missile fired by "
