@@ -411,6 +411,11 @@ _CUE_BLOCKERS_AFTER = re.compile(
     r"shelters?\b|warnings?\b|drills?\b|sirenes?\b|schuilkelders?\b)"
 )
 _ON_STRIKE = re.compile(r"(?:on|go|went|going|gone)\s+$")
+# "struck a deal", "strikes a balance", "striking a chord": idioms, not strikes
+_STRUCK_IDIOM_AFTER = re.compile(
+    r"\s+(?:a|an|the|its|their|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:deals?|agreements?|accords?|"
+    r"bargain|balance|tone|note|chord|pose|partnerships?|compromise|truce|ceasefire)(?![\w-])"
+)
 
 _WEAPONS: tuple[tuple[str, str], ...] = (
     (r"ballistische\s+raket(?:ten)?|ballistic\s+missiles?", "ballistic missiles"),
@@ -558,7 +563,8 @@ _ECONOMY = re.compile(
     r"(?<![\w-])(?:prices?|prijs\w*|olieprijs\w*|markets?|beurs\w*|aandelen|shares|stocks?|"
     r"koers\w*|inflation|inflatie|economy|economie|tariffs?|tarieven|heffingen|sales|"
     r"verkopen|revenues?|omzet|profits?|winst|exports?|export|imports?|currency|munt|"
-    r"rial|roebel|rouble|ruble|dollar|euro|record\s+high|record\s+low)(?![\w-])"
+    r"rial|roebel|rouble|ruble|dollar|euro|record\s+high|record\s+low|budget\w*|surplus|"
+    r"deficit|begroting\w*|tekort|overschot|growth|groei)(?![\w-])"
 )
 _ELECTION = re.compile(
     r"(?<![\w-])(?:verkiezing\w*|elections?|electoral|"
@@ -578,7 +584,8 @@ _EXERCISE = re.compile(
 _TERROR = re.compile(
     r"(?<![\w-])(?:gunm[ae]n|shooters?|schutters?|schutter|"
     r"stabb\w*|steekpartij\w*|gijzel\w*|hostages?|hijack\w*|kaping\w*|suicide\s+bomb\w*|"
-    r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed)(?![\w-])"
+    r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed|"
+    r"hackers?|hacked|hackergroep\w*|cyber\w*|ransomware|malware|phishing)(?![\w-])"
 )
 _OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
 
@@ -660,6 +667,13 @@ _ATTRIBUTED_BEFORE = re.compile(
 _ATTRIBUTED_AFTER = re.compile(
     r"^\s+(?:(?:wordt|werd|worden|werden|is|zijn|was|waren)\s+)?(?:toegeschreven|toegedicht)"
     r"(?![\w-])"
+)
+# A person as the subject right before a verb cue attacks with words.
+_PERSON_SUBJECT = re.compile(
+    r"(?<![\w-])(?:ministers?|premier|president|leaders?|spokes(?:man|woman|person)|chancellor|"
+    r"kanselier|politicians?|politicus|politici|critics|opposition|oppositie|lawmakers|"
+    r"senators?|mps?|kamerlid|kamerleden|woordvoerder|leider|ambassador|ambassadeur|"
+    r"columnist|candidate|kandidaat|coach|trainer|chairman|voorzitter)\s+$"
 )
 # A party naming a person's affiliation: "Hamas-leider Haniyeh", "a Hezbollah commander".
 _PERSON_AFTER = re.compile(
@@ -1071,6 +1085,10 @@ def _find_cues(
                     and _ON_STRIKE.search(before)
                 ):
                     continue
+                if spec.pattern.startswith(("struck", "strikes")) and _STRUCK_IDIOM_AFTER.match(
+                    folded, e
+                ):
+                    continue  # "struck a trade deal"
                 if "head" in regex.groupindex:
                     # Separable verbs ("vuurde ... af"): the finite verb is the cue; the words
                     # up to the particle hold the subject and objects.
@@ -1907,6 +1925,10 @@ def _analyse_clause(
         )
         if _is_negated(folded, clause, cue) or _non_event(text, folded, clause, cue):
             return None
+        if not _used_as_noun(folded, cue) and _PERSON_SUBJECT.search(
+            folded, max(clause.start, cue.start - 30), cue.start
+        ):
+            return None  # "the foreign minister attacked ...", "de premier viel ... aan": words
     clause_mentions = [m for m in mentions if clause.start <= m.start < clause.end]
     lang = cue.spec.lang
     aux_before = folded[clause.start : cue.start]

@@ -1063,3 +1063,26 @@ def test_a_sentence_after_a_cause_strike_tells_more_about_it() -> None:
         ("LBN", "Israel"),
         ("LBN", "Haifa"),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany launched a campaign to attract Indian engineers, the labour minister said.",
+        "Oil prices hit a record in London after OPEC cut output, traders said.",
+        "France fired its coach after the defeat against Spain in Paris.",
+        "The Dutch government targets a budget surplus, the finance minister told parliament.",
+        "Brazil struck a trade deal with China in Beijing on Monday.",
+        "De Belgische premier viel zijn Franse collega aan over het migratiebeleid in Brussel.",
+        "Japan fired warning shots at a drone over the Sea of Japan during a joint exercise.",
+        "A wildfire hit villages near Athens in Greece, firefighters said.",
+        "Nvidia shares were hit hard in New York as China targeted US chip exports.",
+        "Ukraine's foreign minister attacked Hungary's stance on sanctions in Budapest.",
+        "Hackers from North Korea attacked banks in South Korea, police said.",
+    ],
+)
+def test_figurative_and_other_attacks_are_no_strikes(text: str) -> None:
+    from geo.toponyms import find_toponyms
+
+    article = article_from_text(text, title="t", date="2024-05-01")
+    assert extract_strikes(article, find_toponyms(article.text, language=article.language)) == []
