@@ -108,6 +108,7 @@ from geo.models import (
     KIND_COUNTRY,
     KIND_DEMONYM,
     KIND_REGION,
+    KIND_SITE,
     KIND_WATER,
     Article,
     Sentence,
@@ -795,6 +796,7 @@ _DATE_MDY = re.compile(
 )
 
 _PLACE_RANK = {
+    KIND_SITE: 5,  # an air base or port is more specific than the town beside it
     KIND_CITY: 4,
     KIND_ADMIN1: 3,
     KIND_REGION: 2,
@@ -803,6 +805,7 @@ _PLACE_RANK = {
     KIND_DEMONYM: 0,
 }
 _PRECISION = {
+    KIND_SITE: "place",
     KIND_CITY: "place",
     KIND_ADMIN1: "admin1",
     KIND_REGION: "region",
@@ -2421,7 +2424,7 @@ def _refine_to_towns(
     towns: dict[str, dict[str, Toponym]] = {}
     for t in article_toponyms:
         if (
-            t.kind == KIND_CITY
+            t.kind in (KIND_CITY, KIND_SITE)
             and t.country_iso3
             and t.lon is not None
             and t.lat is not None
