@@ -9,16 +9,15 @@ side panel with every excerpt, escaped, the mention highlighted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import assets, mapping
-from geo.filtering import Filters
 from ui.data import load_view
+
+if TYPE_CHECKING:
+    from geo import assets
+    from geo.filtering import Filters
 
 MAP_KEY = "map"
 SELECTION_KEY = "map_selection"
@@ -90,7 +89,15 @@ def _take_click(value: Any) -> bool:
     return True
 
 
-view = load_view()
+view = load_view()  # draws the sidebar: the browser loads its widgets while we import
+
+# Heavy imports after the first elements went out (folium alone takes ~0.8 s on a cold start).
+import folium  # noqa: E402
+import pandas as pd  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from geo import assets, mapping  # noqa: E402, F811
+
 store = view.store
 data_key = (str(store.path), store.articles_key(), store.version())
 
