@@ -435,6 +435,49 @@ def _report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+SHARED_BENCHMARKS = PROJECT_DIR.parent / "shared" / "benchmarks"
+REAL_CORPORA = [
+    PROJECT_DIR / "data" / "devcorpus" / "articles.jsonl",
+    PROJECT_DIR / "tests" / "data" / "strike_cases" / "wire.jsonl",
+    # Optional: the public geoparsing benchmarks beside the project, when present.
+    *(SHARED_BENCHMARKS / name / "articles.jsonl" for name in ("geowebnews", "lgl", "geovirus")),
+]
+
+
+def real_news() -> dict[str, Any]:
+    """End-to-end CPU rate on real news articles (labelled corpora and public benchmarks).
+
+    The generated corpus packs a strike into every few sentences, about ten times as many as
+    real news; this number shows the rate on articles as they are written.
+    """
+    from geo.export import to_geojson
+    from geo.ingest import article_from_text
+    from geo.pipeline import run_articles
+
+    texts = [
+        json.loads(line)["text"]
+        for path in REAL_CORPORA
+        if path.exists()
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+    articles = [article_from_text(text, id=f"real-{i}") for i, text in enumerate(texts)]
+    size_mb = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    run_articles(articles[:20])  # warm-up
+    c0 = time.process_time()
+    extraction = run_articles(articles)
+    c1 = time.process_time()
+    json.dumps(to_geojson(extraction.places_frame(), extraction.strikes_frame()))
+    c2 = time.process_time()
+    return {
+        "articles": len(articles),
+        "mb": round(size_mb, 2),
+        "extract_mb_per_s_per_core": round(size_mb / (c1 - c0), 2),
+        "end_to_end_mb_per_s_per_core": round(size_mb / (c2 - c0), 2),
+        "strike_events": len(extraction.strikes),
+    }
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
@@ -443,7 +486,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", metavar="PATH", help="also write the results here as JSON")
     args = parser.parse_args(argv)
     results = run_benchmark(args.mb, args.seed, cli=not args.no_cli)
+    results["real_news"] = real_news()
     print(_report(results))
+    real = results["real_news"]
+    print(
+        f"real news: {real['articles']} articles, {real['mb']} MB, {real['strike_events']} "
+        f"strike events: {real['end_to_end_mb_per_s_per_core']} MB/s per core end to end "
+        f"(extraction alone {real['extract_mb_per_s_per_core']})"
+    )
     print(json.dumps(results))  # one line: benchmarks/run_all.py reads the last JSON line
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
