@@ -208,7 +208,7 @@ _CANVAS_LAYER_JS = r"""
   // feature. Clicks fire "click" with a feature proxy as `layer` (what streamlit-folium
   // reports as last_active_drawing) and open a popup from pre-escaped HTML.
   window.SmCanvasLayer = L.Layer.extend({
-    options: {pane: 'smPane', padding: 0.25},
+    options: {pane: 'smPane', padding: 0.1},
     initialize: function (data, options) {
       L.setOptions(this, options);
       if (data.delta_coords) {  // running sums of integers / delta_scale
@@ -244,7 +244,7 @@ _CANVAS_LAYER_JS = r"""
         this.getPane().insertBefore(this._canvas, k < layers.length ? layers[k]._canvas : null);
         layers.splice(k, 0, this);
       }
-      this._schedule();  // next frame: once the view is set, so the canvas is drawn once
+      this._redraw();  // now: the map has its view (fitted before the data layers come)
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
@@ -270,14 +270,17 @@ _CANVAS_LAYER_JS = r"""
       var px = Math.round(size.x * pad), py = Math.round(size.y * pad);
       var tl = map.containerPointToLayerPoint([-px, -py]).round();
       var W = size.x + 2 * px, H = size.y + 2 * py, r = window.devicePixelRatio || 1;
+      var o = map.getPixelOrigin(), zoom = map.getZoom();
+      var view = [zoom, o.x, o.y, tl.x, tl.y, W, H, r].join();
+      if (view === this._view && !this._force) { return; }  // e.g. a moveend after onAdd
+      this._view = view; this._force = false;
       var cv = this._canvas;
       L.DomUtil.setPosition(cv, tl);
       cv.width = Math.round(W * r); cv.height = Math.round(H * r);
       cv.style.width = W + 'px'; cv.style.height = H + 'px';
       var ctx = cv.getContext('2d');
       ctx.setTransform(r, 0, 0, r, 0, 0);
-      var scale = 256 * Math.pow(2, map.getZoom()), o = map.getPixelOrigin();
-      var ox = o.x + tl.x, oy = o.y + tl.y;
+      var scale = 256 * Math.pow(2, zoom), ox = o.x + tl.x, oy = o.y + tl.y;
       this._tl = tl; this._W = W; this._H = H;
       this._s = this._s || new Float32Array(this._world.length);
       this._project(this._world, this._s, scale, ox, oy);
@@ -432,7 +435,7 @@ _CANVAS_LAYER_JS = r"""
       var f = this.feature(i, false), d = this._data, self = this;
       this._map._smLayers.forEach(function (l) {  // outline it now, before the app reruns
         var sel = l === self ? i : -1;
-        if (l._sel !== sel) { l._sel = sel; l._schedule(); }
+        if (l._sel !== sel) { l._sel = sel; l._force = true; l._schedule(); }
       });
       var proxy = {feature: f, toGeoJSON: function () { return f; }};
       this.fire('click', {latlng: e.latlng, layerPoint: e.layerPoint,
