@@ -2,17 +2,21 @@
 
 The map is built for thousands of events and for untrusted article text:
 
-- ``prefer_canvas=True`` and ONE ``folium.GeoJson`` layer per kind of thing (strike arcs with
-  their arrowheads, places as canvas circle markers, shaded provinces): 20,000 strikes draw in
-  about two seconds, where one ``folium.Marker`` per place takes minutes.
+- No Leaflet object per feature: strikes (arcs with their arrowheads), other places, struck
+  places and the countries are each ONE :class:`CanvasLayer` (a small Leaflet layer,
+  ``SmCanvasLayer``, fed flat JSON arrays, drawing style runs on its own canvas, hit-testing
+  clicks and hovers itself); the few shaded provinces are a ``folium.GeoJson`` on Leaflet's
+  canvas (``prefer_canvas=True``). 20,000 strikes draw in about two seconds in headless
+  Chromium without a GPU, where one ``folium.Marker`` per place takes minutes.
 - Arcs are display geometry: the great circle from origin to target (longitudes unwrapped, so a
   Pacific crossing stays one line), bent sideways by a small quadratic-Bézier offset in Web
   Mercator so that A→B and B→A don't overlap, with a triangle at the target end for direction.
   Export uses the true geodesic (:mod:`geo.arcs`), never this shape.
 - Every string from an article goes through :func:`escape_text` into HTML we build ourselves;
   Leaflet renders popup/tooltip strings as HTML and the map iframe can reach the app page.
-- Every feature carries ``place_id`` or ``strike_id`` (and ``feature_type``), so a click that
-  streamlit-folium reports as ``last_active_drawing`` identifies what was clicked.
+- Every feature carries ``place_id`` or ``strike_id`` (and ``feature_type``): a click fires
+  ``click`` with the feature as ``layer``, which streamlit-folium reports as
+  ``last_active_drawing``, and opens the feature's pre-escaped popup.
 - No CDN: :func:`geo.assets.use_local_assets` points the map at local Leaflet, the base
   map is Natural Earth polygons, and OpenStreetMap tiles are an opt-in layer.
 
