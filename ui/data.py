@@ -76,7 +76,7 @@ def _extraction_cache() -> dict[str, Any]:
     return {"lock": threading.Lock(), "entries": OrderedDict()}
 
 
-_DISK_KEEP = 8  # extraction results kept on disk (cache_dir()/extractions)
+_DISK_KEEP = 16  # extractions and frames kept on disk (cache_dir()/extractions)
 # geo modules that only draw or serve results: editing them keeps the cached extractions
 _NOT_EXTRACTION = frozenset({"mapping.py", "assets.py", "export.py", "filtering.py"})
 
@@ -114,35 +114,41 @@ def _disk_path(key: str) -> Path:
     return cache_dir() / "extractions" / f"{key}.pkl"
 
 
-def _read_disk_cache(key: str) -> Extraction | None:
-    """The extraction saved by an earlier process for exactly these articles and this code,
-    so a restart does not re-run the pipeline; None when absent or unreadable."""
-    path = _disk_path(key)
+def _read_pickle(key: str) -> Any:
+    """What an earlier process saved under `key`, or None when absent or unreadable."""
     try:
-        with path.open("rb") as handle:
-            found = pickle.load(handle)
-    except FileNotFoundError:
+        with _disk_path(key).open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # absent, corrupt or from another version: recompute (and overwrite)
         return None
-    except Exception:  # corrupt or from another version: recompute (and overwrite)
-        return None
-    from geo.pipeline import Extraction
-
-    return found if isinstance(found, Extraction) else None
 
 
-def _write_disk_cache(key: str, extraction: Extraction) -> None:
+def _write_pickle(key: str, value: Any) -> None:
     path = _disk_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         with tmp.open("wb") as handle:
-            pickle.dump(extraction, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
         saved = sorted(path.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime)
         for old in saved[:-_DISK_KEEP]:
             old.unlink(missing_ok=True)
     except OSError:  # read-only or full disk: the in-process cache still works
         pass
+
+
+def _read_disk_cache(key: str) -> Extraction | None:
+    """The extraction saved by an earlier process for exactly these articles and this code,
+    so a restart does not re-run the pipeline; None when absent or unreadable."""
+    from geo.pipeline import Extraction
+
+    found = _read_pickle(key)
+    return found if isinstance(found, Extraction) else None
+
+
+def _write_disk_cache(key: str, extraction: Extraction) -> None:
+    _write_pickle(key, extraction)
 
 
 def load_extraction(store: Store | None = None, status: Any = None) -> Extraction:
@@ -187,13 +193,26 @@ def _frames(
 ) -> tuple[GeoDataFrame, GeoDataFrame]:
     from geo.pipeline import Extraction
 
+    corrections = _store.corrections()
+    # the frames of these articles with these corrections, saved by an earlier process
+    key = (
+        "frames-"
+        + hashlib.sha1(
+            f"{_disk_key(_store.articles())}|{sorted(corrections.items())!r}".encode()
+        ).hexdigest()[:24]
+    )
+    saved = _read_pickle(key)
+    if isinstance(saved, tuple) and len(saved) == 2:
+        return saved
     corrected = Extraction(
         articles=_extraction.articles,
         toponyms=_extraction.toponyms,
-        strikes=correct_strikes(_extraction.strikes, _store.corrections()),
+        strikes=correct_strikes(_extraction.strikes, corrections),
         errors=_extraction.errors,
     )
-    return corrected.places_frame(), corrected.strikes_frame()
+    frames = (corrected.places_frame(), corrected.strikes_frame())
+    _write_pickle(key, frames)
+    return frames
 
 
 def load_frames(
