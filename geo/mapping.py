@@ -112,6 +112,7 @@ PLACE_STYLES: dict[str, tuple[str, int, str]] = {
     "country": ("#878787", 6, "Country"),
     "region": ("#8c6d31", 5, "Region"),
     "water": ("#0aa1c2", 5, "Sea or gulf"),
+    "site": ("#1a9641", 5, "Base, port or facility"),
 }
 _OTHER_KIND = ("#999999", 4, "Other")
 
