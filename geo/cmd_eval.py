@@ -71,6 +71,14 @@ def register(subparsers: Any) -> None:
         help="write every FP/FN/LOC error with its excerpt to FILE (JSON Lines, with a "
         "'corpus' field)",
     )
+    parser.add_argument(
+        "--metrics",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="merge each corpus's summary scores into this JSON file (the app's About page "
+        "shows docs/metrics.json; `make eval` writes it)",
+    )
     for option, label in THRESHOLDS:
         parser.add_argument(
             "--" + option.replace("_", "-"),
@@ -92,6 +100,31 @@ def _corpora(args: argparse.Namespace) -> dict[str, Path]:
         name = path.stem if path.stem not in named else str(path)
         named[name] = path
     return named
+
+
+def _write_metrics(path: Path, reports: dict[str, EvalReport]) -> None:
+    """Merge "strikes · <corpus>" summaries into the JSON file at ``path`` (other keys stay)."""
+    metrics: dict[str, object] = {}
+    if path.is_file():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            metrics = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            metrics = {}  # a corrupt file is replaced
+    for name, report in reports.items():
+        loc = report.loc161
+        metrics[f"strikes · {name}"] = {
+            "articles": report.overall.n_articles,
+            "precision": round(report.precision, 3),
+            "recall": round(report.recall, 3),
+            "f1": round(report.f1, 3),
+            "target within 161 km": None if loc is None else round(loc, 3),
+            "false events on no-strike articles": report.false_events_on_no_strike,
+        }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,6 +150,17 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             print(
                 f"error: cannot write --dump file {str(args.dump)!r}: {err.strerror}; "
+                "choose a writable path",
+                file=sys.stderr,
+            )
+            return 2
+
+    if args.metrics is not None:
+        try:
+            _write_metrics(args.metrics, reports)
+        except OSError as err:
+            print(
+                f"error: cannot write --metrics file {str(args.metrics)!r}: {err.strerror}; "
                 "choose a writable path",
                 file=sys.stderr,
             )

@@ -57,7 +57,11 @@ if isinstance(metrics, dict) and metrics:
         hide_index=True,
         key="metrics_table",
     )
-    st.caption("From docs/metrics.json (written by `python -m geo eval`).")
+    st.caption(
+        "From docs/metrics.json: strike scores are written by `make eval` (labelled development "
+        "corpus and two held-out sets); toponym scores come from the public geoparsing "
+        "benchmarks scored with geoparse_eval.py (see the README)."
+    )
 else:
     st.info("Accuracy: not measured yet.")
 

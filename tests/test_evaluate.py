@@ -458,6 +458,24 @@ def test_cli_json_and_bad_corpus(
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_cli_merges_summary_scores_into_the_metrics_file(
+    toy_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(evaluation, "pipeline_extract", _degraded)
+    metrics = tmp_path / "docs" / "metrics.json"
+    metrics.parent.mkdir()
+    metrics.write_text(json.dumps({"toponyms · GeoWebNews": {"f1": 0.82}}), encoding="utf-8")
+    assert main(["eval", "--corpus", str(toy_corpus), "--brief", "--metrics", str(metrics)]) == 0
+    data = json.loads(metrics.read_text(encoding="utf-8"))
+    assert data["toponyms · GeoWebNews"] == {"f1": 0.82}  # other entries are kept
+    scores = data[f"strikes · {toy_corpus.stem}"]
+    assert (scores["precision"], scores["recall"], scores["f1"]) == (0.6, 0.75, 0.667)
+    assert scores["false events on no-strike articles"] == 2
+    metrics.write_text("{not json", encoding="utf-8")  # a corrupt file is replaced
+    assert main(["eval", "--corpus", str(toy_corpus), "--brief", "--metrics", str(metrics)]) == 0
+    assert list(json.loads(metrics.read_text(encoding="utf-8"))) == [f"strikes · {toy_corpus.stem}"]
+
+
 # --- the real pipeline ------------------------------------------------------------------------
 
 
