@@ -12,7 +12,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 
 # Keep derived caches out of the user's home during tests, but share them across the session.
-os.environ.setdefault("STRIKEMAP_CACHE_DIR", str(Path(tempfile.gettempdir()) / "strikemap-test-cache"))
+os.environ.setdefault(
+    "STRIKEMAP_CACHE_DIR", str(Path(tempfile.gettempdir()) / "strikemap-test-cache")
+)
 
 
 @pytest.fixture(scope="session")
