@@ -45,6 +45,7 @@ _SENTENCE_END = frozenset(".!?:;\"“”'‘’([{•|–—-")
 ORDINARY_WORD_EXCESS = 0.8
 ALWAYS_ORDINARY_EXCESS = 2.0
 ALWAYS_ORDINARY_ZIPF = 6.0
+LANGUAGE_SAMPLE_CHARS = 3000
 # Provinces count as this populous when judging their names' frequency.
 ADMIN1_POPULATION = 5_000_000
 # Minimum resolution score for a name whose only readings are GeoNames cities.
@@ -142,7 +143,8 @@ def find_toponyms(
     """
     gaz = gazetteer or load_gazetteer()
     if language is None:
-        language = detect_language(text)
+        # A few hundred words settle the language; the common-word filter needs no more.
+        language = detect_language(text, max_chars=LANGUAGE_SAMPLE_CHARS)
     candidates = match_candidates(text, gaz, language)
     return resolve(candidates, gaz)
 
