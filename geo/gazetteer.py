@@ -143,14 +143,12 @@ class Gazetteer:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state["_places"] = {}  # a per-process cache, not part of the index
+        del state["_places"]  # a per-process cache, not part of the index
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        state.setdefault("_places", {})
-        if not state.get("prefixes"):
-            state["prefixes"] = name_prefixes(state["surface"])  # type: ignore[arg-type]
         self.__dict__.update(state)
+        self._places = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -666,7 +664,11 @@ def _add_cities(builder: _Builder, iso3_of: dict[str, str]) -> None:
         builder.add(place, names)
 
 
-_ARABIC_ARTICLE = re.compile(r"^(Al|El|Ad|Ar|As|Ash|At|Az|An|Ad) ([A-Z].{3,})$")
+# Arabic definite articles as news writes them before a name ("al-Mayadin", "Ash Shaykh").
+ARABIC_ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an")
+_ARABIC_ARTICLE = re.compile(
+    r"^(" + "|".join(a.title() for a in ARABIC_ARTICLES) + r") ([A-Z].{3,})$"
+)
 # Below this population a bare name ("Khan" from "Al Khan") is more likely another word.
 _BARE_NAME_POPULATION = 20_000
 

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer import ARABIC_ARTICLES, Gazetteer, load_gazetteer
 from geo.language import detect_language
 from geo.models import (
     KIND_ADMIN1,
@@ -209,9 +209,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             # "the Kursk region", "Idlib province": the province, not its capital.
             next_start, next_end = following[n - 1]
             if text[match_end:next_start] == " " and text[next_start:next_end] in _ADMIN_WORDS:
-                provinces = _admin1_readings(entries, gaz)
-                if provinces:
-                    candidate.entries = entries = provinces
+                entries = _narrow_to_areas(candidate, gaz)
         if i > 0:
             prev_start, prev_end = tokens[i - 1]
             prev = text[prev_start:prev_end]
@@ -220,9 +218,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
                 lowered = prev.lower()
                 candidate.after_locative = lowered in _LOCATIVE
                 if lowered in _ADMIN_WORDS:  # "de provincie Kherson", "oblast Donetsk"
-                    provinces = _admin1_readings(entries, gaz)
-                    if provinces:
-                        candidate.entries = entries = provinces
+                    entries = _narrow_to_areas(candidate, gaz)
                 direction_word = _DIRECTIONS_EN.get(lowered)
                 if direction_word and _can_take_direction(entries, gaz):
                     candidate.start = prev_start
@@ -239,8 +235,10 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
 
 
 # A token that starts with a letter that is not lower case (checked again with str.isupper).
+# A lower-case Arabic article joined to a capitalised name: "al-Mayadin", "ash-Shifa".
+_ARTICLE_PREFIX = "(?:" + "|".join(ARABIC_ARTICLES) + ")-[A-Z]"
 _CAPITALISED = re.compile(
-    r"(?:[A-Z]\.){2,}|(?<![\w'’\-])(?:[^\W\d_a-zß-öø-ÿ]|(?:al|el|as|ash|ad|ar|at|az|an)-[A-Z])"
+    r"(?:[A-Z]\.){2,}|(?<![\w'’\-])(?:[^\W\d_a-zß-öø-ÿ]|" + _ARTICLE_PREFIX + r")"
     r"(?:[\w'’\-]*\w)?"
 )
 _LOOKBEHIND_CHARS = 60
@@ -272,7 +270,7 @@ def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
 
 # The next token when only same-line whitespace (or nothing) separates it from the previous one:
 # a name never spans punctuation or a line break.
-_NEXT_TOKEN = re.compile(r"[^\S\n]*((?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?)")
+_NEXT_TOKEN = re.compile(r"[^\S\n]*(" + _TOKEN.pattern + ")")
 
 
 _SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\b")
@@ -368,14 +366,20 @@ def _local_flags(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[bool, bool]:
 
 # Words that make the name next to them a province: "Kursk region", "provincie Idlib".
 _ADMIN_WORDS = frozenset(
-    "region province oblast governorate provincie regio gouvernement oblast deelstaat "
+    "region province oblast governorate provincie regio gouvernement deelstaat "
     "prefecture state".split()
 )
 
 
-def _admin1_readings(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[int, ...]:
-    """The readings of a name that are areas, not towns ("Kurdistan region", "Red Sea region")."""
-    return tuple(e for e in entries if gaz.kind(e) in (KIND_ADMIN1, KIND_REGION, KIND_WATER))
+def _narrow_to_areas(candidate: Candidate, gaz: Gazetteer) -> tuple[int, ...]:
+    """Keep the readings that are areas, not towns ("Kurdistan region", "Red Sea region"), if
+    there are any; return the candidate's entries."""
+    areas = tuple(
+        e for e in candidate.entries if gaz.kind(e) in (KIND_ADMIN1, KIND_REGION, KIND_WATER)
+    )
+    if areas:
+        candidate.entries = areas
+    return candidate.entries
 
 
 def _can_take_direction(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
@@ -395,13 +399,11 @@ def _keep(
     """Return False for false friends: common words, person and organisation names, handles."""
     if candidate.start > 0 and text[candidate.start - 1] in "@#/_":
         return False
-    entries = candidate.entries
-    only_local, only_cities = _local_flags(entries, gaz)
+    only_local, only_cities = _local_flags(candidate.entries, gaz)
     if n == 1 and candidate.direction is None:
         word = text[tokens[i][0] : tokens[i][1]]
         if only_local and _is_ordinary_word(word, candidate, gaz, common, excess):
             return False
-        entries = candidate.entries
         if word.isupper() and len(word) <= 3 and only_local:
             return False  # "IN", "OK", "PA": acronyms, not towns
     if not only_local:
@@ -503,7 +505,7 @@ def _not_a_person(
     return True
 
 
-_ARABIC_ARTICLE = re.compile(r"(?:al|el|as|ash|ad|ar|at|az|an)-[A-Z]")
+_ARABIC_ARTICLE = re.compile(_ARTICLE_PREFIX)
 
 
 def _followed_by_arabic_article(
