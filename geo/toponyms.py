@@ -394,7 +394,7 @@ def _keep(
     n: int,
     gaz: Gazetteer,
     common: dict[str, float],
-    excess: dict[str, _WordFrequency],
+    excess: dict[_WordKey, _WordFrequency],
 ) -> bool:
     """Return False for false friends: common words, person and organisation names, handles."""
     if candidate.start > 0 and text[candidate.start - 1] in "@#/_":
@@ -421,12 +421,14 @@ def _is_ordinary_word(
     candidate: Candidate,
     gaz: Gazetteer,
     common: dict[str, float],
-    cache: dict[str, _WordFrequency],
+    cache: dict[_WordKey, _WordFrequency],
 ) -> bool:
     """Return True when ``word`` is an ordinary word here; may narrow ``candidate.entries``."""
-    judged = cache.get(word)
+    # Keyed by the readings too: a province word before or after may have narrowed them.
+    key = (word, candidate.entries)
+    judged = cache.get(key)
     if judged is None:
-        judged = cache[word] = _word_frequency(word, candidate.entries, gaz, common)
+        judged = cache[key] = _word_frequency(word, candidate.entries, gaz, common)
     excess, readings = judged
     if readings is not None:
         candidate.entries = readings
@@ -443,6 +445,7 @@ def _is_ordinary_word(
 # is rare; the readings left once readings through very common alternate names are dropped,
 # or None when all stay).
 _WordFrequency = tuple[float | None, tuple[int, ...] | None]
+_WordKey = tuple[str, tuple[int, ...]]  # (word as written, its readings)
 
 
 def _word_frequency(
@@ -571,7 +574,7 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
 _PRIORS: dict[int, float] = {}
 _LOCAL_FLAGS: dict[tuple[int, ...], tuple[bool, bool]] = {}
 # Language ("" for any) -> single-word name -> _frequency_excess.
-_EXCESS: dict[str, dict[str, _WordFrequency]] = {}
+_EXCESS: dict[str, dict[_WordKey, _WordFrequency]] = {}
 _UNKNOWN = -1e9
 _CACHES_OF: list[list[str]] = []
 
