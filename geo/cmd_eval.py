@@ -121,10 +121,10 @@ def _write_metrics(path: Path, reports: dict[str, EvalReport]) -> None:
             "target within 161 km": None if loc is None else round(loc, 3),
             "false events on no-strike articles": report.false_events_on_no_strike,
         }
+    from geo.paths import write_text_atomically
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomically(path, [json.dumps(metrics, indent=1, ensure_ascii=False) + "\n"])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,10 +6,11 @@ import argparse
 import itertools
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
+
+from geo.paths import write_text_atomically
 
 DESCRIPTION = """\
 Find the places that news articles mention and the cross-border strikes they report, offline,
@@ -155,20 +156,6 @@ class _ProgressBar:
             self._stream.flush()
 
 
-def _write_atomic(path: str, pieces: Iterable[str]) -> None:
-    """Write `pieces` (UTF-8) to `path` through a temporary file: no half file on failure."""
-    target = Path(path)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            for piece in pieces:
-                out.write(piece)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     from geo.errors import GeoError
     from geo.export import iter_geojson_text, to_csv
@@ -217,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
         pieces = itertools.chain(iter_geojson_text(places, strikes), ["\n"])
     if args.output and args.output != "-":
         try:
-            _write_atomic(args.output, pieces)
+            write_text_atomically(args.output, pieces)
         except OSError as err:
             print(f"error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
             return 1

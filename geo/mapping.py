@@ -30,7 +30,6 @@ import functools
 import hashlib
 import json
 import math
-import os
 import re
 import zlib
 from collections import Counter
@@ -45,6 +44,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from geo.assets import DEFAULT_BASE_URL, AssetMode, use_local_assets
+from geo.paths import write_text_atomically
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
@@ -1367,9 +1367,7 @@ def countries_file(directory: Path | str) -> Path | None:
     if data is None:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, separators=(",", ":"), allow_nan=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomically(path, [json.dumps(data, separators=(",", ":"), allow_nan=False)])
     return path
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -25,3 +27,17 @@ def cache_dir() -> Path:
         path = Path(base) / "strikemap"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_text_atomically(path: str | Path, pieces: Iterable[str]) -> None:
+    """Write ``pieces`` (UTF-8) to ``path`` through a temporary file: no half file on failure."""
+    target = Path(path)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            for piece in pieces:
+                out.write(piece)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
