@@ -2119,27 +2119,21 @@ def _analyse_clause(
         # without a modifier the cause names no attacker: kept (no strike) for a later
         # attribution ("Die aanval wordt aan Israël toegeschreven"), never for coreference
         attackers = [_party_from(m, "explicit", matcher) for m in modifiers]
-    if (
+    # An active verb cue with no attacker yet: its subject may stand further back.
+    plain_verb = (
         not attackers
         and not gapped
         and not background
         and not passive
         and not _used_as_noun(folded, cue)
-        and not folded[clause.start : cue.start].strip(" ,;")
-    ):
+    )
+    if plain_verb and not folded[clause.start : cue.start].strip(" ,;"):
         # "Hezbollah, which has traded fire with Israel since October, fired rockets at ...":
         # the verb's subject opens the sentence, before a relative clause
         subject = _relative_subject(folded, sentence, clause, mentions)
         if subject is not None:
             attackers = [_party_from(subject, "explicit", matcher)]
-    if (
-        not attackers
-        and not gapped
-        and not background
-        and not passive
-        and not _used_as_noun(folded, cue)
-        and _RELATIVE_START.match(folded, clause.start)
-    ):
+    if plain_verb and not attackers and _RELATIVE_START.match(folded, clause.start):
         # "... by Armenian forces, who fired at its positions near Kalbajar": the relative
         # pronoun's antecedent ends right before the clause
         antecedent = next(
