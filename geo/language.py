@@ -7,6 +7,7 @@ reliable: on a sentence or more they separate Dutch, English, German, French and
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     "nl": frozenset(
@@ -54,9 +55,10 @@ def detect_language(text: str, *, max_chars: int = 20_000) -> str:
     """
     counts = dict.fromkeys(_STOPWORDS, 0)
     words = _WORD.findall(text[:max_chars].lower())
-    for word in words:
+    # Count each distinct word once (Counter runs in C), then credit its languages.
+    for word, n in Counter(words).items():
         for language in _LANGUAGES_OF.get(word, ()):
-            counts[language] += 1
+            counts[language] += n
     total = len(words)
     best = max(counts, key=lambda lang: counts[lang])
     ranked = sorted(counts.values(), reverse=True)
