@@ -26,8 +26,11 @@ from geo.paths import BOUNDARIES_DIR
 
 CASES = Path(__file__).resolve().parent / "data" / "strike_cases" / "cases.jsonl"
 WIRE = Path(__file__).resolve().parent / "data" / "strike_cases" / "wire.jsonl"
+HELDOUT2 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout2.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
-    "path", [DEFAULT_CORPUS, CASES, WIRE], ids=["devcorpus", "strike_cases", "wire"]
+    "path",
+    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2],
+    ids=["devcorpus", "strike_cases", "wire", "heldout2"],
 )
 
 GAZA_CITY = (34.4668, 31.5017)  # lon, lat
@@ -347,8 +350,24 @@ def test_wire_held_out_set_is_realistic_and_separate() -> None:
 
 def test_default_corpora_are_scored_separately() -> None:
     corpora = evaluation.default_corpora()
-    assert list(corpora) == ["dev", "cases", "wire"]
+    assert list(corpora) == ["dev", "cases", "wire", "heldout2"]
     assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
+    assert corpora["heldout2"] == HELDOUT2
+
+
+def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
+    heldout2 = load_corpus(HELDOUT2)
+    assert len(heldout2) >= 15
+    langs = Counter(a.lang for a in heldout2)
+    assert set(langs) == {"nl", "en"} and min(langs.values()) >= 0.4 * len(heldout2)
+    # look-alike topics with no cross-border strike: exercises, arms sales, trials, sport, cyber
+    assert sum(not a.has_cross_border_strike for a in heldout2) >= 5
+    for article in heldout2:
+        assert 200 <= len(article.text.split()) <= 450, article.id
+    others = [*load_corpus(DEFAULT_CORPUS), *load_corpus(CASES), *load_corpus(WIRE)]
+    assert not {a.id for a in heldout2} & {a.id for a in others}
+    # every (conflict, date) pair is new: no event already in the other corpora
+    assert not {(a.conflict, a.date) for a in heldout2} & {(a.conflict, a.date) for a in others}
 
 
 def test_format_errors_lists_each_pair_with_its_sentence(toy_corpus: Path) -> None:
