@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass
 
@@ -237,9 +238,15 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
 # A token that starts with a letter that is not lower case (checked again with str.isupper).
 # A lower-case Arabic article joined to a capitalised name: "al-Mayadin", "ash-Shifa".
 _ARTICLE_PREFIX = "(?:" + "|".join(ARABIC_ARTICLES) + ")-[A-Z]"
-# The leading \b only lets the engine skip positions inside words quickly (a third faster).
+# The leading look-ahead (every match starts with a letter that is not lower case, or with the
+# first letter of an Arabic article) and \b only let the engine skip other positions quickly.
+_NOT_STARTING = "".join(sorted(set(string.ascii_lowercase) - {a[0] for a in ARABIC_ARTICLES}))
 _CAPITALISED = re.compile(
-    r"\b(?:(?:[A-Z]\.){2,}|(?<![\w'’\-])(?:[^\W\d_a-zß-öø-ÿ]|" + _ARTICLE_PREFIX + r")"
+    r"(?=[^\W\d_"
+    + _NOT_STARTING
+    + r"ß-öø-ÿ])\b(?:(?:[A-Z]\.){2,}|(?<![\w'’\-])(?:[^\W\d_a-zß-öø-ÿ]|"
+    + _ARTICLE_PREFIX
+    + r")"
     r"(?:[\w'’\-]*\w)?)"
 )
 _LOOKBEHIND_CHARS = 60
@@ -612,7 +619,7 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
     return _Context(countries, admin1, by_surface)
 
 
-def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
+def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: frozenset[str]) -> float:
     score = _prior(gaz, entry)
     iso3 = gaz.iso3[entry]
     if iso3 and iso3 in ctx.countries:
@@ -625,7 +632,9 @@ def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: set[str]) -> float:
     return score
 
 
-def _choose(cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: set[str]) -> tuple[int, float]:
+def _choose(
+    cand: Candidate, gaz: Gazetteer, ctx: _Context, hint: frozenset[str]
+) -> tuple[int, float]:
     if len(cand.entries) == 1:  # no rival reading: the rules below compare readings
         only = cand.entries[0]
         return only, _score(gaz, only, ctx, hint)
@@ -673,7 +682,7 @@ def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
     for k, cand in enumerate(candidates):
         hint = _comma_hint(candidates, k, gaz)
         # One sense per name, unless the text narrowed it ("Kherson region" ... "Kherson").
-        key = (cand.text, cand.entries, frozenset(hint))
+        key = (cand.text, cand.entries, hint)
         if key not in sense:
             sense[key] = _choose(cand, gaz, ctx, hint)
         entry, score = sense[key]
@@ -684,13 +693,16 @@ def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
     return result
 
 
-def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> set[str]:
+_NO_HINT: frozenset[str] = frozenset()
+
+
+def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> frozenset[str]:
     """'Springfield, Illinois' / 'Kerman, Iran': the next name narrows this one."""
     if k + 1 >= len(candidates):
-        return set()
+        return _NO_HINT
     cand, nxt = candidates[k], candidates[k + 1]
     if not 1 <= nxt.start - cand.end <= 2:
-        return set()
+        return _NO_HINT
     hint: set[str] = set()
     for entry in nxt.entries:
         if gaz.kind(entry) in (KIND_COUNTRY, KIND_ADMIN1):
@@ -698,7 +710,7 @@ def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> set[str]
                 hint.add(gaz.iso3[entry])  # type: ignore[arg-type]
             if gaz.admin1_code[entry]:
                 hint.add(gaz.admin1_code[entry])  # type: ignore[arg-type]
-    return hint
+    return frozenset(hint)
 
 
 def _toponym(cand: Candidate, entry: int, score: float, gaz: Gazetteer) -> Toponym:
