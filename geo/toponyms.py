@@ -256,6 +256,13 @@ _INNER = frozenset("'’-")
 def _previous_token(text: str, start: int) -> tuple[int, int] | None:
     """Return the span of the word before ``start`` (within 60 characters), scanning backwards."""
     limit = max(0, start - _LOOKBEHIND_CHARS)
+    # Fast path for the usual case, a plain word and one space: "in Iran", "the Kerman".
+    if start >= 2 and text[start - 1] == " ":
+        space = text.rfind(" ", limit, start - 1)
+        if space >= 0:
+            word = text[space + 1 : start - 1]
+            if word.isalnum() and word[0].isalpha():
+                return space + 1, start - 1
     end = start
     while end > limit and not text[end - 1].isalnum():
         end -= 1
