@@ -54,11 +54,9 @@ def detect_language(text: str, *, max_chars: int = 20_000) -> str:
     # Whitespace-separated words, counted in C: a stop word glued to punctuation ("the,") is
     # missed, which is rare and the same for every language (same verdicts on 1,700 articles).
     words = Counter(text[:max_chars].lower().split())
-    for word, languages in _LANGUAGES_OF.items():
-        n = words.get(word)
-        if n:
-            for language in languages:
-                counts[language] += n
+    for word in words.keys() & _LANGUAGES_OF.keys():
+        for language in _LANGUAGES_OF[word]:
+            counts[language] += words[word]
     total = sum(words.values())
     best = max(counts, key=lambda lang: counts[lang])
     ranked = sorted(counts.values(), reverse=True)
