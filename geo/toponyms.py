@@ -209,7 +209,10 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
         if len(following) >= n:
             # "the Kursk region", "Idlib province": the province, not its capital.
             next_start, next_end = following[n - 1]
-            if text[match_end:next_start] == " " and text[next_start:next_end] in _ADMIN_WORDS:
+            if (
+                text[match_end:next_start] == " "
+                and text[next_start:next_end].lower() in _ADMIN_WORDS
+            ):
                 entries = _narrow_to_areas(candidate, gaz)
         if i > 0:
             prev_start, prev_end = tokens[i - 1]
@@ -645,15 +648,16 @@ def _choose(
     if len(cand.entries) == 1:  # no rival reading: the rules below compare readings
         only = cand.entries[0]
         return only, _score(gaz, only, ctx, hint)
-    readings = [(_score(gaz, e, ctx, hint), -gaz.pop[e], e) for e in cand.entries]
-    best_score, _, best = max(readings)
+    # Ties go to the earlier reading: the gazetteer lists a name's readings most important first.
+    readings = [(_score(gaz, e, ctx, hint), -gaz.pop[e], -k, e) for k, e in enumerate(cand.entries)]
+    best_score, _, _, best = max(readings)
     if gaz.kind(best) not in (KIND_COUNTRY, KIND_ADMIN1):
         return best, best_score
     scored = sorted(readings, reverse=True)  # the rules below try rivals in order
     if gaz.kind(best) == KIND_COUNTRY and ctx.support(gaz.iso3[best], cand.text) == 0:
         # "Georgia" or "Lebanon" in an article about Tennessee: nothing else in the article
         # points to the country, while the article's own places point to a US state or town.
-        for _, _, rival in scored[1:]:
+        for _, _, _, rival in scored[1:]:
             rival_kind = gaz.kind(rival)
             in_named_admin1 = gaz.admin1_code[rival] in ctx.admin1
             in_named_country = ctx.support(gaz.iso3[rival], cand.text) >= 1
@@ -669,7 +673,7 @@ def _choose(
                 return rival, _score(gaz, rival, ctx, hint)
     if gaz.kind(best) == KIND_ADMIN1:
         # A province named after its capital ("Kerman", "Baghdad"): the text means the city.
-        for _, _, entry in scored[1:]:
+        for _, _, _, entry in scored[1:]:
             if (
                 gaz.kind(entry) == KIND_CITY
                 and gaz.iso3[entry] == gaz.iso3[best]

@@ -194,3 +194,18 @@ def test_a_province_word_picks_the_province_reading(gaz) -> None:
     english = by_text(find_toponyms("Ukrainian drones hit the Kursk region overnight.", gaz))
     assert english["Kursk"].kind == "admin1"
     assert english["Kursk"].country_iso3 == "RUS"
+
+
+def test_a_capitalised_province_word_and_equal_province_readings(gaz) -> None:
+    # "Oaxaca State" is the state, not its capital city.
+    oaxaca = by_text(find_toponyms("Migrants camped in Matias Romero, Oaxaca State, Mexico.", gaz))
+    assert oaxaca["Oaxaca"].kind == "admin1"
+    assert oaxaca["Oaxaca"].admin1_code == "MX-OAX"
+    # Two US provinces answer to "Washington" (the state, and the District in English); the
+    # state owns the name, so "Washington state" is the state ...
+    state = by_text(find_toponyms("Wildfires burned across Washington state on Friday.", gaz))
+    assert state["Washington"].admin1_code == "US-WA"
+    # ... while the bare name is still the capital city.
+    city = by_text(find_toponyms("The senator flew back to Washington on Friday.", gaz))
+    assert city["Washington"].kind == "city"
+    assert city["Washington"].admin1_code == "US-DC"
