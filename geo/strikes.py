@@ -638,7 +638,7 @@ _CAUSE = re.compile(
 _ATTRIBUTION_NP = re.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
 _FINITE_STOP = re.compile(
     r"(?<![\w-])(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden|wordt|worden|zal|"
-    r"zullen|zou|zouden|has|have|were|will|would)(?![\w-])"
+    r"zullen|zou|zouden|has|have|were|will|would|begon|begonnen|ging|gingen)(?![\w-])"
 )
 _ATTRIBUTION_VERB = re.compile(
     r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
@@ -648,12 +648,17 @@ _ATTRIBUTION_VERB = re.compile(
 _SAID_THAT = re.compile(
     r"(?<![\w-])(?:zegt|zeggen|zei|zeiden|meldt|melden|meldde|meldden|stelt|stellen|stelde|"
     r"verklaart|verklaren|verklaarde|beweert|beweren|beweerde|said|says|say|claimed|claims|"
-    r"reported|reports|stated|told\s+\w+)\s+(?:dat|that)(?![\w-])"
+    r"reported|reports|stated|told\s+\w+)\s+"
+    # "Bakoe stelt daarentegen dat", "Iran said on Tuesday that": a short adverbial between
+    r"(?:(?:daarentegen|echter|ook|nu|later|vandaag|gisteren|on|in|op|also|however|then|"
+    r"\w+day|\w+dag|\w+ochtend|\w+avond|morning|evening|night)\s+){0,3}(?:dat|that)(?![\w-])"
 )
 _PASSIVE_AUX = re.compile(
     r"(?<!\w)(?:werd|werden|wordt|worden|is|zijn|was|waren|geweest|were|been|being|be|are|got|"
     r"gets|get)(?!\w)"
 )
+# Dutch strong participles without ge- ("beschoten", "bevochten"): also the past plural
+_PAST_PLURAL_PARTICIPLE = re.compile(r"(?:be|ver|ont)[a-z]+en")
 _ACTIVE_AUX_NL = re.compile(r"(?<!\w)(?:heeft|hebben|had|hadden)(?!\w)")
 _COPULA = re.compile(r"(?<!\w)(?:is|was|waren|zijn|geweest|were|are|been|werd|werden|became)(?!\w)")
 _PROXY_AFTER = re.compile(
@@ -1179,6 +1184,10 @@ def _pieces(text: str, folded: str, start: int, end: int) -> list[tuple[int, int
     return pieces
 
 
+# a segment that goes on with a list ("Jermuk en Vardenis te beschieten", "mortieren en drones")
+_LIST_ITEM = re.compile(r"\s*[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:en|of)\s+[\w'’.-]+")
+
+
 def _clauses(
     text: str, folded: str, start: int, end: int, cues: list[_Cue], mentions: list[_Mention]
 ) -> list[_Clause]:
@@ -1200,6 +1209,9 @@ def _clauses(
         )
         # "..., and at Islamic State targets in Syria": a second object of the same verb.
         continues = bool(previous.cues) and bool(_CONTINUATION.match(segment))
+        # "begon het leger met artillerie, mortieren en drones de steden Goris, Jermuk en
+        # Vardenis te beschieten": the commas cut a list, the verb ends the one clause
+        continues = continues or (not previous.cues and bool(_LIST_ITEM.match(segment)))
         if is_gapped:
             source = previous.cues[0] if previous.cues else previous.gapped_from
             clauses.append(_Clause(seg_start, seg_end, [], gapped_from=source))
@@ -1301,6 +1313,8 @@ def _attribution_spans(
         verb = _FINITE_STOP.search(folded, match.end(), end)
         if verb is not None:
             end = verb.start()  # "Volgens het leger heeft Rusland ...": the source ends there
+        # "Volgens Kyiv vuurde Rusland ...": the cue verb ends the source too
+        end = min([end, *(c.start for c in clause.cues if match.end() < c.start < end)])
         if following and following[0].start < end:
             end = min(end, following[0].end)
             # the whole noun phrase: "de Iraanse berichten", "Iraanse staatsmedia"
@@ -1744,7 +1758,18 @@ def _assign_roles(
                 and attacker_before
                 and not _used_as_noun(folded, cue)
                 and mention.toponym is not None
-                and mention.toponym.kind != KIND_DEMONYM
+                and (
+                    mention.toponym.kind != KIND_DEMONYM
+                    # "dat Armeense troepen de Azerbeidzjaanse posities ... hebben beschoten",
+                    # "dat Armeense eenheden provocaties uitvoerden en Azerbeidzjaanse
+                    # posities beschoten": an object, not a second subject
+                    or _OBJECT_DETERMINER_BEFORE.search(window_before) is not None
+                    or (
+                        previous is not None
+                        and previous.role == "attacker"
+                        and len(_words(folded[previous.end : mention.start])) > 2
+                    )
+                )
             ):
                 # Dutch verb-final: "Rusland heeft op zondag Kyiv bestookt", "dat Israël
                 # Beiroet bombardeerde": the second party before the verb is its object
@@ -1784,6 +1809,8 @@ def _assign_roles(
         previous = mention
 
 
+# a Dutch article right before a demonym: the start of an object noun phrase
+_OBJECT_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:de|het|die|deze)\s+$")
 _PRONOUN_BEFORE = re.compile(
     r"(?<![\w-])(?:it|they|het|zij|ze)\s+(?:(?:has|have|had|also|then|later|again|heeft|hebben|"
     r"had|hadden|ook|opnieuw|daarna|reportedly|allegedly)\s+){0,2}$"
@@ -1945,8 +1972,24 @@ def _analyse_clause(
         )
         if lang == "nl":
             passive = (
-                has_passive_aux or not _PASSIVE_AUX.search(folded[clause.start : clause.end])
-            ) and not _ACTIVE_AUX_NL.search(folded[clause.start : clause.end])
+                (
+                    has_passive_aux
+                    or (
+                        not _PASSIVE_AUX.search(folded[clause.start : clause.end])
+                        # "dat Armeense eenheden ... Azerbeidzjaanse posities beschoten": a strong
+                        # participle without ge- is also the past plural, finite without any aux
+                        and not (
+                            _PAST_PLURAL_PARTICIPLE.fullmatch(folded[cue.start : cue.end])
+                            and any(
+                                m.is_actorlike and m.end <= cue.start
+                                for m in mentions
+                                if clause.start <= m.start
+                            )
+                        )
+                    )
+                )
+                and not _ACTIVE_AUX_NL.search(folded[clause.start : clause.end])
+            )
         else:
             passive = has_passive_aux
     copular_target = cue.spec.target_noun and bool(
@@ -2001,6 +2044,13 @@ def _analyse_clause(
     ]
     attacker_spans = {(m.start, m.end) for m in agents}
     places = [m for m in places if (m.start, m.end) not in attacker_spans]
+    if _used_as_noun(folded, cue):
+        # "de aanval valt samen met de Russische tegenslagen in Oekraïne", "the attack came
+        # amid talks in Doha": a place after a "with"/"amid" phrase belongs to that phrase
+        # ("een aanval met drones op Odesa" keeps its target: "met" right after the noun)
+        joined = _ACCOMPANIMENT.search(folded, cue.end, clause.end)
+        if joined is not None and folded[cue.end : joined.start()].strip():
+            places = [m for m in places if m.start < joined.start()]
     # "near the US consulate", "U.S. forces": the country owns the site, it is not the place
     # struck (the site's own place, if named, is)
     owners_abroad = [
@@ -2229,6 +2279,12 @@ def _analyse_clause(
         pronoun,
         background,
     )
+
+
+# after a strike noun, a phrase its target cannot come after ("samenvalt met", "amid")
+_ACCOMPANIMENT = re.compile(
+    r"(?<![\w-])(?:met|with|amid|te\s+midden\s+van|tijdens|during)(?![\w-])"
+)
 
 
 # Between an attacker modifier and its strike noun: "Houthi missile and drone attacks",

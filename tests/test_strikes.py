@@ -1086,3 +1086,36 @@ def test_figurative_and_other_attacks_are_no_strikes(text: str) -> None:
 
     article = article_from_text(text, title="t", date="2024-05-01")
     assert extract_strikes(article, find_toponyms(article.text, language=article.language)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Dutch subordinate clause: subject, then the object with its article, then the verb
+        (
+            "Moskou stelt echter dat Oekraïense troepen de Russische stellingen bij Belgorod met "
+            "raketten hebben beschoten.",
+            {("UKR", "RUS")},
+        ),
+        # a strong participle without ge- is also the finite past plural ("beschoten")
+        (
+            "Het ministerie zegt dat Thaise eenheden een grenspost aanvielen en Cambodjaanse "
+            "stellingen beschoten bij Preah Vihear.",
+            {("THA", "KHM")},
+        ),
+        # "begon ... te beschieten" with a comma list between subject and verb
+        (
+            "Volgens het leger begon Rusland vannacht met raketten, drones en artillerie de "
+            "Oekraïense steden Charkiv, Soemy en Poltava te beschieten.",
+            {("RUS", "UKR")},
+        ),
+        # a place after "samenvalt met" / "amid" belongs to that phrase, not to the attack
+        (
+            "Israël voerde luchtaanvallen uit op Beiroet. Analisten zeggen dat de aanval samenvalt "
+            "met de onderhandelingen in Qatar.",
+            {("ISR", "LBN")},
+        ),
+    ],
+)
+def test_dutch_word_order_and_noun_attachment(text: str, expected: set[tuple[str, str]]) -> None:
+    assert real_pairs(text) == expected
