@@ -43,7 +43,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "15"
+BUILD_VERSION = "16"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM, KIND_SITE)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -313,13 +313,8 @@ class _Builder:
         self.countries: list[tuple[str, ...]] = []
         self.surface: dict[str, list[int]] = {}
         self.by_id: dict[str, int] = {}
-        # entry -> the normalised names that are its own (not translations or abbreviations);
-        # among entries of one kind and population, a name lists its owners first.
-        self.own_names: dict[int, frozenset[str]] = {}
 
-    def add(
-        self, place: Place, names: Iterable[str], own_names: Iterable[str] | None = None
-    ) -> int:
+    def add(self, place: Place, names: Iterable[str]) -> int:
         index = len(self.ids)
         self.by_id[place.id] = index
         self.ids.append(place.id)
@@ -336,8 +331,6 @@ class _Builder:
             place.countries or ((place.country_iso3,) if place.country_iso3 else ())
         )
         self.add_names(index, [place.name, *names])
-        if own_names is not None:
-            self.own_names[index] = frozenset(normalize_name(n) for n in own_names)
         return index
 
     def add_names(self, index: int, names: Iterable[str]) -> None:
@@ -362,19 +355,10 @@ class _Builder:
         kinds = np.array(self.kinds, dtype=np.int8)
         population = np.array(self.population, dtype=np.int64)
 
-        own_names = self.own_names
+        def rank(i: int) -> tuple[int, int]:
+            return (_KIND_RANK[KINDS[kinds[i]]], -int(population[i]))
 
-        def rank(i: int, *, key: str) -> tuple[int, int, bool]:
-            # "Washington" is the own name of the state, a translation for the District.
-            return (
-                _KIND_RANK[KINDS[kinds[i]]],
-                -int(population[i]),
-                key not in own_names.get(i, (key,)),
-            )
-
-        surface = {
-            k: tuple(sorted(v, key=functools.partial(rank, key=k))) for k, v in self.surface.items()
-        }
+        surface = {k: tuple(sorted(v, key=rank)) for k, v in self.surface.items()}
         by_language = {
             lang: {k: v for k, v in table.items() if k in surface} for lang, table in common.items()
         }
@@ -566,8 +550,7 @@ def _add_admin1(builder: _Builder) -> None:
             admin1_code=str(code),
             geonames_id=gn_id,
         )
-        own = {str(row.name)} | {row.gn_name} if isinstance(row.gn_name, str) else {str(row.name)}
-        builder.add(place, sorted(n for n in names if n and n != "nan"), own_names=own)
+        builder.add(place, sorted(n for n in names if n and n != "nan"))
 
 
 def _add_regions(builder: _Builder) -> None:

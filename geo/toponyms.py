@@ -38,6 +38,7 @@ from geo.models import (
 # Initialisms with dots ("U.S.", "U.A.E.") or words with inner hyphens/apostrophes ("al-Adl").
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?")
 _POSSESSIVE = ("'s", "’s")
+_CLOSING_QUOTES = frozenset("\"”'’")
 _SENTENCE_END = frozenset(".!?:;\"“”'‘’([{•|–—-")
 
 # A name is an ordinary word when its word frequency (Zipf) exceeds what its population explains
@@ -156,6 +157,8 @@ def _is_sentence_initial(text: str, start: int) -> bool:
         i -= 1
     if i < 0 or text[i] in "\r\n":
         return True
+    if text[i] in _CLOSING_QUOTES and i > 0 and text[i - 1] == ",":
+        return False  # '..., afternoon," Sharon Ware said': the sentence goes on
     return text[i] in _SENTENCE_END
 
 
@@ -648,16 +651,15 @@ def _choose(
     if len(cand.entries) == 1:  # no rival reading: the rules below compare readings
         only = cand.entries[0]
         return only, _score(gaz, only, ctx, hint)
-    # Ties go to the earlier reading: the gazetteer lists a name's readings most important first.
-    readings = [(_score(gaz, e, ctx, hint), -gaz.pop[e], -k, e) for k, e in enumerate(cand.entries)]
-    best_score, _, _, best = max(readings)
+    readings = [(_score(gaz, e, ctx, hint), -gaz.pop[e], e) for e in cand.entries]
+    best_score, _, best = max(readings)
     if gaz.kind(best) not in (KIND_COUNTRY, KIND_ADMIN1):
         return best, best_score
     scored = sorted(readings, reverse=True)  # the rules below try rivals in order
     if gaz.kind(best) == KIND_COUNTRY and ctx.support(gaz.iso3[best], cand.text) == 0:
         # "Georgia" or "Lebanon" in an article about Tennessee: nothing else in the article
         # points to the country, while the article's own places point to a US state or town.
-        for _, _, _, rival in scored[1:]:
+        for _, _, rival in scored[1:]:
             rival_kind = gaz.kind(rival)
             in_named_admin1 = gaz.admin1_code[rival] in ctx.admin1
             in_named_country = ctx.support(gaz.iso3[rival], cand.text) >= 1
@@ -673,7 +675,7 @@ def _choose(
                 return rival, _score(gaz, rival, ctx, hint)
     if gaz.kind(best) == KIND_ADMIN1:
         # A province named after its capital ("Kerman", "Baghdad"): the text means the city.
-        for _, _, _, entry in scored[1:]:
+        for _, _, entry in scored[1:]:
             if (
                 gaz.kind(entry) == KIND_CITY
                 and gaz.iso3[entry] == gaz.iso3[best]
