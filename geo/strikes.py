@@ -665,6 +665,7 @@ _PROXY_AFTER = re.compile(
     r"^-?\s*(?:backed|gesteunde|steunde|aligned|allied|linked|affiliated|sponsored)"
 )
 _PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
+_LED_AFTER = re.compile(r"^-?\s*(?:led|geleide)(?![\w-])")
 # The party an attack is attributed to: "a strike attributed to Israel", "blamed on Russia",
 # "een aanval die aan Israël wordt toegeschreven".
 _ATTRIBUTED_BEFORE = re.compile(
@@ -683,7 +684,8 @@ _PERSON_SUBJECT = re.compile(
 )
 # A party naming a person's affiliation: "Hamas-leider Haniyeh", "a Hezbollah commander".
 _PERSON_AFTER = re.compile(
-    r"^[\s-]*(?:(?:senior|top|former|ex-|militaire|military|hoge|oud-)\s*)?"
+    r"^[\s-]*(?:(?:senior|top|former|ex-|militaire|military|hoge|oud-|political|politieke|"
+    r"politiek|exiled|deputy|plaatsvervangend)\s*)?"
     r"(?:leaders?|leider\w*|commanders?|commandant\w*|chiefs?|kopstuk\w*|officials?|"
     r"spokes(?:man|woman|person|men)|woordvoerder\w*|founders?|oprichter\w*|negotiators?|"
     r"onderhandelaar\w*|envoys?|gezant\w*|ministers?)(?![\w-])"
@@ -833,6 +835,7 @@ class _Mention:
     toponym: Toponym | None = None
     role: str = ""  # attacker, target, origin, claimant, ignore, bare
     proxy: bool = False
+    attributed: bool = False  # "attributed to X", "blamed on X": the attacker the text names
 
     @property
     def is_demonym(self) -> bool:
@@ -1549,6 +1552,7 @@ def _assign_roles(
     sub_at = sub.start() if sub else clause.end
     for mention in mentions:
         mention.role = "bare"
+        mention.attributed = False
         if mention.start >= cause_at or mention.proxy or mention.start >= sub_at:
             mention.role = "ignore"
             if not mention.proxy:  # "by the Iran-backed Houthis": "by" still governs
@@ -1561,6 +1565,7 @@ def _assign_roles(
         ):
             # "a strike attributed to Israel", "een aanval die aan Israël wordt toegeschreven"
             mention.role = "attacker"
+            mention.attributed = True
             attacker_before = attacker_before or mention.end <= cue.start
             previous = mention
             continue
@@ -1806,6 +1811,8 @@ def _assign_roles(
                 mention.role = "ignore"
             else:
                 mention.role = "target"
+        if mention.role.startswith("target") and _LED_AFTER.match(window_after):
+            mention.role = "ignore"  # "intercepted by a U.S.-led coalition": no place struck
         previous = mention
 
 
@@ -1839,7 +1846,7 @@ def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
 
 # "Turkey, for its part, launched ...", "Iran, meanwhile, fired ...": a short aside
 _PARENTHETICAL = re.compile(r"\s*,[^,.;:]{1,40},\s*")
-_RELATIVE_START = re.compile(r"[\s,]*(?:who|which|die)(?![\w-])")
+_RELATIVE_START = re.compile(r"[\s,]*(?:who|which|die|dat)(?![\w-])")
 _RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that|die|dat|wat)(?![\w-])")
 
 
@@ -2019,6 +2026,9 @@ def _analyse_clause(
     if agents:
         before = [m for m in agents if m.end <= cue.start]
         anchor = before[-1] if before else agents[0]
+        # "killed in Tehran in an attack that Iran blamed on Israel": the party the attack is
+        # attributed to, whatever party the clause names first
+        anchor = next((m for m in agents if m.attributed), anchor)
         group = _coordinated_group(clause_mentions, anchor, folded)
         # A demonym modifying a named actor names the same party ("Iraanse Revolutionaire Garde").
         group = [
@@ -2183,7 +2193,18 @@ def _analyse_clause(
         subject = _relative_subject(folded, sentence, clause, mentions)
         if subject is not None:
             attackers = [_party_from(subject, "explicit", matcher)]
-    if plain_verb and not attackers and _RELATIVE_START.match(folded, clause.start):
+    # a strike noun the relative clause's verb carries out ("Israël, dat regelmatig
+    # luchtaanvallen uitvoert op ..."), not one a preposition governs ("which met after the
+    # strikes on ...")
+    light_noun = (
+        not attackers
+        and not gapped
+        and not background
+        and not passive
+        and cue.spec.noun
+        and _governing_prep(folded, clause.start, cue.start) is None
+    )
+    if (plain_verb or light_noun) and not attackers and _RELATIVE_START.match(folded, clause.start):
         # "... by Armenian forces, who fired at its positions near Kalbajar": the relative
         # pronoun's antecedent ends right before the clause
         antecedent = next(
@@ -2865,31 +2886,30 @@ def extract_strikes(
         if not produced and pending is not None and index - pending[0] <= 3:
             # "De Houthi-rebellen eisten de aanvallen op", "The US accused Iran of the attack":
             # the responsible party of the latest strike whose attacker the text left open.
-            responsible = _responsible_party(folded, sentence, mentions_of(index), matcher)
-            if responsible is not None and responsible.iso3 is not None:
-                analysis = replace(pending[1], hedged=True)
-                target_countries = {c for t in analysis.targets for c in t.countries}
-                if not set(responsible.countries) & target_countries:
-                    for target in _choose_targets(
-                        _plausible_targets(analysis.targets, named_countries, folded), point_of
-                    ):
-                        refined = (
-                            _refine(target, topos)
-                            if target.kind in (KIND_COUNTRY, KIND_DEMONYM)
-                            else target
-                        )
+            responsible = [
+                party
+                for party in _responsible_parties(folded, sentence, mentions_of(index), matcher)
+                if party.iso3 is not None
+            ]
+            analysis = replace(pending[1], hedged=True)
+            target_countries = {c for t in analysis.targets for c in t.countries}
+            responsible = [p for p in responsible if not set(p.countries) & target_countries]
+            if responsible:
+                for target in _choose_targets(
+                    _plausible_targets(analysis.targets, named_countries, folded), point_of
+                ):
+                    refined = (
+                        _refine(target, topos)
+                        if target.kind in (KIND_COUNTRY, KIND_DEMONYM)
+                        else target
+                    )
+                    for party in responsible:
                         strike = _make_strike(
-                            article,
-                            analysis.sentence,
-                            analysis,
-                            responsible,
-                            refined,
-                            None,
-                            point_of,
+                            article, analysis.sentence, analysis, party, refined, None, point_of
                         )
                         if strike is not None:
                             produced.append(strike)
-                    recent_parties = [responsible]
+                recent_parties = responsible
         if produced:
             # Counts belong to the sentence's one event: one target place (several coordinated
             # attackers may share it); a list of strikes on several places gets none.
@@ -3030,8 +3050,12 @@ _RESPONSIBLE_SUBJECT = re.compile(
     r"(?<![\w-])(?:eist(?:e|en)?\s+(?:[\w'-]+\s+){0,6}?op|opgeeist|"
     r"claim(?:ed|s)?\s+(?:responsibility|the\s+(?:[\w-]+\s+)?(?:attacks?|strikes?))|"
     r"took\s+responsibility|nam\s+de\s+verantwoordelijkheid|"
-    r"(?:zat|zaten|was|were|is|are)\s+(?:[\w'-]+\s+){0,2}?(?:achter|behind))(?![\w-])"
+    r"(?:zat|zaten|was|were|is|are)\s+(?:[\w'-]+\s+){0,2}?(?:achter|behind)|"
+    # Dutch verb-final: "dat Egypte en de Emiraten achter die aanvallen zaten"
+    r"achter\s+(?:[\w'-]+\s+){1,3}?(?:zat|zaten|zit|zitten|zou\s+zitten|zouden\s+zitten))(?![\w-])"
 )
+# a trailing comment clause: "..., wat beide landen ontkenden", "..., which both deny"
+_COMMENT_CLAUSE = re.compile(r",\s*(?:wat|which|iets\s+wat)(?![\w-])")
 _RESPONSIBLE_OBJECT = re.compile(
     r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|houdt|"
     r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
@@ -3039,16 +3063,45 @@ _RESPONSIBLE_OBJECT = re.compile(
 _DENIAL = re.compile(r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])")
 
 
-def _responsible_party(
+def _responsible_parties(
     folded: str, sentence: Sentence, mentions: list[_Mention], matcher: ActorMatcher
-) -> _Party | None:
-    """The party a sentence holds responsible for an attack: the subject of "claimed
+) -> list[_Party]:
+    """The parties a sentence holds responsible for an attack: the subject of "claimed
     responsibility", "eiste de aanvallen op", "zat achter"; the object of "accused",
-    "beschuldigt", "blamed". None when the sentence denies, negates or names none."""
+    "beschuldigt", "blamed"; with the parties coordinated to it ("Egypte en de Verenigde
+    Arabische Emiraten zaten achter die aanvallen"). Empty when the sentence denies, negates
+    or names none."""
     text = folded[sentence.start : sentence.end]
-    if _DENIAL.search(text) or _NEGATION.search(text) or not _STRIKE_OR_RESPONSIBILITY.search(text):
-        return None
+    # the accused party's denial in a trailing comment leaves the attribution standing
+    comment = _COMMENT_CLAUSE.search(text)
+    claim = text[: comment.start()] if comment else text
+    if (
+        _DENIAL.search(claim)
+        or _NEGATION.search(claim)
+        or not _STRIKE_OR_RESPONSIBILITY.search(claim)
+    ):
+        return []
     actorlike = [m for m in mentions if m.is_actorlike and not m.proxy]
+    chosen = _responsible_mention(folded, sentence, actorlike)
+    if chosen is None or not chosen.countries:
+        return []
+    index = actorlike.index(chosen)
+    group = [chosen]
+    for step in (-1, 1):
+        i = index
+        while 0 <= i + step < len(actorlike):
+            a, b = sorted((actorlike[i], actorlike[i + step]), key=lambda m: m.start)
+            if not _COORD_GAP.match(folded[a.end : b.start]) or not actorlike[i + step].countries:
+                break
+            group.append(actorlike[i + step])
+            i += step
+    return [_party_from(m, "claimant", matcher) for m in sorted(group, key=lambda m: m.start)]
+
+
+def _responsible_mention(
+    folded: str, sentence: Sentence, actorlike: list[_Mention]
+) -> _Mention | None:
+    """The one mention :func:`_responsible_parties` starts from."""
     match = _RESPONSIBLE_SUBJECT.search(folded, sentence.start, sentence.end)
     if match is not None:
         inside = [m for m in actorlike if match.start() <= m.start < match.end()]
@@ -3069,9 +3122,7 @@ def _responsible_party(
         else:
             after = [m for m in actorlike if m.start >= match.end()]
             chosen = after[0] if after else None
-    if chosen is None or not chosen.countries:
-        return None
-    return _party_from(chosen, "claimant", matcher)
+    return chosen
 
 
 _STRIKE_OR_RESPONSIBILITY = re.compile(

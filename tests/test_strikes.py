@@ -1119,3 +1119,38 @@ def test_figurative_and_other_attacks_are_no_strikes(text: str) -> None:
 )
 def test_dutch_word_order_and_noun_attachment(text: str, expected: set[tuple[str, str]]) -> None:
     assert real_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the party an attack is blamed on strikes, not the victim's movement named first
+        (
+            "Hezbollah military chief Fuad Shukr was killed in Beirut in a strike that Lebanon "
+            "blamed on Israel.",
+            {("ISR", "LBN")},
+        ),
+        # a responsibility sentence with two coordinated parties; the denial in a trailing
+        # comment leaves the attribution standing
+        (
+            "Vorig jaar bombardeerden onbekende gevechtsvliegtuigen een militiebasis bij "
+            "Benghazi in Libië. Westerse diplomaten zeiden later dat Egypte en de Verenigde "
+            "Arabische Emiraten achter die aanvallen zaten, wat beide landen ontkenden.",
+            {("EGY", "LBY"), ("ARE", "LBY")},
+        ),
+        # a Dutch relative clause whose verb carries out the strike noun
+        (
+            "Turkije, dat al jaren luchtaanvallen uitvoert op Koerdische strijders in Irak, "
+            "sloot een akkoord met Bagdad.",
+            {("TUR", "IRQ")},
+        ),
+        # a coalition led by a country is no place struck
+        (
+            "Iran fired missiles at Israel on Tuesday. Most were intercepted by Israel and a "
+            "U.S.-led coalition, the Israeli military said.",
+            {("IRN", "ISR")},
+        ),
+    ],
+)
+def test_attribution_relatives_and_coalitions(text: str, expected: set[tuple[str, str]]) -> None:
+    assert real_pairs(text) == expected
