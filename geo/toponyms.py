@@ -596,6 +596,7 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
 # Per-entry caches for the entries of one gazetteer build (alias copies share its `ids`).
 _PRIORS: dict[int, float] = {}
 _LOCAL_FLAGS: dict[tuple[int, ...], tuple[bool, bool]] = {}
+_SEVERAL_COUNTRIES: dict[tuple[int, ...], bool] = {}
 # Language ("" for any) -> single-word name -> _frequency_excess.
 _EXCESS: dict[str, dict[_WordKey, _WordFrequency]] = {}
 _UNKNOWN = -1e9
@@ -606,6 +607,7 @@ def _use_caches_of(gaz: Gazetteer) -> None:
     if not _CACHES_OF or _CACHES_OF[0] is not gaz.ids:
         _PRIORS.clear()
         _LOCAL_FLAGS.clear()
+        _SEVERAL_COUNTRIES.clear()
         _EXCESS.clear()
         _CACHES_OF[:] = [gaz.ids]
 
@@ -618,6 +620,8 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
     for cand in candidates:
         top = cand.entries[0]
         kind = gaz.kind(top)
+        if kind == KIND_ADMIN1 and _provinces_in_several_countries(cand.entries, gaz):
+            continue  # "San Salvador", "Toledo": which country it names is not settled yet
         if kind in (KIND_COUNTRY, KIND_DEMONYM, KIND_ADMIN1, KIND_REGION) or len(cand.entries) == 1:
             iso3 = gaz.iso3[top]
             if iso3:
@@ -630,6 +634,15 @@ def _context(candidates: list[Candidate], gaz: Gazetteer) -> _Context:
             if kind == KIND_ADMIN1 and gaz.admin1_code[top]:
                 admin1[gaz.admin1_code[top]] += 1  # type: ignore[index]
     return _Context(countries, admin1, by_surface)
+
+
+def _provinces_in_several_countries(entries: tuple[int, ...], gaz: Gazetteer) -> bool:
+    """True when a name's province readings lie in more than one country (cached)."""
+    several = _SEVERAL_COUNTRIES.get(entries)
+    if several is None:
+        countries = {gaz.iso3[e] for e in entries if gaz.kind(e) == KIND_ADMIN1}
+        several = _SEVERAL_COUNTRIES[entries] = len(countries) > 1
+    return several
 
 
 def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: frozenset[str]) -> float:
@@ -679,11 +692,29 @@ def _choose(
             if (
                 gaz.kind(entry) == KIND_CITY
                 and gaz.iso3[entry] == gaz.iso3[best]
+                and _near_its_province(entry, best, gaz)  # not Wyoming, Michigan
                 and gaz.pop[entry] >= 50_000
                 and gaz.names[entry] == cand.text
             ):
                 return entry, best_score
     return best, best_score
+
+
+_CAPITAL_MAX_KM = 400.0
+
+
+def _near_its_province(city: int, province: int, gaz: Gazetteer) -> bool:
+    """True when ``city`` may be the capital of ``province``: in it, or near its label point.
+
+    GeoNames and Natural Earth code provinces differently (London, Manila), so a city that is
+    not coded in the province still counts when it lies within 400 km of the province's point.
+    """
+    if gaz.admin1_code[city] == gaz.admin1_code[province]:
+        return True
+    lat1, lat2 = math.radians(gaz.lat[city]), math.radians(gaz.lat[province])
+    dlon = math.radians(gaz.lon[city] - gaz.lon[province])
+    cos_angle = math.sin(lat1) * math.sin(lat2) + math.cos(lat1) * math.cos(lat2) * math.cos(dlon)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, cos_angle))) <= _CAPITAL_MAX_KM
 
 
 def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:

@@ -210,3 +210,16 @@ def test_a_name_after_a_quote_and_comma_is_mid_sentence(gaz) -> None:
     assert "Ware" not in by_text(find_toponyms(text, gaz))
     # A place right after the quote is still a place.
     assert "Kharkiv" in by_text(find_toponyms('"It was quiet," Kharkiv residents said.', gaz))
+
+
+def test_an_ambiguous_province_name_does_not_vote_for_its_own_country(gaz) -> None:
+    # "Montana" is a US state and a Bulgarian province: the article's other places decide,
+    # not whichever reading the gazetteer happens to list first.
+    crash = by_text(find_toponyms("The plane crashed in Montana on Sunday.", gaz))
+    assert crash["Montana"].admin1_code == "US-MT"
+    # A province named like a big city elsewhere in the country is the province ("Wyoming",
+    # not Wyoming, Michigan); a province named after its own capital is still the city.
+    snow = by_text(find_toponyms("Snow fell across Montana and Wyoming.", gaz))
+    assert snow["Wyoming"].admin1_code == "US-WY"
+    kerman = by_text(find_toponyms("Iran fired missiles from Kerman.", gaz))
+    assert kerman["Kerman"].kind == "city"
