@@ -176,6 +176,15 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"beschiet|beschoot|beschieten", 0.7, "nl"),
     _CueSpec(r"bestookt|bestookte|bestookten|bestoken", 0.7, "nl"),
     _CueSpec(r"getroffen", 0.4, "nl", participle=True, weak=True),
+    # "werden schepen geraakt"; not "raken" as "become" ("gewond geraakt", "in paniek geraakt")
+    _CueSpec(
+        r"(?<!gewond )(?<!paniek )(?<!bekend )(?<!betrokken )(?<!verzeild )(?<!kwijt )geraakt",
+        0.4,
+        "nl",
+        participle=True,
+        weak=True,
+        hints=("geraakt",),
+    ),
     _CueSpec(r"trof|troffen|treft", 0.4, "nl", weak=True),
     _CueSpec(
         r"insloeg|insloegen|ingeslagen|(?P<head>sloeg|sloegen|slaat)(?:\s+[\w'-]+){0,6}?\s+in|"
@@ -659,6 +668,7 @@ _PASSIVE_AUX = re.compile(
 )
 # Dutch strong participles without ge- ("beschoten", "bevochten"): also the past plural
 _PAST_PLURAL_PARTICIPLE = re.compile(r"(?:be|ver|ont)[a-z]+en")
+_WORDEN = re.compile(r"(?<![\w-])(?:werd|werden|wordt|worden)(?![\w-])")
 _ACTIVE_AUX_NL = re.compile(r"(?<!\w)(?:heeft|hebben|had|hadden)(?!\w)")
 _COPULA = re.compile(r"(?<!\w)(?:is|was|waren|zijn|geweest|were|are|been|werd|werden|became)(?!\w)")
 _PROXY_AFTER = re.compile(
@@ -1923,6 +1933,7 @@ def _analyse_clause(
     earlier_cue: bool = False,
     background: bool = False,
     sentence_flags: int = -1,
+    after_strike: bool = False,
 ) -> _Analysis | None:
     """Analyse one clause; ``background`` for the cause part of a clause ("in retaliation
     for American strikes on Iran"), where only a strike noun with its own attacker modifier
@@ -1947,7 +1958,7 @@ def _analyse_clause(
         # A weak verb ("hitting the plant at Natanz") also counts when its sentence names a
         # weapon or has a strong cue elsewhere ("Israel launched air strikes ..., hitting ...").
         has_weapon = has_weapon or bool(weapon_scan.between(sentence.start, sentence.end))
-        usable = [c for c in cues if not c.spec.weak or has_weapon or strong]
+        usable = [c for c in cues if not c.spec.weak or has_weapon or strong or after_strike]
         if not usable:
             return None
         # Prefer a verb (it carries voice and subject) over a noun, then strength.
@@ -1978,6 +1989,11 @@ def _analyse_clause(
             )
         )
         if lang == "nl":
+            # "werden in de nacht van maandag op dinsdag schepen ... geraakt": "worden" is
+            # the passive aux however far before the participle
+            has_passive_aux = has_passive_aux or bool(
+                _WORDEN.search(folded, clause.start, cue.start)
+            )
             passive = (
                 (
                     has_passive_aux
@@ -2711,6 +2727,11 @@ def extract_strikes(
             continue
         mentions = mentions_of(index)
         results: list[_Analysis] = []
+        # within two sentences of a strike a weak verb reports more of it ("Israël voerde
+        # luchtaanvallen uit op Syrië. [...] In Latakia werden schepen geraakt")
+        after_strike = any(
+            a.targets and not a.background for _, earlier, _ in analyses[-2:] for a in earlier
+        )
         for clause in _clauses(text, folded, sentence.start, sentence.end, cues, mentions):
             analysis = _analyse_clause(
                 article,
@@ -2722,6 +2743,7 @@ def extract_strikes(
                 weapon_scan,
                 earlier_cue=cues[0].start < clause.start,
                 sentence_flags=flags[index],
+                after_strike=after_strike,
             )
             if analysis is not None:
                 results.append(analysis)

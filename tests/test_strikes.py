@@ -1154,3 +1154,27 @@ def test_dutch_word_order_and_noun_attachment(text: str, expected: set[tuple[str
 )
 def test_attribution_relatives_and_coalitions(text: str, expected: set[tuple[str, str]]) -> None:
     assert real_pairs(text) == expected
+
+
+def test_weak_passive_after_a_strike_takes_its_attacker() -> None:
+    # "werden ... geraakt" right after a strike report: the same attacker, a new place
+    text = (
+        "Israël voerde maandag luchtaanvallen uit op Damascus, meldt het leger. In de havenstad "
+        "Tartus werden in de nacht van maandag op dinsdag schepen van de Syrische marine "
+        "geraakt, meldde een waarnemer."
+    )
+    assert real_pairs(text) == {("ISR", "SYR")}
+    article = article_from_text(text, title="t", date="2024-05-01")
+    from geo.toponyms import find_toponyms
+
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    assert any("Tartus" in s.sources[0].excerpt for s in strikes if s.target_iso3 == "SYR")
+    # collateral debris is no strike on the place where it fell; "gewond geraakt" is no cue
+    assert real_pairs(
+        "Iran vuurde dinsdag raketten af op Israël, meldt het leger. In Jericho op de Westelijke "
+        "Jordaanoever kwam een man om het leven toen hij werd geraakt door brokstukken."
+    ) == {("IRN", "ISR")}
+    assert real_pairs(
+        "Rusland bestookte Charkiv met drones. In Kyiv zijn twee mensen gewond geraakt bij een "
+        "verkeersongeluk."
+    ) == {("RUS", "UKR")}
