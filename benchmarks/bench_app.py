@@ -1,6 +1,7 @@
 """Benchmark the map: build/HTML size/draw time for synthetic strikes, app cold start, rerun.
 
-    python benchmarks/bench_app.py [--sizes 100 1000 5000 20000] [--no-app] [--json-only]
+    python benchmarks/bench_app.py [--sizes 100 1000 5000 20000] [--no-app | --app-only]
+                                   [--repeat N] [--json-only]
 
 - map: for N synthetic strikes (and N/2 places), time ``geo.mapping.build_map`` and the HTML
   render in Python, the HTML size, and the time headless Chromium needs from navigation to
@@ -345,10 +346,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000, 20000])
     parser.add_argument("--no-app", action="store_true", help="skip the streamlit app part")
+    parser.add_argument("--app-only", action="store_true", help="skip the map part")
     parser.add_argument("--json-only", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     args = parser.parse_args(argv)
-    result: dict[str, Any] = {"map": bench_map(args.sizes, args.repeat)}
+    result: dict[str, Any] = {"map": [] if args.app_only else bench_map(args.sizes, args.repeat)}
     if not args.no_app:
         try:
             result["app"] = bench_app(args.repeat)
