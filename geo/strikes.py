@@ -39,7 +39,13 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    war, talks, a truce or a deal ("the Gaza war", "the Doha agreement", "een bestand in Gaza"),
    a place visited or met in, a party related to a place ("an ally of the United States"), a
    "<demonym> border", a city speaking for its government ("Kabul bevestigde", "Washington
-   agreed"). A demonym before a place noun is that place's country ("de Israëlische kuststad
+   agreed"), a "U.S.-led coalition". Dutch verb-final clauses: after the subject, a demonym
+   after an article or after a second verb phrase is the object ("dat Armeense troepen de
+   Azerbeidzjaanse posities ... hebben beschoten"), and a strong participle without ge- with a
+   party before it is the finite past plural ("eenheden ... beschoten"); a comma list before
+   the verb stays in its clause ("begon ... met artillerie, mortieren en drones ... te
+   beschieten"). A place after "samenvalt met"/"amid" belongs to that phrase, not to a strike
+   noun before it. A demonym before a place noun is that place's country ("de Israëlische kuststad
    Sderot"); in "the Kyiv suburb of Irpin" the second place is struck.
 6. **Coreference.** A clause with a cue and a target but no attacker ("De aanval in Irak was
    gericht tegen ...", a passive without agent, "the strikes on ...") takes the attacker of the
@@ -57,8 +63,13 @@ The rules are linguistic and general; nothing here knows a particular conflict. 
    group's base ("militias in Iraq"), the owner of the weapon ("een raket van Hezbollah"),
    "X-led coalition", a pronoun subject ("vuurde het ... af": the previous sentence's subject),
    group anaphora ("de coalitie", "the group": the latest named group or alliance) and
-   responsibility ("X claimed responsibility", "beschuldigt X van de aanval") for the latest
-   strike the text left without attacker, also blame ("geven X de schuld") and attribution.
+   responsibility ("X claimed responsibility", "beschuldigt X van de aanval", "dat X en Y
+   achter die aanvallen zaten": every coordinated party) for the latest strike the text left
+   without attacker, also blame ("geven X de schuld") and attribution; the party an attack is
+   attributed or blamed on outranks any other party of its clause ("killed in an attack that
+   Iran blamed on Israel"). A Dutch relative clause strikes for its antecedent ("Israël, dat
+   ... luchtaanvallen uitvoert op ..."). Within two sentences of a strike, a weak verb ("werden
+   ... geraakt", "was hit") reports more of it.
    Temporal subordinate clauses ("after Iran fired ...") are events of their own; without a
    place they strike where the main clause reports damage ("A fire broke out at a depot in
    Tuapse after an attack by Ukrainian drones"); an attacker without a target takes the place
