@@ -1208,6 +1208,12 @@ def _pieces(text: str, folded: str, start: int, end: int) -> list[tuple[int, int
     return pieces
 
 
+# A reporting verb makes a clause of its own: a gapped clause ("and Turkey targets in Iraq")
+# has none.
+_OWN_VERB = re.compile(
+    r"(?<![\w-])(?:said|says|told|added|reported|stated|announced|confirmed|denied|insisted|"
+    r"zei|zegt|meldde|meldt|verklaarde|bevestigde|ontkende|liet\s+weten)(?![\w-])"
+)
 # a segment that goes on with a list ("Jermuk en Vardenis te beschieten", "mortieren en drones")
 _LIST_ITEM = re.compile(r"\s*[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:en|of)\s+[\w'’.-]+")
 
@@ -1230,6 +1236,8 @@ def _clauses(
             and re.match(r"^\s*(?:and|en|as\s+well\s+as|alsook|plus|evenals|ook|also)\s", segment)
             and any(m.is_actorlike for m in seg_mentions)
             and any(m.is_place for m in seg_mentions[1:])
+            # "..., and the U.S. consulate in Erbil said ...": a verb of its own, no gap
+            and not _OWN_VERB.search(segment)
         )
         # "..., and at Islamic State targets in Syria": a second object of the same verb.
         continues = bool(previous.cues) and bool(_CONTINUATION.match(segment))

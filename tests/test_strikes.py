@@ -246,6 +246,13 @@ def test_article_with_hand_toponyms(name: str) -> None:
         ("Iran-backed militias attacked bases in Syria.", set()),
         ("Hezbollah fired rockets at Israel from Lebanon.", {("LBN", "ISR")}),
         ("Iran attacked Iraq in retaliation for the attack in Kerman.", {("IRN", "IRQ")}),
+        # a clause with a verb of its own is no gapped second strike
+        (
+            'The State Department called it "an unjustified attack", and the U.S. consulate '
+            "in Erbil said no American personnel were hurt.",
+            set(),
+        ),
+        ("Israel struck Syria, and Turkey targets in Iraq.", {("ISR", "SYR"), ("TUR", "IRQ")}),
     ],
 )
 def test_sentence_rules(text: str, expected: set[tuple[str, str]]) -> None:

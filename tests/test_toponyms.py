@@ -223,3 +223,13 @@ def test_an_ambiguous_province_name_does_not_vote_for_its_own_country(gaz) -> No
     assert snow["Wyoming"].admin1_code == "US-WY"
     kerman = by_text(find_toponyms("Iran fired missiles from Kerman.", gaz))
     assert kerman["Kerman"].kind == "city"
+
+
+def test_a_capital_that_speaks_is_still_a_place(gaz) -> None:
+    # "Damascus said" speaks for a government; it must not turn every Damascus into a person.
+    text = "Israeli jets struck Damascus overnight. Damascus said three soldiers were killed."
+    assert [t.name for t in find_toponyms(text, gaz) if t.text == "Damascus"] == ["Damascus"] * 2
+    assert "Punjab" in by_text(find_toponyms("Punjab said it would appeal the ruling.", gaz))
+    # a surname that is only a small town still is a person, everywhere in the article
+    text = "Baker said the plan works. Baker added that talks would go on."
+    assert "Baker" not in by_text(find_toponyms(text, gaz))
