@@ -802,7 +802,12 @@ def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> frozense
 def _toponym(cand: Candidate, entry: int, score: float, gaz: Gazetteer) -> Toponym:
     place = gaz.place(entry)
     confidence = round(min(1.0, score / 12.0), 3)
-    if cand.direction is not None and place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION):
+    if (
+        cand.direction is not None
+        and place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION)
+        # "eastern Ghouta" is the region Eastern Ghouta itself
+        and not place.name.lower().startswith(_DIRECTION_WORDS_EN[cand.direction])
+    ):
         lon, lat = directional_point(place.id, cand.direction)
         word = _DIRECTION_WORDS_EN[cand.direction]
         return Toponym(

@@ -233,3 +233,18 @@ def test_a_capital_that_speaks_is_still_a_place(gaz) -> None:
     # a surname that is only a small town still is a person, everywhere in the article
     text = "Baker said the plan works. Baker added that talks would go on."
     assert "Baker" not in by_text(find_toponyms(text, gaz))
+
+
+def test_union_enclave_and_state_aliases(gaz) -> None:
+    found = by_text(
+        find_toponyms(
+            "The EU condemned the shelling of eastern Ghouta, while the DPRK tested missiles "
+            "on the Korean Peninsula.",
+            gaz,
+        )
+    )
+    assert found["EU"].name == "European Union"
+    assert found["eastern Ghouta"].name == "Eastern Ghouta"  # not "eastern Eastern Ghouta"
+    assert found["eastern Ghouta"].country_iso3 == "SYR"
+    assert found["DPRK"].country_iso3 == "PRK"
+    assert found["Korean Peninsula"].kind == "region"
