@@ -71,6 +71,7 @@ __all__ = [
     "highlight_mention",
     "layer_data",
     "layers_from_data",
+    "load_display_boundaries",
     "place_layer_data",
     "place_popup_html",
     "province_counts",
@@ -943,32 +944,39 @@ def _subset(data: dict[str, Any], keep: Sequence[bool]) -> dict[str, Any]:
     return out
 
 
+# target precisions whose point stands for a whole country or region, not a spot in a province
+_AREA_PRECISIONS = frozenset({"country", "region"})
+
+
 def province_counts(places: GeoDataFrame | None, strikes: GeoDataFrame | None) -> Counter[str]:
     """Return the number of strikes per targeted province (``admin1_code``).
 
     A strike counts for the province of its target place (``target_place_id`` joined with the
-    places frame); strikes without a known place are located by their target point when
-    :mod:`geo.boundaries` is available.
+    places frame; a country or region has none, so a strike on "Iraq" shades no province).
+    A strike whose place is not in the frame is located by its target point when
+    :mod:`geo.boundaries` is available, unless its ``geo_precision`` says the point only
+    represents a country or region.
     """
     counts: Counter[str] = Counter()
     if strikes is None or len(strikes) == 0:
         return counts
-    code_of: dict[str, str] = {}
+    code_of: dict[str, str | None] = {}
     if places is not None and len(places) and "admin1_code" in places:
         for pid, code in zip(places["place_id"], places["admin1_code"], strict=True):
-            if _present(code) and code:
-                code_of[str(pid)] = str(code)
+            code_of[str(pid)] = str(code) if _present(code) and code else None
     unresolved: list[tuple[float, float]] = []
-    for pid, lon, lat in zip(
+    for pid, precision, lon, lat in zip(
         strikes.get("target_place_id", [None] * len(strikes)),
+        strikes.get("geo_precision", [None] * len(strikes)),
         strikes["target_lon"],
         strikes["target_lat"],
         strict=True,
     ):
-        code = code_of.get(str(pid)) if _present(pid) else None
+        known = _present(pid) and str(pid) in code_of
+        code = code_of[str(pid)] if known else None
         if code:
             counts[code] += 1
-        else:
+        elif not known and precision not in _AREA_PRECISIONS:
             unresolved.append((float(lon), float(lat)))
     if unresolved:
         locate = _boundaries_attr("locate")
@@ -1281,6 +1289,12 @@ def _default_admin1() -> GeoDataFrame | None:
     """Simplified provinces from :mod:`geo.boundaries` (cached, read-only), or None if absent."""
     loader = _boundaries_attr("load_admin1")
     return None if loader is None else loader(display=True)
+
+
+def load_display_boundaries() -> None:
+    """Load the boundaries :func:`layer_data` shades provinces with (cached per process), so
+    a server can do it at start-up instead of in its first page run."""
+    _default_admin1()
 
 
 def _without_islets(geoms: np.ndarray, min_area_deg2: float = 0.01) -> np.ndarray:

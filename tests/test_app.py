@@ -178,3 +178,100 @@ def test_app_runs_on_the_default_data(tmp_path, monkeypatch):
     assert len(arcs[0]["ids"]) == values["Strikes"]
     assert all(not link.startswith("http") for link in args["js_links"] + args["css_links"])
     assert (tmp_path / "strikemap.sqlite3").exists()
+
+
+def test_streamlit_run_serves_app_py_as_an_app_with_a_warm_up():
+    """``streamlit run app.py`` finds the ``st.App`` in app.py (its lifespan warms up)."""
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(Path(APP))
+    assert found.is_asgi_app and found.app_name == "app"
+
+
+@pytest.fixture
+def restarted(monkeypatch):
+    """A process that has not run the app yet: no store, extraction or frames in memory."""
+    import threading
+    from collections import OrderedDict
+
+    import streamlit as st
+
+    import ui.data
+
+    monkeypatch.setattr(ui.data, "_STORES", {})
+    monkeypatch.setattr(
+        ui.data, "_EXTRACTIONS", {"lock": threading.Lock(), "entries": OrderedDict()}
+    )
+    monkeypatch.setattr(ui.data, "_PREFETCHED", {})
+    st.cache_data.clear()
+    yield
+    import gc
+
+    gc.unfreeze()  # warm_up froze the test process's heap
+
+
+def _no_pipeline(*args, **kwargs):
+    raise AssertionError("the pipeline ran")
+
+
+def test_warm_up_prefetches_what_the_first_page_run_reads(tmp_path, monkeypatch, restarted):
+    """After the start-up warm-up, a restarted server's first page run reads nothing from
+    disk and runs no pipeline, and shows what the cold run showed."""
+    import geo.pipeline
+    import ui.data
+    from ui.startup import warm_up
+
+    monkeypatch.setenv("STRIKEMAP_DATA_DIR", str(tmp_path))
+    cold = AppTest.from_file(APP, default_timeout=300).run()  # saves its results on disk
+    assert not cold.exception, cold.exception
+    expected = {m.label: m.value for m in cold.metric}
+
+    monkeypatch.setattr(ui.data, "_STORES", {})  # restart
+    ui.data._EXTRACTIONS["entries"].clear()
+    import streamlit as st
+
+    st.cache_data.clear()
+    ui.data.prefetch_soon()  # what the lifespan does before it starts the thread
+    assert set(warm_up()) == {"data", "map code", "boundaries"}
+    assert ui.data._PREFETCH_IDLE.is_set()
+
+    # the disk caches are now out of reach, and the pipeline must not run
+    monkeypatch.setattr(ui.data, "_disk_path", lambda key: tmp_path / "gone" / f"{key}.pkl")
+    monkeypatch.setattr(geo.pipeline, "run_articles", _no_pipeline)
+    warm = AppTest.from_file(APP, default_timeout=60).run()
+    assert not warm.exception, warm.exception
+    assert {m.label: m.value for m in warm.metric} == expected
+    assert len(_component_args(warm)["feature_group"]) > 0
+
+
+def test_warm_up_without_saved_results_leaves_the_pipeline_to_the_page(
+    tmp_path, monkeypatch, restarted
+):
+    """No saved extraction (new code or corpus): the warm-up does not run the pipeline (the
+    page does, with its progress bar) and does not make the page wait."""
+    import geo.pipeline
+    import ui.data
+
+    monkeypatch.setenv("STRIKEMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(ui.data, "_disk_path", lambda key: tmp_path / "none" / f"{key}.pkl")
+    monkeypatch.setattr(geo.pipeline, "run_articles", _no_pipeline)
+    ui.data.prefetch_soon()
+    assert ui.data.prefetch() is False
+    assert ui.data._PREFETCH_IDLE.is_set() and not ui.data._EXTRACTIONS["entries"]
+
+
+def test_failed_warm_up_does_not_block_the_page(tmp_path, monkeypatch, restarted):
+    """A data dir that cannot be opened: the warm-up logs it and goes on; the page run
+    reports the error to the user instead of waiting for the warm-up."""
+    from ui.startup import warm_up
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("STRIKEMAP_DATA_DIR", str(blocker / "data"))
+    import ui.data
+
+    ui.data.prefetch_soon()
+    warm_up()
+    assert ui.data._PREFETCH_IDLE.is_set()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.exception and "STRIKEMAP_DATA_DIR" in at.exception[0].message

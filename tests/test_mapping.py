@@ -463,6 +463,29 @@ def test_provinces_shaded_by_strike_count(built):
     assert counts == {"PK-BA": 1, "IQ-AR": 1}  # Saravan's IR-13 has no polygon here
 
 
+def test_province_counts_leave_country_and_region_targets_unshaded():
+    """A strike on a country or region stands for no province, whether its place is in the
+    frame (it has no admin1_code) or not (its precision says so); a strike on a spot the
+    frame does not know is located by its point (the real Natural Earth provinces)."""
+    import pandas as pd
+
+    places = make_places()  # "c:IRN" is a country: no admin1_code
+    extra = [
+        _strike("s4", "Israel", "ISR", ERBIL, TEHRAN, "Iran", "c:IRN", "IRN",
+                geo_precision="country"),
+        _strike("s5", "Israel", "ISR", ERBIL, TEHRAN, "Iran", None, "IRN",
+                geo_precision="country"),
+        _strike("s6", "Iraq", "IRQ", ERBIL, TEHRAN, "northern Iran", "dir:north:c:IRN", "IRN",
+                geo_precision="region"),
+        _strike("s7", "Iran", "IRN", TEHRAN, PANJGUR, "a village", None, "PAK"),
+    ]  # fmt: skip
+    strikes = pd.concat([make_strikes(), gpd.GeoDataFrame(extra)], ignore_index=True)
+    counts = mapping.province_counts(places, strikes)
+    # s1 (Panjgur) and s7 (located) in Balochistan; s2 Erbil; s3 Saravan; none for s4-s6
+    assert counts == {"PK-BA": 2, "IQ-AR": 1, "IR-13": 1}
+    assert "IR-07" not in counts  # Tehran: the point standing for Iran
+
+
 def test_legend_lists_attackers_escaped_and_place_kinds(built):
     _, page = built
     legend = re.search(r'<div class="sm-legend".*?</div>\s', page, re.S).group(0)

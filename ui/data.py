@@ -2,14 +2,16 @@
 
 Caching, per FIELD-NOTES §3.3:
 
-- the :class:`~geo.store.Store` is a ``st.cache_resource`` (one per data directory, shared by
-  all sessions; it opens a SQLite connection per operation, so it is thread-safe);
+- the :class:`~geo.store.Store` is cached per process (one per data directory, shared by all
+  sessions; it opens a SQLite connection per operation, so it is thread-safe);
 - the extraction (the expensive pipeline run) is cached per data directory and *set of
   articles* (:meth:`Store.articles_key`), so a correction does not re-run the pipeline; it is
   computed outside any ``st.cache_*`` function so its progress bar is not replayed; it is
   also pickled under ``cache_dir()/extractions`` keyed by the articles' full content and a
   fingerprint of the code and data it depends on, so a restarted app does not re-run it;
-- the frames with corrections applied are ``st.cache_data`` keyed by the store version.
+- the frames with corrections applied are ``st.cache_data`` keyed by the store version;
+- :func:`prefetch` does the disk reads of the first page run ahead of it, in the server's
+  start-up warm-up (:mod:`ui.startup`).
 """
 
 from __future__ import annotations
@@ -41,15 +43,26 @@ __all__ = [
     "load_extraction",
     "load_frames",
     "load_view",
+    "prefetch",
+    "prefetch_soon",
     "show_store_messages",
 ]
 
 _KEEP_EXTRACTIONS = 4  # per process; each holds the articles and their toponyms
 
 
-@st.cache_resource(show_spinner=False)
+_STORES: dict[str, Store] = {}  # one per data directory, shared by all sessions
+_STORES_LOCK = threading.Lock()
+
+
 def _open_store(path: str) -> Store:
-    return Store(path)
+    # a plain process-wide cache, not st.cache_resource: the start-up warm-up (no script run)
+    # opens the same store the sessions use, so its repair messages reach the page
+    with _STORES_LOCK:
+        store = _STORES.get(path)
+        if store is None:
+            store = _STORES[path] = Store(path)
+        return store
 
 
 def get_store() -> Store:
@@ -71,9 +84,19 @@ def show_store_messages(store: Store | None = None) -> None:
         st.rerun()
 
 
-@st.cache_resource(show_spinner=False)
+_EXTRACTIONS: dict[str, Any] = {"lock": threading.Lock(), "entries": OrderedDict()}
+
+
 def _extraction_cache() -> dict[str, Any]:
-    return {"lock": threading.Lock(), "entries": OrderedDict()}
+    return _EXTRACTIONS
+
+
+# The start-up prefetch (ui.startup): the warm-up thread reads what the first page run needs
+# while the browser loads. Page runs wait for it rather than read the same files meanwhile.
+_PREFETCH_IDLE = threading.Event()
+_PREFETCH_IDLE.set()
+_PREFETCH_WAIT_S = 120.0
+_PREFETCHED: dict[str, Any] = {}  # frames by disk key, each handed out once
 
 
 _DISK_KEEP = 16  # extractions and frames kept on disk (cache_dir()/extractions)
@@ -116,6 +139,9 @@ def _disk_path(key: str) -> Path:
 
 def _read_pickle(key: str) -> Any:
     """What an earlier process saved under `key`, or None when absent or unreadable."""
+    prefetched = _PREFETCHED.pop(key, None)
+    if prefetched is not None:
+        return prefetched
     try:
         with _disk_path(key).open("rb") as handle:
             return pickle.load(handle)
@@ -160,6 +186,7 @@ def load_extraction(store: Store | None = None, status: Any = None) -> Extractio
     from geo.pipeline import run_articles
 
     store = store or get_store()
+    _PREFETCH_IDLE.wait(_PREFETCH_WAIT_S)  # before the cache lock, which prefetch() takes
     cache = _extraction_cache()
     key = (str(store.path), store.articles_key())
     with cache["lock"]:  # one session computes; the others wait for its result
@@ -194,13 +221,8 @@ def _frames(
     from geo.pipeline import Extraction
 
     corrections = _store.corrections()
-    # the frames of these articles with these corrections, saved by an earlier process
-    key = (
-        "frames-"
-        + hashlib.sha1(
-            f"{_disk_key(_store.articles())}|{sorted(corrections.items())!r}".encode()
-        ).hexdigest()[:24]
-    )
+    _PREFETCH_IDLE.wait(_PREFETCH_WAIT_S)
+    key = _frames_key(_store.articles(), corrections)
     saved = _read_pickle(key)
     if isinstance(saved, tuple) and len(saved) == 2:
         return saved
@@ -213,6 +235,50 @@ def _frames(
     frames = (corrected.places_frame(), corrected.strikes_frame())
     _write_pickle(key, frames)
     return frames
+
+
+def _frames_key(articles: list[Any], corrections: dict[str, Any]) -> str:
+    """Disk key of the frames of these articles with these corrections."""
+    digest = hashlib.sha1(f"{_disk_key(articles)}|{sorted(corrections.items())!r}".encode())
+    return "frames-" + digest.hexdigest()[:24]
+
+
+def prefetch_soon() -> None:
+    """Announce a :func:`prefetch` (call it next, in any thread): until it is done, page runs
+    wait for it (at most two minutes) instead of reading the same files themselves."""
+    _PREFETCH_IDLE.clear()
+
+
+def prefetch() -> bool:
+    """Open the store of ``$STRIKEMAP_DATA_DIR`` and load what an earlier process saved for
+    it: the extraction (into the in-process cache) and the frames with the current
+    corrections (handed to the first page run). True when both were on disk.
+
+    Never runs the pipeline: without a saved extraction the first page run does that, with
+    its progress bar. Run by the server's start-up warm-up (:mod:`ui.startup`).
+    """
+    try:
+        store = get_store()
+        articles = store.articles()
+        disk_key = _disk_key(articles)
+        extraction = _read_disk_cache(disk_key)
+        if extraction is None:
+            return False
+        cache = _extraction_cache()
+        with cache["lock"]:
+            entries = cache["entries"]
+            entries[(str(store.path), store.articles_key())] = extraction
+            while len(entries) > _KEEP_EXTRACTIONS:
+                entries.popitem(last=False)
+        key = _frames_key(articles, store.corrections())
+        frames = _read_pickle(key)
+        if not (isinstance(frames, tuple) and len(frames) == 2):
+            return False
+        _PREFETCHED.clear()
+        _PREFETCHED[key] = frames
+        return True
+    finally:
+        _PREFETCH_IDLE.set()
 
 
 def load_frames(
