@@ -188,9 +188,17 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             if word[0] != "a" and word[0] != "e" or "-" not in word:
                 continue
             word = word[0].upper() + word[1:]  # "al-Mayadin" is written "Al-Mayadin" in names
-        if word not in first_words and not _may_start_name(word, first_words):
+        # "Orlando, Fla.", "HELENA, Mont.": an abbreviation with its full stop ("Mont" alone
+        # is Mons); the token then includes the stop.
+        dotted = surface.get(word + ".") if text.startswith(".", end) else None
+        match: tuple[int, tuple[int, ...], int] | None
+        if dotted:
+            end += 1
+            match, following = (1, dotted, end), _next_token(text, end, [])
+        elif word not in first_words and not _may_start_name(word, first_words):
             continue
-        match, following = _longest_match(text, word, end, gaz)
+        else:
+            match, following = _longest_match(text, word, end, gaz)
         if match is None:
             direction = _dutch_direction(word, surface)
             if direction is None:
@@ -286,6 +294,7 @@ def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
         or word.endswith(_POSSESSIVE)
         or "-" in word
         or (len(word) > 3 and word.isupper())
+        or (word.isupper() and word.title() in first_words)  # "NEW YORK", "LOS ANGELES"
     )
 
 
@@ -354,6 +363,11 @@ def _longest_match(
     """
     surface = gaz.surface
     following: list[tuple[int, int]] = []
+    if first.isupper() and len(first) > 1:
+        # "NEW YORK", "BATON ROUGE", "LOS ANGELES": a dateline name in capitals
+        capitals = _capitalised_name(text, first, end, gaz)
+        if capitals is not None:
+            return capitals, _next_token(text, capitals[2], following)
     if first not in gaz.first_words:
         if len(first) > 3 and first.isupper():
             # Datelines and headlines in capitals: "CHARLESTON, W.Va." is Charleston.
@@ -393,6 +407,27 @@ def _longest_match(
         if m is not None:
             following.append(m.span(1))
     return best, following
+
+
+def _capitalised_name(
+    text: str, first: str, end: int, gaz: Gazetteer
+) -> tuple[int, tuple[int, ...], int] | None:
+    """The longest name of two or three words written in capitals from ``first`` on."""
+    key = first.title()
+    if text.startswith(".", end):  # "ST. LOUIS"
+        key += "."
+        end += 1
+    best = None
+    n = 1
+    m = _NEXT_TOKEN.match(text, end)
+    while m is not None and n < 3 and m.group(1).isupper():
+        key = f"{key} {m.group(1).title()}"
+        n += 1
+        entries = gaz.surface.get(key)
+        if entries:
+            best = (n, entries, m.end())
+        m = _NEXT_TOKEN.match(text, m.end())
+    return best
 
 
 def _next_token(text: str, end: int, following: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -462,12 +497,27 @@ def _keep(
     """Return False for false friends: common words, person and organisation names, handles."""
     if candidate.start > 0 and text[candidate.start - 1] in "@#/_":
         return False
+    if candidate.text[-1] == "." and _AFTER_NUMBER.search(
+        text, max(0, candidate.start - 2), candidate.start
+    ):
+        return False  # "between 250 and 100 B.C.": an era, not British Columbia
+    if (
+        text.startswith(", ", candidate.end)
+        and _qualified_by_next_name(candidate, text, gaz)
+        and _not_a_person(candidate, text, tokens, i, strict=True)
+    ):
+        return True  # "Jackson, Miss.", "Reading, Pennsylvania": a place, whatever the word
     only_local, only_cities = _LOCAL_FLAGS.get(candidate.entries) or _local_flags(
         candidate.entries, gaz
     )
     if n == 1 and candidate.direction is None:
         word = text[tokens[i][0] : tokens[i][1]]
-        if only_local and _is_ordinary_word(word, candidate, gaz, common, excess):
+        # a capitalised abbreviation with its stop ("Ill.", "Miss.") is no ordinary word
+        if (
+            only_local
+            and not word.endswith(".")
+            and _is_ordinary_word(word, candidate, gaz, common, excess)
+        ):
             return False
         if word.isupper() and len(word) <= 3 and only_local:
             return False  # "IN", "OK", "PA": acronyms, not towns
@@ -479,6 +529,26 @@ def _keep(
         return False  # "Khalil al-Hayya", "Ain al-Asad": a longer name we do not know
     # "Texas Department of Health" still names Texas; "Kerman Industries" does not name Kerman.
     return not only_cities or _not_part_of_name(candidate, text, tokens, i, n)
+
+
+_AFTER_NUMBER = re.compile(r"\d\s?\Z")
+_QUALIFIER = re.compile(r", ([A-Z][\w'’-]*\.?(?: [A-Z][\w'’-]*\.?)?)")
+
+
+def _qualified_by_next_name(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
+    """True when a comma and the name of a province or country that holds one of the
+    candidate's readings follow it."""
+    m = _QUALIFIER.match(text, candidate.end)
+    if m is None:
+        return False
+    words = m.group(1)
+    qualifiers = gaz.surface.get(words) or gaz.surface.get(words.split(" ")[0], ())
+    codes = {gaz.admin1_code[q] for q in qualifiers if gaz.kind(q) == KIND_ADMIN1}
+    countries = {gaz.iso3[q] for q in qualifiers if gaz.kind(q) == KIND_COUNTRY}
+    return any(
+        gaz.kind(e) == KIND_CITY and (gaz.admin1_code[e] in codes or gaz.iso3[e] in countries)
+        for e in candidate.entries
+    )
 
 
 def _is_ordinary_word(

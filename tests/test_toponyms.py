@@ -248,3 +248,17 @@ def test_union_enclave_and_state_aliases(gaz) -> None:
     assert found["eastern Ghouta"].country_iso3 == "SYR"
     assert found["DPRK"].country_iso3 == "PRK"
     assert found["Korean Peninsula"].kind == "region"
+
+
+def test_datelines_in_capitals_and_state_abbreviations(gaz) -> None:
+    def names(text: str) -> list[str]:
+        return [t.name for t in find_toponyms(text, gaz, "en")]
+
+    assert names("NEW YORK (Reuters) - Stocks fell.") == ["New York City"]
+    assert names("BATON ROUGE, La. (AP) - Police said.") == ["Baton Rouge", "Louisiana"]
+    assert names("ST. LOUIS - Police said.") == ["St. Louis"]
+    # the stop belongs to the abbreviation: "Mont." is Montana, not Mons
+    assert names("HELENA, Mont. (AP) - The state said.") == ["Helena", "Montana"]
+    assert names("He was born in Chicago, Ill., in 1960.") == ["Chicago", "Illinois"]
+    # a town that is also a common name or word is a place when its state follows
+    assert names("The mayor of Jackson, Miss., said.") == ["Jackson", "Mississippi"]
