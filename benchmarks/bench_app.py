@@ -233,6 +233,10 @@ def bench_app(repeat: int = 3, rerun_repeats: int = 6) -> dict[str, Any]:
         "cold_start_s": round(_median([r["cold_start_s"] for r in runs]), 2),
         "cold_runs_s": [r["cold_start_s"] for r in runs],
         "server_ready_s": round(_median([r["server_ready_s"] for r in runs]), 2),
+        "breakdown_s": {
+            phase: round(_median([r["breakdown_s"][phase] for r in runs]), 2)
+            for phase in runs[0]["breakdown_s"]
+        },
         "rerun_after_filter_s": last["rerun_after_filter_s"],
         "rerun_runs_s": last["rerun_runs_s"],
     }
@@ -269,14 +273,19 @@ def _bench_app_once(rerun_repeats: int) -> dict[str, Any]:
                 t_health = time.perf_counter()
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(300_000)
+                seen: dict[str, float] = {}  # first request of each kind, for the breakdown
+                page.on("request", lambda r: _note_request(seen, r.url, time.perf_counter()))
                 page.goto(url)
                 frame = _drawn_map_frame(page, time.perf_counter() + 300)
                 t_map = time.perf_counter()
+                if rerun_repeats:  # from an idle app: streamlit-folium's first value reruns it
+                    page.wait_for_function(_SCRIPT_DONE_JS, polling=10)
                 reruns = [_rerun_after_filter(page, frame) for _ in range(rerun_repeats)]
                 done = [r for r in reruns if r is not None]
                 return {
                     "cold_start_s": round(t_map - t0, 2),
                     "server_ready_s": round(t_health - t0, 2),
+                    "breakdown_s": _breakdown(t0, t_health, seen, t_map),
                     "rerun_after_filter_s": round(_median(done), 3) if done else None,
                     "rerun_runs_s": reruns,
                 }
@@ -284,6 +293,28 @@ def _bench_app_once(rerun_repeats: int) -> dict[str, Any]:
                 proc.terminate()
                 proc.wait(timeout=20)
                 browser.close()
+
+
+def _note_request(seen: dict[str, float], url: str, now: float) -> None:
+    if "/_stcore/host-config" in url:
+        seen.setdefault("session", now)
+    elif "/component/streamlit_folium" in url:
+        seen.setdefault("map_element", now)
+
+
+def _breakdown(t0: float, t_health: float, seen: dict[str, float], t_map: float) -> dict:
+    """Seconds per phase of one cold start: server boot (process start to health check),
+    frontend (Streamlit's page and JavaScript until it connects its session), page run
+    (until the map component's iframe is requested: script, sidebar widgets), map (iframe,
+    Leaflet, canvas layers drawn)."""
+    session = seen.get("session", t_health)
+    element = seen.get("map_element", session)
+    return {
+        "boot": round(t_health - t0, 2),
+        "frontend": round(session - t_health, 2),
+        "page_run": round(element - session, 2),
+        "map": round(t_map - element, 2),
+    }
 
 
 _MAP_DRAWN_JS = """() => {
@@ -372,7 +403,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if "cold_start_s" in app:
             print(
                 f"app: cold start to map {app['cold_start_s']} s (runs {app['cold_runs_s']}, "
-                f"server ready {app['server_ready_s']} s; target 3 s), rerun after a filter "
+                f"server ready {app['server_ready_s']} s; target 3 s; median phases "
+                f"{app['breakdown_s']}), rerun after a filter "
                 f"change {app['rerun_after_filter_s']} s (runs {app['rerun_runs_s']}; target 0.5 s)"
             )
         elif app:
