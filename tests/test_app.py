@@ -275,3 +275,41 @@ def test_failed_warm_up_does_not_block_the_page(tmp_path, monkeypatch, restarted
     assert ui.data._PREFETCH_IDLE.is_set()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.exception and "STRIKEMAP_DATA_DIR" in at.exception[0].message
+
+
+def test_keyboard_route_to_every_map_feature(fake_view):
+    """The canvas features cannot take focus: the panel lists every strike and place on the
+    map, and picking one selects it as a click would (details shown, map outlines it)."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    jump = at.selectbox(key="map_jump")
+    assert jump.value is None
+    labels = list(jump.options)  # plain text in the browser, not Markdown or HTML
+    assert labels[:3] == [
+        "Strike: Iran → Panjgur<script>alert(3)</script> (2024-01-16)",
+        "Strike: Iran → Erbil (2024-01-16)",
+        "Strike: Pakistan <b>army</b> → Saravan (2024-01-16)",
+    ]
+    assert labels.index("Struck place: Erbil, IRQ") < labels.index("Place: Quetta, PAK")
+    assert len(labels) == len(fake_view.strikes) + len(fake_view.places)
+
+    jump.select_index(labels.index("Struck place: Erbil, IRQ")).run()
+    assert not at.exception
+    assert at.session_state["map_selection"] == ("place", "gn:2")
+    assert any(md.value.startswith("### Erbil") for md in at.markdown)
+    layers = canvas_payloads(_component_args(at)["feature_group"])
+    assert [p["_options"].get("selected") for p in layers] == [None, None, "gn:2"]
+    assert at.selectbox(key="map_jump").value is None  # ready for the next pick
+
+    at.selectbox(key="map_jump").select_index(2).run()
+    assert at.session_state["map_selection"] == ("strike", "s3")
+    assert any("→ Saravan" in md.value for md in at.markdown if md.value.startswith("###"))
+
+
+def test_keyboard_list_gives_way_to_a_hint_on_large_maps(fake_view, monkeypatch):
+    import ui.map_page
+
+    monkeypatch.setattr(ui.map_page, "MAX_JUMP_CHOICES", 3)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "map_jump"]
+    assert any("narrow the filters to at most 3" in c.value for c in at.caption)

@@ -406,3 +406,21 @@ def test_hostile_upload_is_shown_as_text(page, app_url, tmp_path):
 
 def _popup_htmls(frame) -> list[str]:
     return [f["properties"]["_popup_html"] or "" for f in frame.evaluate(_FEATURES_JS)]
+
+
+def test_keyboard_picks_a_struck_place_from_the_list(page, app_url):
+    """Without a mouse: type into the panel's list and press Enter; the panel shows the
+    place's excerpts and the map outlines it, as a click would."""
+    page.goto(app_url)
+    _map_frame(page)
+    box = page.get_by_role("combobox", name="Go to a strike or place")
+    box.focus()
+    page.keyboard.type("Struck place")
+    page.keyboard.press("Enter")
+    page.get_by_text("mention(s) in").wait_for()
+    frame = _map_frame(page)
+    frame.wait_for_function(
+        "() => window.map._smLayers.some(l => l._data.kind !== 'arcs'"
+        " && l.options.selected && l._sel >= 0)"
+    )
+    assert page.outside == [] and page.dialogs == []

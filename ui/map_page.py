@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     from geo.filtering import Filters
     from ui.data import View
 
-__all__ = ["MAP_KEY", "RETURNED", "SELECTION_KEY", "render"]
+__all__ = ["JUMP_KEY", "MAP_KEY", "MAX_JUMP_CHOICES", "RETURNED", "SELECTION_KEY", "render"]
 
 MAP_KEY = "map"
 SELECTION_KEY = "map_selection"
+JUMP_KEY = "map_jump"
 RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_count"]
 
 
@@ -283,7 +284,71 @@ def _show_strike(view: View, strike_id: str) -> None:
         )
 
 
+MAX_JUMP_CHOICES = 2_000  # a longer list would slow every rerun; filter the map down first
+
+
+def _jump_choices(view: View) -> dict[tuple[str, str], str]:
+    """Label of every strike and place on the (filtered) map, by selection: strikes, then
+    struck places, then the other places."""
+    choices: dict[tuple[str, str], str] = {}
+    strikes, places = view.strikes, view.places
+    if len(strikes):
+        for sid, attacker, target, when in zip(
+            strikes["id"], strikes["attacker"], strikes["target_name"], strikes["date"],
+            strict=True,
+        ):  # fmt: skip
+            label = f"Strike: {_text(attacker) or 'Unknown attacker'} → {_text(target)}"
+            choices[("strike", str(sid))] = label + (f" ({_text(when)})" if _text(when) else "")
+    if len(places):
+        rows = sorted(
+            zip(places["place_id"], places["name"], places["is_target"], places["country_iso3"],
+                strict=True),
+            key=lambda row: not _flag(row[2]),
+        )  # fmt: skip
+        for pid, name, struck, iso3 in rows:
+            kind = "Struck place" if _flag(struck) else "Place"
+            where = f", {_text(iso3)}" if _text(iso3) else ""
+            choices[("place", str(pid))] = f"{kind}: {_text(name)}{where}"
+    return choices
+
+
+def _take_jump() -> None:
+    """Callback of the jump list: select the picked feature, then empty the list again (the
+    next pick, or a click on the map, replaces the selection)."""
+    picked = st.session_state.get(JUMP_KEY)
+    if picked:
+        st.session_state[SELECTION_KEY] = (str(picked[0]), str(picked[1]))
+    st.session_state[JUMP_KEY] = None
+
+
+def _jump_list(view: View) -> None:
+    """Keyboard route to the map's features: the canvas layers cannot take focus, so every
+    strike and place on the map can also be picked from this list (Tab to it, type to
+    filter, Enter), which selects it as a click would."""
+    choices = _jump_choices(view)
+    if not choices:
+        return
+    if len(choices) > MAX_JUMP_CHOICES:
+        st.caption(
+            f"{len(choices):,} strikes and places: narrow the filters to at most "
+            f"{MAX_JUMP_CHOICES:,} to pick them from a list."
+        )
+        return
+    st.selectbox(
+        "Go to a strike or place",
+        list(choices),
+        index=None,
+        format_func=choices.__getitem__,
+        key=JUMP_KEY,
+        on_change=_take_jump,
+        placeholder="Type a name…",
+        help="Every strike and place on the map; picking one shows its details here and "
+        "outlines it on the map.",
+    )
+
+
 def _details_panel(view: View, selection: tuple[str, str] | None) -> None:
+    _jump_list(view)
     st.markdown(
         "<style>.sm-panel-excerpt{margin:0.4em 0 0.8em}"
         ".sm-panel-excerpt mark{background:#ffe066;padding:0 1px}</style>",
@@ -292,8 +357,9 @@ def _details_panel(view: View, selection: tuple[str, str] | None) -> None:
     if selection is None:
         st.subheader("Details")
         st.caption(
-            "Click a place (circle) or a strike (arc) on the map to read every excerpt that "
-            "mentions it. Red circles are struck places; arrows point at the target."
+            "Click a place (circle) or a strike (arc) on the map, or pick it from the list "
+            "above, to read every excerpt that mentions it. Red circles are struck places; "
+            "arrows point at the target."
         )
     elif selection[0] == "place":
         _show_place(view, selection[1])
