@@ -1351,7 +1351,7 @@ def _countries_data(admin0: GeoDataFrame) -> dict[str, Any]:
 
 
 _COUNTRY_STYLE = {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#f4f1ea", "fillOpacity": 0.55}
-_COUNTRIES_VERSION = 2  # part of countries_file's name: bump when _countries_data changes
+_COUNTRIES_VERSION = 3  # part of countries_file's name: bump when _countries_data changes
 
 
 def countries_file(directory: Path | str) -> Path | None:

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from geo.filtering import Filters
     from ui.data import View
 
-__all__ = ["JUMP_KEY", "MAP_KEY", "MAX_JUMP_CHOICES", "RETURNED", "SELECTION_KEY", "render"]
+__all__ = [
+    "JUMP_KEY",
+    "MAP_KEY",
+    "MAX_JUMP_CHOICES",
+    "RETURNED",
+    "SELECTION_KEY",
+    "asset_mode",
+    "render",
+]
 
 MAP_KEY = "map"
 SELECTION_KEY = "map_selection"
@@ -34,8 +42,15 @@ RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_c
 
 @st.cache_resource(show_spinner=False)
 def _asset_mode() -> tuple[assets.AssetMode, str, str | None]:
+    return asset_mode()
+
+
+def asset_mode() -> tuple[assets.AssetMode, str, str | None]:
     """Serve local Leaflet (and the base map's countries) through static serving when
-    possible, else inline them. Returns (mode, Leaflet base URL, countries URL or None)."""
+    possible, else inline them. Returns (mode, Leaflet base URL, countries URL or None).
+
+    Installs the assets and writes the countries file when missing (the page caches the
+    result per process; the server's start-up warm-up calls it first)."""
     from geo import assets, mapping
 
     base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")

@@ -5,10 +5,11 @@ Between the server answering its health check and the first browser session runn
 script, the browser spends about a second loading Streamlit's own JavaScript while the server
 is idle. The warm-up uses that second for the work every first page run does anyway: the
 heavy imports (pandas, geopandas, folium, the map code), opening the store, reading the
-extraction and frames an earlier process saved (:func:`ui.data.prefetch`) and the province
-boundaries the map shades. A session that starts before the warm-up has finished waits for
-what it needs instead of doing it twice (Python's import locks, :func:`ui.data.prefetch`'s
-lock). Nothing here runs under AppTest, which executes app.py as a script.
+extraction and frames an earlier process saved (:func:`ui.data.prefetch`), the province
+boundaries the map shades and the static files the map loads (written once per version).
+A session that starts before the warm-up has finished waits for what it needs instead of
+doing it twice (Python's import locks, :func:`ui.data.prefetch_soon`). Nothing here runs
+under AppTest, which executes app.py as a script.
 
 Importing this module is cheap (the server imports it before answering its health check).
 """
@@ -63,9 +64,15 @@ def warm_up() -> dict[str, float]:
 
         load_display_boundaries()
 
+    def assets() -> None:  # local Leaflet and the base map's countries file, if missing
+        from ui.map_page import asset_mode
+
+        asset_mode()
+
     step("data", data)  # first: the sidebar needs it
     step("map code", map_code)
     step("boundaries", boundaries)
+    step("assets", assets)
     # What is loaded now stays for the life of the process: keep it out of the collections
     # Streamlit runs after every script run (runner.postScriptGC), so a rerun does not walk
     # the whole heap of pandas, folium and the boundaries.
