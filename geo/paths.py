@@ -37,7 +37,18 @@ def write_text_atomically(path: str | Path, pieces: Iterable[str]) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             for piece in pieces:
                 out.write(piece)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it: done once, at import
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
