@@ -34,7 +34,6 @@ strikes P=0.812 R=0.734 F1=0.771 loc161=0.903 false_events_on_no_strike=3
 from __future__ import annotations
 
 import json
-import math
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from geo.distance import haversine_km
 from geo.errors import DataError, GeoError, InputError
 from geo.paths import DATA_DIR, PROJECT_DIR
 
@@ -75,7 +75,6 @@ CORPORA: dict[str, Path] = {
     "heldout2": _CASES_DIR / "heldout2.jsonl",
 }
 LOCATION_TOLERANCE_KM = 161.0  # 100 miles, the usual geoparsing "accuracy@161km"
-EARTH_RADIUS_KM = 6371.0088
 LANGUAGES = ("nl", "en")
 _REQUIRED_ARTICLE_KEYS = ("id", "lang", "conflict", "date", "title", "text", "strikes")
 _REQUIRED_STRIKE_KEYS = (
@@ -348,19 +347,6 @@ def _fmt(value: float | None, spec: str = ".3f") -> str:
 
 def _ratio(num: int, den: int, *, empty: float) -> float:
     return empty if den == 0 else num / den
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Return the great-circle distance in km between two WGS84 points given as lon, lat.
-
-    >>> round(haversine_km(0.0, 0.0, 1.0, 0.0), 1)
-    111.2
-    """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --- corpus -----------------------------------------------------------------------------------

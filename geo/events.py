@@ -41,13 +41,13 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import hashlib
-import math
 import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from geo.distance import haversine_km
 from geo.models import Source, Strike
 
 __all__ = [
@@ -127,14 +127,6 @@ def combined_confidence(reports: Iterable[tuple[str, float]]) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    # Haversine is plenty for 100 km thresholds and far cheaper than a geodesic per pair.
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _rank(strike: Strike) -> int:
     return _PRECISION_RANK.get(strike.geo_precision, 3)
 
@@ -149,12 +141,12 @@ def _same_place(a: Strike, b: Strike) -> bool:
         return True  # same target country was checked by the caller
     if level == "region":
         return (
-            _distance_km(fine.target_lon, fine.target_lat, coarse.target_lon, coarse.target_lat)
+            haversine_km(fine.target_lon, fine.target_lat, coarse.target_lon, coarse.target_lat)
             <= REGION_KM
         )
     if level == "admin1":
         return bool(coarse.target_admin1) and coarse.target_admin1 == fine.target_admin1
-    return _distance_km(a.target_lon, a.target_lat, b.target_lon, b.target_lat) <= MERGE_KM
+    return haversine_km(a.target_lon, a.target_lat, b.target_lon, b.target_lat) <= MERGE_KM
 
 
 def _sentence_keys(strike: Strike) -> set[tuple[str, int, int]]:

