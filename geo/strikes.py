@@ -2798,6 +2798,14 @@ def extract_strikes(
     }
     named_countries |= {c for a in all_actors for c in a.countries}
 
+    def struck(analysis: _Analysis) -> list[Toponym]:
+        """The places ``analysis`` strikes, a country narrowed to the one province of it the
+        article names (:func:`_refine`)."""
+        chosen = _choose_targets(
+            _plausible_targets(analysis.targets, named_countries, folded), point_of
+        )
+        return [_refine(target, topos) for target in chosen]
+
     explicit = Counter(
         p
         for _, results, _ in analyses
@@ -2893,14 +2901,7 @@ def extract_strikes(
                         analysis = replace(analysis, targets=places_before)
             if not attackers or not analysis.targets:
                 continue
-            for target in _choose_targets(
-                _plausible_targets(analysis.targets, named_countries, folded), point_of
-            ):
-                refined = (
-                    _refine(target, topos)
-                    if target.kind in (KIND_COUNTRY, KIND_DEMONYM)
-                    else target
-                )
+            for refined in struck(analysis):
                 for party in attackers:
                     strike = _make_strike(
                         article, sentence, analysis, party, refined, how_override, point_of
@@ -2936,14 +2937,7 @@ def extract_strikes(
             target_countries = {c for t in analysis.targets for c in t.countries}
             responsible = [p for p in responsible if not set(p.countries) & target_countries]
             if responsible:
-                for target in _choose_targets(
-                    _plausible_targets(analysis.targets, named_countries, folded), point_of
-                ):
-                    refined = (
-                        _refine(target, topos)
-                        if target.kind in (KIND_COUNTRY, KIND_DEMONYM)
-                        else target
-                    )
+                for refined in struck(analysis):
                     for party in responsible:
                         strike = _make_strike(
                             article, analysis.sentence, analysis, party, refined, None, point_of
