@@ -173,6 +173,12 @@ def _read_disk_cache(key: str) -> Extraction | None:
     return found if isinstance(found, Extraction) else None
 
 
+def _read_frames(key: str) -> tuple[GeoDataFrame, GeoDataFrame] | None:
+    """The (places, strikes) frames saved under `key`, or None."""
+    found = _read_pickle(key)
+    return found if isinstance(found, tuple) and len(found) == 2 else None
+
+
 def _write_disk_cache(key: str, extraction: Extraction) -> None:
     _write_pickle(key, extraction)
 
@@ -206,10 +212,17 @@ def load_extraction(store: Store | None = None, status: Any = None) -> Extractio
             extraction = run_articles(articles, progress=progress)
             bar.empty()
             _write_disk_cache(disk_key, extraction)
-        entries[key] = extraction
-        while len(entries) > _KEEP_EXTRACTIONS:
-            entries.popitem(last=False)
+        _remember(entries, key, extraction)
         return extraction
+
+
+def _remember(
+    entries: OrderedDict[tuple[str, str], Extraction], key: tuple[str, str], extraction: Extraction
+) -> None:
+    """Keep `extraction` in the in-process cache (hold its lock), dropping the oldest ones."""
+    entries[key] = extraction
+    while len(entries) > _KEEP_EXTRACTIONS:
+        entries.popitem(last=False)
 
 
 # No spinner: an element that only exists on a cache miss shifts every element after it, and
@@ -223,8 +236,8 @@ def _frames(
     corrections = _store.corrections()
     _PREFETCH_IDLE.wait(_PREFETCH_WAIT_S)
     key = _frames_key(_store.articles(), corrections)
-    saved = _read_pickle(key)
-    if isinstance(saved, tuple) and len(saved) == 2:
+    saved = _read_frames(key)
+    if saved is not None:
         return saved
     corrected = Extraction(
         articles=_extraction.articles,
@@ -266,13 +279,10 @@ def prefetch() -> bool:
             return False
         cache = _extraction_cache()
         with cache["lock"]:
-            entries = cache["entries"]
-            entries[(str(store.path), store.articles_key())] = extraction
-            while len(entries) > _KEEP_EXTRACTIONS:
-                entries.popitem(last=False)
+            _remember(cache["entries"], (str(store.path), store.articles_key()), extraction)
         key = _frames_key(articles, store.corrections())
-        frames = _read_pickle(key)
-        if not (isinstance(frames, tuple) and len(frames) == 2):
+        frames = _read_frames(key)
+        if frames is None:
             return False
         _PREFETCHED.clear()
         _PREFETCHED[key] = frames
