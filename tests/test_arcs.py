@@ -23,7 +23,7 @@ def _segment_lengths_km(coords: list[tuple[float, float]]) -> np.ndarray:
 
 
 def test_tehran_quetta_is_a_densified_great_circle() -> None:
-    line = geodesic_line(TEHRAN, QUETTA)
+    line = geodesic_line(TEHRAN, QUETTA, max_segment_km=50.0)
     assert isinstance(line, LineString)
     assert line.coords[0] == TEHRAN and line.coords[-1] == QUETTA
     segments = _segment_lengths_km(list(line.coords))
@@ -104,7 +104,7 @@ def test_lines_through_and_from_the_poles() -> None:
     assert north.coords[0] == (0.0, 90.0) and north.coords[-1] == (10.0, 60.0)
     over_pole = geodesic_line((10.0, 80.0), (-170.0, 80.0))  # the shortest path crosses the pole
     lats = np.array(over_pole.coords)[:, 1]
-    assert lats.max() > 89.5  # vertices are 50 km (0.45°) apart
+    assert lats.max() > 89.5  # vertices are close together where lon/lat bends most
     assert over_pole.coords[-1] == (-170.0, 80.0)
     pole_to_pole = geodesic_line((0.0, 90.0), (0.0, -90.0))
     assert pole_to_pole.coords[-1] == (0.0, -90.0)
@@ -124,7 +124,7 @@ def test_bad_coordinates_are_refused(bad: tuple) -> None:
 
 
 def _reference_line(origin: tuple[float, float], target: tuple[float, float]) -> np.ndarray:
-    """The densified great circle from pyproj alone (no cache): end points + Geod.npts."""
+    """The great circle densified every 50 km by pyproj alone (no cache): ends + Geod.npts."""
     _, _, dist = GEOD.inv(*origin, *target)
     inner = GEOD.npts(*origin, *target, max(0, int(np.ceil(dist / 1000 / 50.0)) - 1))
     return np.array([origin, *inner, target])
@@ -134,13 +134,15 @@ def test_geodesic_lines_equal_geodesic_line_and_share_repeated_pairs() -> None:
     from geo.arcs import geodesic_lines
 
     pairs = [(TEHRAN, QUETTA), (TOKYO, HONOLULU), (TEHRAN, QUETTA), (QUETTA, TEHRAN)]
-    lines = geodesic_lines(pairs)
+    lines = geodesic_lines(pairs, max_segment_km=50.0)
     assert [line.geom_type for line in lines] == [
         "LineString", "MultiLineString", "LineString", "LineString"
     ]  # fmt: skip
     assert lines[0] is lines[2]  # one geometry per pair (shapely geometries are immutable)
     for (origin, target), line in zip(pairs, lines, strict=True):
-        assert line.equals_exact(geodesic_line(origin, target), tolerance=0)
+        assert line.equals_exact(geodesic_line(origin, target, max_segment_km=50.0), tolerance=0)
+    for (origin, target), line in zip(pairs, geodesic_lines(pairs), strict=True):
+        assert line.equals_exact(geodesic_line(origin, target), tolerance=0)  # default spacing
     assert np.array_equal(np.array(lines[0].coords), _reference_line(TEHRAN, QUETTA))
     assert np.array_equal(np.array(lines[3].coords), _reference_line(QUETTA, TEHRAN))
     assert geodesic_lines([]) == []
@@ -152,3 +154,69 @@ def test_cached_coordinates_are_not_shared_with_callers() -> None:
     again, _ = geodesic_coords(TEHRAN, QUETTA)
     assert again[0] == TEHRAN[0] and again[-1] == QUETTA[0]
     assert np.array_equal(np.array(geodesic_line(TEHRAN, QUETTA).coords)[:, 0], again)
+
+
+def _unit_vectors(lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(lons), np.radians(lats)
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1)
+
+
+def _largest_deviation_km(lons: np.ndarray, lats: np.ndarray, *, mercator: bool) -> float:
+    """How far the straight segments between vertices (lon/lat or Mercator) stray from the arc.
+
+    Points along each segment are compared with the great circle through its two vertices.
+    """
+    steps = np.diff(lons)
+    lons = lons + np.concatenate(
+        [[0.0], np.cumsum(np.where(np.abs(steps) > 180, -np.sign(steps) * 360, 0))]
+    )
+    a, b = _unit_vectors(lons[:-1], lats[:-1]), _unit_vectors(lons[1:], lats[1:])
+    normal = np.cross(a, b)
+    size = np.linalg.norm(normal, axis=1)
+    keep = size > 1e-12
+    normal = normal[keep] / size[keep, None]
+    worst = 0.0
+    for t in np.linspace(0.05, 0.95, 19):
+        lon = lons[:-1] + (lons[1:] - lons[:-1]) * t
+        if mercator:
+            y1, y2 = (
+                np.arctanh(np.sin(np.radians(np.clip(x, -89.9999, 89.9999))))
+                for x in (lats[:-1], lats[1:])
+            )
+            lat = np.degrees(np.arcsin(np.tanh(y1 + (y2 - y1) * t)))
+        else:
+            lat = lats[:-1] + (lats[1:] - lats[:-1]) * t
+        sines = np.abs((_unit_vectors(lon, lat)[keep] * normal).sum(axis=1))
+        worst = max(worst, float(6371.0 * np.arcsin(np.clip(sines, 0, 1)).max(initial=0.0)))
+    return worst
+
+
+@pytest.mark.parametrize("region", ["globe", "news", "polar"])
+def test_default_spacing_keeps_drawn_segments_within_a_kilometre(region: str) -> None:
+    from geo.arcs import MAX_DEVIATION_KM
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        if region == "globe":
+            lat = np.degrees(np.arcsin(rng.uniform(-1, 1, 2)))
+            lon = rng.uniform(-180, 180, 2)
+        elif region == "news":
+            lat, lon = rng.uniform(-40, 60, 2), rng.uniform(-20, 80, 2)
+        else:
+            lat, lon = rng.choice([-1, 1]) * rng.uniform(60, 89.9, 2), rng.uniform(-180, 180, 2)
+        origin, target = (float(lon[0]), float(lat[0])), (float(lon[1]), float(lat[1]))
+        lons, lats = geodesic_coords(origin, target)
+        assert (lons[0], lats[0]) == origin and (lons[-1], lats[-1]) == target
+        inner = np.array(GEOD.npts(*origin, *target, len(lons) - 2)).reshape(-1, 2)
+        assert np.allclose(np.column_stack([lons, lats])[1:-1], inner)  # vertices on the geodesic
+        for mercator in (False, True):
+            assert _largest_deviation_km(lons, lats, mercator=mercator) <= MAX_DEVIATION_KM
+
+
+def test_default_spacing_is_coarser_at_low_latitudes_than_near_the_poles() -> None:
+    segments = _segment_lengths_km(list(geodesic_line(TEHRAN, QUETTA).coords))
+    assert 150 < segments.max() < 250  # ~220 km at 35°N (a fixed 50 km gave 31 segments)
+    near_pole = geodesic_line((0.0, 88.0), (30.0, 88.0))
+    assert _segment_lengths_km(list(near_pole.coords)).max() < 50  # ~42 km at 88°N
+    tropics = geodesic_line((-60.0, 5.0), (-40.0, -5.0))
+    assert _segment_lengths_km(list(tropics.coords)).max() > 300

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from pyproj import Geod
 from shapely.geometry import LineString
 
 from geo.errors import GeoError
@@ -223,7 +225,11 @@ def test_strikes_frame_columns_and_geometry(extraction: Extraction) -> None:
     assert isinstance(row.geometry, LineString)
     assert row.geometry.coords[0] == (53.7, 32.4)
     assert row.geometry.coords[-1] == (64.09, 26.96)
-    assert len(row.geometry.coords) > 10  # densified great circle, not a straight segment
+    # densified great circle, not a straight segment: inner vertices on the geodesic
+    coords = np.array(row.geometry.coords)
+    assert len(coords) > 2
+    inner = Geod(ellps="WGS84").npts(53.7, 32.4, 64.09, 26.96, len(coords) - 2)
+    assert np.allclose(coords[1:-1], np.array(inner))
 
 
 def test_empty_extraction_has_columns() -> None:
