@@ -27,10 +27,11 @@ from geo.paths import BOUNDARIES_DIR
 CASES = Path(__file__).resolve().parent / "data" / "strike_cases" / "cases.jsonl"
 WIRE = Path(__file__).resolve().parent / "data" / "strike_cases" / "wire.jsonl"
 HELDOUT2 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout2.jsonl"
+HELDOUT3 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout3.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
     "path",
-    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2],
-    ids=["devcorpus", "strike_cases", "wire", "heldout2"],
+    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3],
+    ids=["devcorpus", "strike_cases", "wire", "heldout2", "heldout3"],
 )
 
 GAZA_CITY = (34.4668, 31.5017)  # lon, lat
@@ -350,9 +351,9 @@ def test_wire_held_out_set_is_realistic_and_separate() -> None:
 
 def test_default_corpora_are_scored_separately() -> None:
     corpora = evaluation.default_corpora()
-    assert list(corpora) == ["dev", "cases", "wire", "heldout2"]
+    assert list(corpora) == ["dev", "cases", "wire", "heldout2", "heldout3"]
     assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
-    assert corpora["heldout2"] == HELDOUT2
+    assert corpora["heldout2"] == HELDOUT2 and corpora["heldout3"] == HELDOUT3
 
 
 def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
@@ -368,6 +369,28 @@ def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
     assert not {a.id for a in heldout2} & {a.id for a in others}
     # every (conflict, date) pair is new: no event already in the other corpora
     assert not {(a.conflict, a.date) for a in heldout2} & {(a.conflict, a.date) for a in others}
+
+
+def test_heldout3_is_new_balanced_and_has_look_alikes() -> None:
+    heldout3 = load_corpus(HELDOUT3)
+    assert len(heldout3) == 24
+    assert Counter(a.lang for a in heldout3) == {"en": 12, "nl": 12}
+    assert len({a.conflict for a in heldout3}) >= 10
+    # threats, drills, test launches, a domestic bombing, a truce, sport, an anniversary
+    assert sum(not a.has_cross_border_strike for a in heldout3) >= 6
+    for article in heldout3:
+        assert 120 <= len(article.text.split()) <= 400, article.id
+    others = [
+        *load_corpus(DEFAULT_CORPUS),
+        *load_corpus(CASES),
+        *load_corpus(WIRE),
+        *load_corpus(HELDOUT2),
+    ]
+    assert not {a.id for a in heldout3} & {a.id for a in others}
+    assert not {(a.conflict, a.date) for a in heldout3} & {(a.conflict, a.date) for a in others}
+    sentences = {s.strip() for a in others for s in a.text.split(". ") if len(s) > 40}
+    for article in heldout3:
+        assert not {s.strip() for s in article.text.split(". ")} & sentences, article.id
 
 
 def test_format_errors_lists_each_pair_with_its_sentence(toy_corpus: Path) -> None:
