@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from geo.actors import trie_pattern
+from geo.patterns import compile_skipping
 
 __all__ = ["NumberMention", "find_numbers", "parse_number"]
 
@@ -201,13 +202,18 @@ _NL_PARTS = sorted(
     key=len,
     reverse=True,
 )
-_NL_WORD_RE = re.compile(
-    rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, _NL_PARTS))})+(?![^\W\d_])", re.IGNORECASE
+
+
+# The word patterns start their search only where a number word can begin (compile_skipping);
+# the digits pattern tests its look-behind after the first digit, not at every position.
+_NL_WORD_RE = compile_skipping(
+    rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, _NL_PARTS))})+(?![^\W\d_])",
+    re.IGNORECASE,
 )
-_DIGITS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w])")
+_DIGITS_RE = re.compile(r"\d(?<![\w.,]\d)\d{0,2}(?:[.,]\d{3})+(?!\w)|\d(?<![\w.,]\d)\d*(?!\w)")
 # The number words as a prefix tree (longest word first at each place, like the sorted list).
 _EN_WORD_TREE = trie_pattern([*_EN_UNITS, *_EN_TENS, "hundred", "thousand", "dozen"])
-_EN_PHRASE_RE = re.compile(
+_EN_PHRASE_RE = compile_skipping(
     rf"\b(?:(?:a|an)\s+)?(?:(?:{_EN_WORD_TREE})(?:[\s\-]+(?:and\s+)?)?)+\b",
     re.IGNORECASE,
 )

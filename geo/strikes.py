@@ -128,6 +128,7 @@ from geo.models import (
     Toponym,
 )
 from geo.numbers import find_numbers
+from geo.patterns import compile_skipping
 
 CountryPoint = Callable[[str], "tuple[float, float] | None"]
 """Return a (lon, lat) inside a country given its ISO3 code, or None when unknown."""
@@ -397,7 +398,7 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, tuple[int, tuple[int, ...]]]]
         )
         for found in words
     }
-    return re.compile(trie_pattern(words)), info
+    return compile_skipping(trie_pattern(words)), info
 
 
 def _bits(value: int) -> list[int]:
@@ -456,7 +457,7 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
 )
 # One alternation, earlier entries first: at each place the first entry that matches wins, so
 # "ballistic missiles" is not also "missiles"; ``match.lastindex`` names the entry.
-_WEAPON_RE = re.compile(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)")
+_WEAPON_RE = compile_skipping(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)")
 
 _PREP_AGENT = {"door", "by"}
 _PREP_ORIGIN = {"vanuit", "vanaf", "from", "uit"}
@@ -532,7 +533,7 @@ _DETERMINERS = {
     "haar",
     "hun",
 }
-_COORD_GAP = re.compile(
+_COORD_GAP = compile_skipping(
     r"^\s*(?:,|,?\s*(?:en|and|&|or|of|as well as|alsook|plus|evenals)(?!\w))\s*(?:de|het|the)?\s*$"
 )
 
@@ -595,14 +596,14 @@ _ELECTION = re.compile(
     r"rival|opponent|tegenstander\w*|tweet\w*|critic\w*|kritiek|criticism|remarks|"
     r"uitspraken|policy|policies|beleid)(?![\w-])"
 )
-_EXERCISE = re.compile(
+_EXERCISE = compile_skipping(
     r"(?<![\w-])(?:exercises?|drills?|oefening\w*|manoeuvres?|maneuvers?|mock|"
     r"war\s*games?|test[\s-]*(?:fired|firing|launch\w*|flight)|proef\w*|simulated|"
     r"gesimuleerde?|militaire\s+parade|military\s+parade)(?![\w-])"
 )
 
 
-_TERROR = re.compile(
+_TERROR = compile_skipping(
     r"(?<![\w-])(?:gunm[ae]n|shooters?|schutters?|schutter|"
     r"stabb\w*|steekpartij\w*|gijzel\w*|hostages?|hijack\w*|kaping\w*|suicide\s+bomb\w*|"
     r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed|"
@@ -629,7 +630,7 @@ def _off_topic(folded_sentence: str) -> bool:
     return bool(sport) and not weapons
 
 
-_REPORTATIVE = re.compile(
+_REPORTATIVE = compile_skipping(
     r"(?<!\w)(?:zou|zouden)(?:\s+[\w'-]+){0,8}?\s+(?:zijn\s+geweest|hebben|zijn|geweest)(?!\w)"
 )
 _HEDGE = re.compile(
@@ -641,7 +642,7 @@ _SUBORDINATOR = re.compile(
     r"(?<!\w)(?:nadat|na|toen|after|when|since|sinds|because|omdat|doordat|following|"
     r"terwijl|while|waarbij|whereupon|waarna)(?!\w)"
 )
-_TEMPORAL_SUB = re.compile(
+_TEMPORAL_SUB = compile_skipping(
     r"(?<![\w-])(?:nadat|after|toen|when|terwijl|while|voordat|before|until|totdat|zodra|"
     r"as\s+soon\s+as)(?![\w-])"
 )
@@ -660,12 +661,12 @@ _FINITE_STOP = re.compile(
     r"(?<![\w-])(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden|wordt|worden|zal|"
     r"zullen|zou|zouden|has|have|were|will|would|begon|begonnen|ging|gingen)(?![\w-])"
 )
-_ATTRIBUTION_VERB = re.compile(
+_ATTRIBUTION_VERB = compile_skipping(
     r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
     r"aldus|zegt|zeggen|zei|verklaarde|verklaart|said|says|reported|claimed|claims|told|"
     r"announced|wrote|writes|according)(?!\w)"
 )
-_SAID_THAT = re.compile(
+_SAID_THAT = compile_skipping(
     r"(?<![\w-])(?:zegt|zeggen|zei|zeiden|meldt|melden|meldde|meldden|stelt|stellen|stelde|"
     r"verklaart|verklaren|verklaarde|beweert|beweren|beweerde|said|says|say|claimed|claims|"
     r"reported|reports|stated|told\s+\w+)\s+"
@@ -689,7 +690,7 @@ _PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
 _LED_AFTER = re.compile(r"^-?\s*(?:led|geleide)(?![\w-])")
 # The party an attack is attributed to: "a strike attributed to Israel", "blamed on Russia",
 # "een aanval die aan Israël wordt toegeschreven".
-_ATTRIBUTED_BEFORE = re.compile(
+_ATTRIBUTED_BEFORE = compile_skipping(
     r"(?<![\w-])(?:attributed|ascribed)\s+to\s+(?:the\s+)?$|(?<![\w-])blamed\s+on\s+(?:the\s+)?$"
 )
 _ATTRIBUTED_AFTER = re.compile(
@@ -719,7 +720,7 @@ _TOPIC_AFTER = re.compile(
     r"gesprekken|bestand|wapenstilstand|akkoord\w*|overeenkomst|vrede\w*|beleid|top|"
     r"conferentie|onderhandelingen)(?![\w-])"
 )
-_TOPIC_BEFORE = re.compile(
+_TOPIC_BEFORE = compile_skipping(
     r"(?<![\w-])(?:ceasefire|truce|peace|talks|negotiations|deal|agreement|bestand|"
     r"wapenstilstand|vrede|gesprekken|onderhandelingen|akkoord)\s+(?:in|for|over|voor|"
     r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$"
@@ -766,7 +767,7 @@ _KILLED = re.compile(
 _INJURED = re.compile(
     r"(?<!\w)(?:gewond|gewonden|verwond|raakten\s+gewond|injured|wounded|hurt|injuries)(?!\w)"
 )
-_CASUALTY_HINT = re.compile(
+_CASUALTY_HINT = compile_skipping(
     r"kill|dood|dode|gewond|wound|injur|hurt|dead|died|\bdie\b|death|leven|sneuvel|overle|"
     r"slain|fatal|omgekomen|kwamen\s+om|kostte|claimed"
 )
@@ -819,7 +820,7 @@ _MONTHS = {
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})\.?(?:\s+(\d{{4}}))?(?!\w)")
-_DATE_MDY = re.compile(
+_DATE_MDY = compile_skipping(
     rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?(?!\w)"
 )
 
@@ -1474,7 +1475,7 @@ _FACILITY_AFTER = re.compile(
     r"soldaten|ambassade|consulaat|schepen|oorlogsschepen|tankers|faciliteiten|belangen|"
     r"burgers|onderdanen|doelen|targets)(?!\w)"
 )
-_BEARING_BEFORE = re.compile(
+_BEARING_BEFORE = compile_skipping(
     r"(?:(?<![\w-])ten\s+(?:noord|zuid)?(?:noorden|zuiden|oosten|westen)\s+van|"
     r"(?<![\w-])(?<!the\s)(?:north|south|east|west|northeast|northwest|southeast|southwest|"
     r"north-east|north-west|south-east|south-west)\s+of)\s+(?:(?:de|het|the)\s+)?$"
@@ -3095,7 +3096,9 @@ _RESPONSIBLE_OBJECT = re.compile(
     r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|houdt|"
     r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
 )
-_DENIAL = re.compile(r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])")
+_DENIAL = compile_skipping(
+    r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])"
+)
 
 
 def _responsible_parties(

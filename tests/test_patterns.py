@@ -1,0 +1,91 @@
+"""compile_skipping: the same matches as re.compile, found faster."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo import numbers, strikes
+from geo.patterns import compile_skipping, first_characters
+
+TEXTS = [
+    "Iran launched missile strikes on Panjgur in Pakistan on January 16, killing 2 children.",
+    "Bij een raketaanval van Iran op doelen in Erbil kwamen vier mensen om het leven, "
+    "meldt persbureau Reuters; de VS zeggen dat 1.200 militairen paraat staan.",
+    "A spokesman said on Monday that the strikes, reportedly by Israel, hit Damascus airport.",
+    "DE HOUTHI'S EISTEN DE AANVAL OP — 3 DODEN, Twaalf gewonden, twenty-one wounded",
+    "",
+    "x",
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        (r"(?<![\w-])(?:de|het)\s+", 0, "[dh]"),
+        (r"(?:\d+\s+)?(?:killed|dead)", 0, r"[\ddk]"),
+        (r"\b(?:a|an)?\s*x", 0, r"[\sax]"),  # everything before "x" may be empty
+        (r"[^a]b", 0, None),  # a negated class can be almost anything
+        (r".+", 0, None),
+        (r"(?:a)?", 0, None),  # matches the empty string: no first character
+        (r"(?i:a)b|c", 0, None),  # case rules change inside the pattern
+        (r"(\w)\1", 0, r"[\w]"),
+    ],
+)
+def test_first_characters(pattern: str, flags: int, expected: str | None) -> None:
+    assert first_characters(pattern, flags) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags"),
+    [
+        (r"(?<![\w-])(?:strike|aanval|attack)(?:s|en)?(?![\w-])", 0),
+        (r"(?<!\w)(de|het|the)\s+(\w+)", 0),
+        (r"\b(?:twee|drie|three)\b", re.IGNORECASE),
+        (r"(?i)(?<!\w)(?:kill\w*|gedood)", 0),
+        (r"(?P<n>\d+)\s+(?:doden|dead)", 0),
+        (r"^\s*said", re.MULTILINE),
+    ],
+)
+def test_same_matches_and_groups(pattern: str, flags: int) -> None:
+    plain, skipping = re.compile(pattern, flags), compile_skipping(pattern, flags)
+    assert skipping.groups == plain.groups and skipping.groupindex == plain.groupindex
+    for text in TEXTS:
+        assert [m.span() for m in skipping.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
+        assert [m.groups() for m in skipping.finditer(text)] == [
+            m.groups() for m in plain.finditer(text)
+        ]
+        for pos in range(len(text)):
+            a, b = plain.match(text, pos), skipping.match(text, pos)
+            assert (a and a.span()) == (b and b.span())
+
+
+def test_ignorecase_class_matches_every_case() -> None:
+    # the Kelvin sign folds to "k" under IGNORECASE: the look-ahead must fold the same way
+    pattern = compile_skipping(r"(?<!\w)kill", re.IGNORECASE)
+    assert pattern.search("\u212aILL") is not None
+    assert pattern.search("KILL") is not None
+
+
+def test_the_project_patterns_it_speeds_up_find_what_they_found() -> None:
+    used = [
+        strikes._LEXICON_RE,
+        strikes._DATE_MDY,
+        strikes._CASUALTY_HINT,
+        strikes._WEAPON_RE,
+        strikes._TEMPORAL_SUB,
+        numbers._NL_WORD_RE,
+        numbers._EN_PHRASE_RE,
+    ]
+    for skipping in used:
+        assert skipping.pattern.startswith("(?=[")  # the look-ahead is really there
+        inner = skipping.pattern[skipping.pattern.index(")(?:") + 4 : -1]
+        plain = re.compile(inner, skipping.flags)
+        for text in TEXTS:
+            folded = strikes.fold(text)
+            assert [m.span() for m in skipping.finditer(folded)] == [
+                m.span() for m in plain.finditer(folded)
+            ]
