@@ -232,7 +232,7 @@ def test_warm_up_prefetches_what_the_first_page_run_reads(tmp_path, monkeypatch,
 
     st.cache_data.clear()
     ui.data.prefetch_soon()  # what the lifespan does before it starts the thread
-    assert set(warm_up()) == {"data", "map code", "boundaries", "assets"}
+    assert set(warm_up()) == {"data", "map code", "boundaries", "assets", "source lookup"}
     assert ui.data._PREFETCH_IDLE.is_set()
 
     # the disk caches are now out of reach, and the pipeline must not run
