@@ -425,6 +425,10 @@ _DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _TERMINATORS = re.compile(
     r"""[.!?\u2026\u203d][.!?\u2026\u203d"'\u201d\u2019\u00bb)\]]*(?=\s|\Z)"""
 )
+# The same candidates, each with the whitespace after it and the next character (empty at the
+# end of the segment): what the rules look at first, found by the same search.
+_CANDIDATE = re.compile(_TERMINATORS.pattern + r"(?=(\s*)(\S?))")
+_NON_SPACE = re.compile(r"\S")
 _OPEN_PUNCT = frozenset("\"'\u201c\u2018\u201e\u201a\u00ab([\u00bf\u00a1-\u2013\u2014\u2022*#")
 _LEADING_PUNCT = "\"'\u201c\u2018\u201e\u201a\u00ab(["
 _LINE = re.compile(r"[^\r\n\u2028\u2029]*")
@@ -502,49 +506,63 @@ def _segments(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, in
     yield seg_start, lines[-1][1]
 
 
-def _is_boundary(text: str, term_start: int, term_end: int, seg_start: int, seg_end: int) -> bool:
-    nxt_pos = term_end
-    while nxt_pos < seg_end and text[nxt_pos].isspace():
-        nxt_pos += 1
-    if nxt_pos >= seg_end:
-        return True
-    nxt = text[nxt_pos]
-    if text[term_start] != "." or text.startswith("..", term_start, term_end):
-        return _OPENERS[nxt]
-    # A single full stop (possibly followed by closing quotes or brackets). The word before
-    # it runs back to the last space, unless other whitespace (a line break) comes later.
-    space = text.rfind(" ", seg_start, term_start)
-    prev = text[space + 1 if space >= 0 else seg_start : term_start]
+def _word_before(text: str, term_start: int, start: int) -> str:
+    """The run of non-whitespace that ends at `term_start` (not before `start`)."""
+    space = text.rfind(" ", start, term_start)
+    prev = text[space + 1 if space >= 0 else start : term_start]
     if not prev.isprintable():  # every whitespace character is unprintable
         word_start = term_start
-        while word_start > seg_start and not text[word_start - 1].isspace():
+        while word_start > start and not text[word_start - 1].isspace():
             word_start -= 1
         prev = text[word_start:term_start]
-    prev = prev.lstrip(_LEADING_PUNCT)
-    word = prev.lower()
-    if word in _NEVER_END:
-        return False
-    if word in _NUMBER_ABBR and nxt.isdigit():
-        return False
-    if len(word) == 1 and word.isalpha():
-        return False  # an initial: "J. Smith", "G.W. Bush"
-    if word in _MAYBE_END or _DOTTED.match(prev):
-        # "U.S. forces" vs. "bases in the U.S. The next day": only a typical opener ends it.
-        next_word_end = nxt_pos
-        while next_word_end < seg_end and text[next_word_end].isalpha():
-            next_word_end += 1
-        return text[nxt_pos:next_word_end] in _STARTERS or "\n" in text[term_end:nxt_pos]
-    return _OPENERS[nxt]
+    return prev
 
 
-def _split_segment(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    sent_start = start
-    for match in _TERMINATORS.finditer(text, start, end):
+def _split_segment(text: str, seg_start: int, seg_end: int, sentences: list[Sentence]) -> None:
+    """Append the sentences of one segment (a non-blank stretch of lines) to `sentences`."""
+    first = _NON_SPACE.search(text, seg_start, seg_end)
+    if first is None:
+        return
+    # `start` is where the current sentence starts: after whitespace, or at the segment's start,
+    # so the word before a full stop never reaches back past it.
+    start = first.start()
+    openers = _OPENERS
+    for match in _CANDIDATE.finditer(text, start, seg_end):
+        space, nxt = match.groups()
         term_end = match.end()
-        if _is_boundary(text, match.start(), term_end, start, end):
-            yield sent_start, term_end
-            sent_start = term_end
-    yield sent_start, end
+        if not nxt:  # only whitespace up to the end of the segment
+            sentences.append(Sentence(start, term_end))
+            return
+        term_start = match.start()
+        if text[term_start] != "." or text.startswith("..", term_start, term_end):
+            if openers[nxt]:
+                sentences.append(Sentence(start, term_end))
+                start = term_end + len(space)
+            continue
+        # A single full stop (possibly followed by closing quotes or brackets).
+        prev = _word_before(text, term_start, start).lstrip(_LEADING_PUNCT)
+        word = prev.lower()
+        if word in _NEVER_END:
+            continue
+        if word in _NUMBER_ABBR and nxt.isdigit():
+            continue
+        if len(word) == 1 and word.isalpha():
+            continue  # an initial: "J. Smith", "G.W. Bush"
+        if word in _MAYBE_END or _DOTTED.match(prev):
+            # "U.S. forces" vs. "bases in the U.S. The next day": only a typical opener ends it.
+            nxt_pos = term_end + len(space)
+            next_word_end = nxt_pos
+            while next_word_end < seg_end and text[next_word_end].isalpha():
+                next_word_end += 1
+            if not (text[nxt_pos:next_word_end] in _STARTERS or "\n" in space):
+                continue
+        elif not openers[nxt]:
+            continue
+        sentences.append(Sentence(start, term_end))
+        start = term_end + len(space)
+    tail = text[start:seg_end].rstrip()
+    if tail:
+        sentences.append(Sentence(start, start + len(tail)))
 
 
 def split_sentences(text: str, start: int = 0) -> tuple[Sentence, ...]:
@@ -579,12 +597,7 @@ def split_sentences(text: str, start: int = 0) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     for paragraph in _paragraphs(text, start, len(text)):
         for seg_start, seg_end in _segments(text, paragraph):
-            for s, e in _split_segment(text, seg_start, seg_end):
-                chunk = text[s:e]
-                stripped = chunk.strip()  # str.strip drops exactly what str.isspace matches
-                if stripped:
-                    s += len(chunk) - len(chunk.lstrip())
-                    sentences.append(Sentence(s, s + len(stripped)))
+            _split_segment(text, seg_start, seg_end, sentences)
     return tuple(sentences)
 
 
