@@ -43,7 +43,7 @@ from geo.models import (
 )
 from geo.paths import GAZETTEER_DIR, cache_dir
 
-BUILD_VERSION = "16"
+BUILD_VERSION = "17"
 
 KINDS = (KIND_CITY, KIND_ADMIN1, KIND_COUNTRY, KIND_REGION, KIND_WATER, KIND_DEMONYM, KIND_SITE)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -537,6 +537,8 @@ def _add_admin1(builder: _Builder) -> None:
                 names.add(value)
         names.update(p for p in _split_alt(getattr(row, "name_alt", None)) if _LATIN_NAME.match(p))
         names.update(extra.get(code, []))
+        # "Al Anbar" is also "Al-Anbar" and "Anbar province" (a province is never too small)
+        names.update(_arabic_article_variants(list(names), _BARE_NAME_POPULATION))
         gn_id = getattr(row, "gn_id", None)
         gn_id = int(gn_id) if not pd.isna(gn_id) and int(gn_id) > 0 else None
         place = Place(

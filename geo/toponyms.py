@@ -509,6 +509,8 @@ def _keep(
     )
     if n == 1 and candidate.direction is None:
         word = text[tokens[i][0] : tokens[i][1]]
+        if word.endswith(_POSSESSIVE):
+            word = word[:-2]  # "She’s known", "Mexico's": the frequency of the word itself
         # a capitalised abbreviation with its stop ("Ill.", "Miss.") is no ordinary word
         if (
             only_local
@@ -791,10 +793,17 @@ def _choose(
             # that once had it as an alternate name ("Egypt" for Goodyear, Arizona).
             if gaz.names[rival].casefold() != cand.text.casefold():
                 continue
+            # A town needs its own province named, or an article that names mostly the
+            # town's country: "Nederland doet niet mee" in a report on Yemen full of American
+            # warships is the Netherlands, not Nederland, Texas; "Mexico" among other
+            # countries is the country.
             if (rival_kind == KIND_ADMIN1 and in_named_country) or (
                 rival_kind == KIND_CITY
                 and gaz.pop[rival] >= 10_000
-                and (in_named_admin1 or in_named_country)
+                and (
+                    in_named_admin1
+                    or (in_named_country and _dominant_country(ctx, gaz.iso3[rival], cand.text))
+                )
             ):
                 return rival, _score(gaz, rival, ctx, hint)
     if gaz.kind(best) == KIND_ADMIN1:
@@ -809,6 +818,15 @@ def _choose(
             ):
                 return entry, best_score
     return best, best_score
+
+
+def _dominant_country(ctx: _Context, iso3: str | None, surface: str) -> bool:
+    """True when the article names ``iso3`` (besides ``surface``) at least three times as often
+    as any other country: a local story, where "Palestine" is a town of Texas."""
+    named = ctx.support(iso3, surface)
+    return named >= 1 and all(
+        country == iso3 or 3 * ctx.support(country, surface) <= named for country in ctx.countries
+    )
 
 
 _CAPITAL_MAX_KM = 400.0

@@ -163,6 +163,34 @@ def test_country_is_not_replaced_by_a_town_that_once_had_its_name(gaz) -> None:
     assert found["Turkey"].place_id == "c:TUR"
 
 
+def test_a_country_named_among_other_countries_is_not_a_town_of_the_article_country(gaz) -> None:
+    # The US is named often, but so are other countries: "Nederland" stays the Netherlands,
+    # not Nederland, Texas; a local Texas story keeps its town of Palestine.
+    text = (
+        "Amerikaanse marineschepen schoten Houthi-drones neer boven de Rode Zee. De VS en "
+        "Groot-Brittannie voerden aanvallen uit in Jemen. Nederland doet niet mee."
+    )
+    assert by_text(find_toponyms(text, gaz))["Nederland"].place_id == "c:NLD"
+    local = (
+        "Indicted were John Smith, 22, of Tyler, Texas; Ann Lee, 37, of Houston; and Bob Ray, "
+        "44, of Palestine. The grand jury met in Dallas, Texas."
+    )
+    assert by_text(find_toponyms(local, gaz))["Palestine"].country_iso3 == "USA"
+
+
+def test_a_pronoun_before_an_apostrophe_is_no_place(gaz) -> None:
+    # "She’s" is "she is" (She is also a county of China); "Mexico's" is still Mexico
+    found = by_text(
+        find_toponyms("Wright said. “She’s known for her voice in Mexico's north.", gaz)
+    )
+    assert "She" not in found and found["Mexico"].place_id == "c:MEX"
+
+
+def test_a_province_without_its_arabic_article(gaz) -> None:
+    found = by_text(find_toponyms("US jets struck a border district in Anbar province.", gaz))
+    assert found["Anbar"].kind == "admin1" and found["Anbar"].country_iso3 == "IRQ"
+
+
 def test_congo_follows_the_article_and_defaults_to_the_drc(gaz) -> None:
     drc = by_text(find_toponyms("M23 rebels advanced on Goma in eastern Congo.", gaz))
     assert drc["eastern Congo"].country_iso3 == "COD"
