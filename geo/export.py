@@ -193,8 +193,43 @@ class _Picker:
         return dict(zip(self.keys, values, strict=True))
 
 
-_pick_mention = _Picker(MENTION_KEYS)
+_pick_any_mention = _Picker(MENTION_KEYS)
 _pick_source = _Picker(SOURCE_KEYS)
+
+
+def _pick_mention(item: Any) -> dict[str, Any]:
+    """:class:`_Picker` of MENTION_KEYS, spelled out for the common case (a dict of scalars).
+
+    A place has many mentions; the literal is several times quicker than the general picker.
+    """
+    if type(item) is dict:
+        try:
+            article, text, start, end, excerpt = (
+                item["article"],
+                item["text"],
+                item["start"],
+                item["end"],
+                item["excerpt"],
+            )
+        except KeyError:
+            return _pick_any_mention(item)
+        scalars = _SCALARS
+        if (
+            type(article) in scalars
+            and type(text) in scalars
+            and type(start) in scalars
+            and type(end) in scalars
+            and type(excerpt) in scalars
+        ):
+            return {
+                "article": article,
+                "text": text,
+                "start": start,
+                "end": end,
+                "excerpt": excerpt,
+            }
+    return _pick_any_mention(item)
+
 
 # --------------------------------------------------------------------------------------------
 # GeoJSON

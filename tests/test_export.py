@@ -225,6 +225,21 @@ def test_missing_numbers_become_null_and_rows_without_points_are_skipped(
     assert features[0]["properties"]["confidence"] is None
 
 
+def test_mentions_of_a_reloaded_frame_become_plain_json(extraction: Extraction) -> None:
+    import numpy as np
+
+    places = extraction.places_frame()
+    plain = to_geojson(places, None)["features"][0]["properties"]["mentions"][0]
+    odd = dict(plain, start=np.int64(plain["start"]), title="dropped")  # as a Parquet reload gives
+    del odd["excerpt"]
+    places["mentions"] = [[odd, dict(plain)]] + [[]] * (len(places) - 1)
+    text = to_geojson_text(places, None)
+    mentions = json.loads(text)["features"][0]["properties"]["mentions"]
+    assert mentions == [dict(plain, excerpt=None), plain]
+    assert type(mentions[0]["start"]) is int and list(mentions[1]) == list(plain)
+    assert text == json.dumps(to_geojson(places, None), ensure_ascii=False)
+
+
 def test_csv_columns_and_values(extraction: Extraction) -> None:
     text = to_csv(extraction.strikes_frame())
     rows = list(csv.DictReader(io.StringIO(text)))
