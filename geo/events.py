@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import hashlib
 import operator
 import re
@@ -71,6 +72,7 @@ _TOLERANCE = timedelta(days=DATE_TOLERANCE_DAYS)
 _DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
+@functools.lru_cache(maxsize=4096)  # reports repeat their dates; the result is immutable
 def date_interval(value: str | None) -> tuple[date, date] | None:
     """Return the first and last day a partial ISO date can mean, or None when unknown.
 
@@ -216,6 +218,7 @@ class _Event:
 
 
 _MAX_INDEXED_DAYS = 62  # longer windows (a year-only date) scan every event of the block
+_SCAN_ALL_UNDER = 8  # blocks this small are scanned whole: quicker than the day index
 
 
 def _days(lo: date, hi: date) -> range:
@@ -230,8 +233,13 @@ class _Block:
     events: list[_Event] = field(default_factory=list)
     by_day: dict[int, list[_Event]] = field(default_factory=dict)
     unindexed: list[_Event] = field(default_factory=list)  # undated or year-only events
+    first_intervals: list[tuple[date, date] | None] = field(default_factory=list)
 
     def candidates(self, interval: tuple[date, date] | None) -> list[_Event]:
+        if len(self.events) <= _SCAN_ALL_UNDER:
+            # The same answer: an event outside the day index is one Event.accepts turns down
+            # on its dates, and both lists are newest first.
+            return self.events[::-1]
         days = _days(*interval) if interval is not None else None
         if days is None or len(days) > _MAX_INDEXED_DAYS:
             return self.events[::-1]
@@ -245,6 +253,17 @@ class _Block:
     def new_event(self, index: int, interval: tuple[date, date] | None) -> _Event:
         event = _Event(index)
         self.events.append(event)
+        # The day index only serves blocks too large to scan whole: it is built when the block
+        # outgrows _SCAN_ALL_UNDER, from each event's first interval.
+        self.first_intervals.append(interval)
+        if len(self.events) == _SCAN_ALL_UNDER + 1:
+            for old, first in zip(self.events, self.first_intervals, strict=True):
+                self._index(old, first)
+        elif len(self.events) > _SCAN_ALL_UNDER:
+            self._index(event, interval)
+        return event
+
+    def _index(self, event: _Event, interval: tuple[date, date] | None) -> None:
         days = _days(*interval) if interval is not None else None
         if days is None or len(days) > _MAX_INDEXED_DAYS:
             self.unindexed.append(event)
@@ -252,7 +271,6 @@ class _Block:
             # the window only narrows as reports join, so the first interval covers it
             for day in days:
                 self.by_day.setdefault(day, []).append(event)
-        return event
 
 
 def merge_strikes(strikes: Sequence[Strike]) -> list[Strike]:

@@ -199,3 +199,18 @@ def test_partial_dates() -> None:
 
 def test_empty_input() -> None:
     assert merge_strikes([]) == []
+
+
+@pytest.mark.parametrize("later", ["2024-02-02", "2024-01", None])
+def test_a_block_of_many_events_finds_the_right_one(later: str | None) -> None:
+    # One attacker, one target country, a strike every 8 days: small blocks are scanned whole,
+    # larger ones through a day index. Either way a late report joins the event of its date.
+    dates = [f"2024-{1 + (8 * i) // 31:02d}-{1 + (8 * i) % 31:02d}" for i in range(20)]
+    reports = [report(f"day{i}", 0, date=d) for i, d in enumerate(dates)]
+    events = merge_strikes([*reports, report("late", 5, date=later)])
+    joined = [e for e in events if any(s.article_id == "late" for s in e.sources)]
+    assert len(joined) == 1 and len(events) == 20
+    # 2024-02-02 is day4's date; January (± 3 days) last fits day4's; no date fits every event
+    # and the newest takes it
+    expected = "day19" if later is None else "day4"
+    assert {s.article_id for s in joined[0].sources} == {expected, "late"}
