@@ -486,6 +486,26 @@ def _paragraphs(text: str, start: int, end: int) -> Iterator[list[tuple[int, int
         yield block
 
 
+def _paragraph_lines(text: str, start: int) -> list[list[tuple[int, int]]]:
+    """:func:`_paragraphs` of ``text[start:]``, by ``str.split`` when lines end in ``\\n`` only."""
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        return list(_paragraphs(text, start, len(text)))
+    paragraphs: list[list[tuple[int, int]]] = []
+    block: list[tuple[int, int]] = []
+    pos = start
+    for line in text[start:].split("\n"):
+        end = pos + len(line)
+        if line and not line.isspace():
+            block.append((pos, end))
+        elif block:
+            paragraphs.append(block)
+            block = []
+        pos = end + 1
+    if block:
+        paragraphs.append(block)
+    return paragraphs
+
+
 def _segments(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """Split one paragraph at the line breaks that end a sentence (headings, list items)."""
     lengths = [len(text[s:e].rstrip()) for s, e in lines]
@@ -595,7 +615,10 @@ def split_sentences(text: str, start: int = 0) -> tuple[Sentence, ...]:
     ['Dr. Smith flew to the U.S. on Jan. 5.', 'He met 3.5 million people.', 'Next']
     """
     sentences: list[Sentence] = []
-    for paragraph in _paragraphs(text, start, len(text)):
+    for paragraph in _paragraph_lines(text, start):
+        if len(paragraph) == 1:  # most paragraphs are one line: the line is the segment
+            _split_segment(text, *paragraph[0], sentences)
+            continue
         for seg_start, seg_end in _segments(text, paragraph):
             _split_segment(text, seg_start, seg_end, sentences)
     return tuple(sentences)
