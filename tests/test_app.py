@@ -277,6 +277,36 @@ def test_failed_warm_up_does_not_block_the_page(tmp_path, monkeypatch, restarted
     assert at.exception and "STRIKEMAP_DATA_DIR" in at.exception[0].message
 
 
+def test_template_code_cache_reuses_compiled_templates(tmp_path):
+    """A second process importing folium compiles none of its templates again; the cached
+    code renders exactly what freshly compiled code renders, and only while active."""
+    import jinja2
+
+    from ui.startup import template_code_cache
+
+    path = tmp_path / "code.marshal"
+    source = "{% for x in items %}<b>{{ x }}</b>{% endfor %}{{ tail|upper }}"
+    fresh = jinja2.Template(source).render(items=[1, "<i>"], tail="end")
+    with template_code_cache(path) as first:
+        assert jinja2.Template(source).render(items=[1, "<i>"], tail="end") == fresh
+    assert first == {"hits": 0, "compiled": 1} and path.stat().st_size > 0
+    with template_code_cache(path) as second:
+        assert jinja2.Template(source).render(items=[1, "<i>"], tail="end") == fresh
+        # other settings (autoescape) are other code
+        escaped = jinja2.Template(source, autoescape=True).render(items=["<i>"], tail="x")
+    assert second == {"hits": 1, "compiled": 1}
+    assert escaped == "<b>&lt;i&gt;</b>X"
+    assert jinja2.Environment.compile.__qualname__ == "Environment.compile"  # restored
+
+    path.write_bytes(b"not marshal data")  # a broken cache is ignored and rewritten
+    with template_code_cache(path) as third:
+        assert jinja2.Template(source).render(items=[2], tail="") == "<b>2</b>"
+    assert third == {"hits": 0, "compiled": 1}
+    with template_code_cache(path) as fourth:
+        jinja2.Template(source)
+    assert fourth == {"hits": 1, "compiled": 0}
+
+
 def test_keyboard_route_to_every_map_feature(fake_view):
     """The canvas features cannot take focus: the panel lists every strike and place on the
     map, and picking one selects it as a click would (details shown, map outlines it)."""

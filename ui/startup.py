@@ -17,16 +17,114 @@ Importing this module is cheap (the server imports it before answering its healt
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
+import marshal
+import os
 import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 __all__ = ["lifespan", "warm_up"]
 
 _LOGGER = logging.getLogger("strikemap.startup")
+
+
+_TEMPLATE_CACHE_NAME = "jinja-code.marshal"
+_TEMPLATE_CACHE_KEEP = 2_000  # entries; folium, branca and the map code need about 100
+
+
+def _template_key(env: Any, source: str, name: Any, filename: Any, defer_init: bool) -> str | None:
+    """Cache key of the Python code Jinja compiles `source` to, or None when the environment
+    has settings whose code cannot be identified across processes (callables)."""
+    import importlib.util
+
+    import jinja2
+
+    if env.finalize is not None or callable(env.autoescape):
+        return None
+    config = (
+        env.block_start_string, env.block_end_string, env.variable_start_string,
+        env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+        env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+        sorted(env.extensions), env.optimized, env.autoescape, env.is_async,
+        env.undefined, env.code_generator_class, env.context_class,
+    )  # fmt: skip
+    text = repr((jinja2.__version__, importlib.util.MAGIC_NUMBER, config, name, filename,
+                 defer_init, source))  # fmt: skip
+    if " at 0x" in text:  # an object whose repr is its address: not the same next time
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@contextmanager
+def template_code_cache(path: Path) -> Iterator[dict[str, int]]:
+    """While active, Jinja templates made from strings reuse the Python code an earlier
+    process compiled for the same source and settings, saved in `path`.
+
+    folium, branca and streamlit-folium compile about 80 templates when imported (half of
+    their import time); their code only changes with their version, which is part of the
+    key. Yields counters ``{"hits": ..., "compiled": ...}``. An unreadable cache is ignored
+    and rewritten; a cache that cannot be written costs nothing but the compiling.
+    """
+    from jinja2 import Environment
+
+    try:
+        with path.open("rb") as handle:
+            saved = marshal.load(handle)
+        if not isinstance(saved, dict):
+            saved = {}
+    except Exception:  # absent, truncated, or from another Python: compile afresh
+        saved = {}
+    fresh: dict[str, bytes] = {}
+    counts = {"hits": 0, "compiled": 0}
+    original = Environment.compile
+
+    def compile(  # noqa: A001 - Environment.compile's signature
+        self: Any,
+        source: Any,
+        name: Any = None,
+        filename: Any = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        key = None
+        if not raw and isinstance(source, str):
+            key = _template_key(self, source, name, filename, defer_init)
+        if key is not None and key in saved:
+            try:
+                code = marshal.loads(saved[key])
+            except Exception:
+                code = None
+            if code is not None:
+                counts["hits"] += 1
+                return code
+        code = original(self, source, name, filename, raw, defer_init)
+        if key is not None:
+            counts["compiled"] += 1
+            fresh[key] = marshal.dumps(code)
+        return code
+
+    Environment.compile = compile  # type: ignore[method-assign,assignment]
+    try:
+        yield counts
+    finally:
+        Environment.compile = original  # type: ignore[method-assign]
+        if fresh:
+            entries = {**saved, **fresh}
+            for old in list(entries)[: max(0, len(entries) - _TEMPLATE_CACHE_KEEP)]:
+                del entries[old]
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_bytes(marshal.dumps(entries))
+                os.replace(tmp, path)
+            except OSError:
+                pass
 
 
 def warm_up() -> dict[str, float]:
@@ -53,11 +151,14 @@ def warm_up() -> dict[str, float]:
     def map_code() -> None:
         # not streamlit_folium: a custom component registers itself only when first
         # imported inside a script run
-        import folium  # noqa: F401
-        import folium.plugins  # noqa: F401
-        import streamlit.emojis  # noqa: F401  (st.set_page_config's icon check)
+        from geo.paths import cache_dir
 
-        import geo.mapping  # noqa: F401
+        with template_code_cache(cache_dir() / _TEMPLATE_CACHE_NAME):
+            import folium  # noqa: F401
+            import folium.plugins  # noqa: F401
+            import streamlit.emojis  # noqa: F401  (st.set_page_config's icon check)
+
+            import geo.mapping  # noqa: F401
 
     def boundaries() -> None:
         from geo.mapping import load_display_boundaries
