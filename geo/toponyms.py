@@ -807,6 +807,11 @@ def _choose(
             ):
                 return rival, _score(gaz, rival, ctx, hint)
     if gaz.kind(best) == KIND_ADMIN1:
+        # A province named after a sea ("Red Sea" in Egypt and Sudan): the name means the sea
+        # unless a province word narrowed the readings to provinces ("Red Sea State").
+        for _, _, entry in scored[1:]:
+            if gaz.kind(entry) == KIND_WATER:
+                return entry, _score(gaz, entry, ctx, hint)
         # A province named after its capital ("Kerman", "Baghdad"): the text means the city.
         for _, _, entry in scored[1:]:
             if (
@@ -817,6 +822,18 @@ def _choose(
                 and gaz.names[entry] == cand.text
             ):
                 return entry, best_score
+        if ctx.support(gaz.iso3[best], cand.text) == 0:
+            # A province of a country the article never names, against a town of that very
+            # name in a country it does name: "Uri" in a report on Kashmir is the Indian
+            # town, not the Swiss canton.
+            for score, _, entry in scored[1:]:
+                if (
+                    gaz.kind(entry) == KIND_CITY
+                    and score >= _prior(gaz, best) - 1.0  # without its own vote
+                    and gaz.names[entry] == cand.text
+                    and ctx.support(gaz.iso3[entry], cand.text) > 0
+                ):
+                    return entry, score
     return best, best_score
 
 

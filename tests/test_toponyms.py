@@ -186,6 +186,21 @@ def test_a_pronoun_before_an_apostrophe_is_no_place(gaz) -> None:
     assert "She" not in found and found["Mexico"].place_id == "c:MEX"
 
 
+def test_a_sea_is_not_the_province_named_after_it(gaz) -> None:
+    text = "Het schip zonk in de Rode Zee, meldde de Egyptische kustwacht in Hurghada."
+    assert by_text(find_toponyms(text, gaz))["Rode Zee"].kind == "water"
+
+
+def test_a_town_of_a_named_country_beats_a_province_of_an_unnamed_one(gaz) -> None:
+    text = (
+        "Indian troops crossed the Line of Control after militants stormed an army camp in "
+        "Uri, India said. Pakistan denied it; India and Pakistan both claim Kashmir."
+    )
+    assert by_text(find_toponyms(text, gaz))["Uri"].country_iso3 == "IND"
+    swiss = "The canton of Uri lies south of Lucerne; Altdorf is the capital of Uri."
+    assert by_text(find_toponyms(swiss, gaz))["Uri"].country_iso3 == "CHE"
+
+
 def test_a_province_without_its_arabic_article(gaz) -> None:
     found = by_text(find_toponyms("US jets struck a border district in Anbar province.", gaz))
     assert found["Anbar"].kind == "admin1" and found["Anbar"].country_iso3 == "IRQ"
