@@ -674,6 +674,11 @@ _SAID_THAT = compile_skipping(
     r"(?:(?:daarentegen|echter|ook|nu|later|vandaag|gisteren|on|in|op|also|however|then|"
     r"\w+day|\w+dag|\w+ochtend|\w+avond|morning|evening|night)\s+){0,3}(?:dat|that)(?![\w-])"
 )
+# "X blamed/accused Y for/of ...", "X beschuldigde Y van ...": X makes the claim about Y
+_ACCUSES = compile_skipping(
+    r"(?<![\w-])(?:blam(?:es|ed)|accus(?:es|ed)|beschuldigt|beschuldigde|beschuldigden)"
+    r"(?=\s+(?:the\s+|de\s+|het\s+)?[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:for|of|van|ervan)\s)"
+)
 _PASSIVE_AUX = re.compile(
     r"(?<!\w)(?:werd|werden|wordt|worden|is|zijn|was|waren|geweest|were|been|being|be|are|got|"
     r"gets|get)(?!\w)"
@@ -1288,6 +1293,11 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
 
 _OPENERS = " \t\n\"'“”‘’«»„(["
 # A strike noun after "since" dates something else ("since Hamas' attack on Israel"): background.
+# A judgement of how likely an attack is: the attack has not happened.
+_UNLIKELY = compile_skipping(
+    r"(?<![\w-])(?:onwaarschijnlijk|ondenkbaar|denkbaar|uitgesloten|unlikely|improbable|"
+    r"inconceivable|conceivable|ruled\s+out|rules\s+out)(?![\w-])"
+)
 _SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
 
 
@@ -1323,6 +1333,8 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
             return True
     if _SINCE_BEFORE.search(before) and _used_as_noun(folded, cue):
         return True  # "since Hamas' October 7 attack on Israel": a date, not a report
+    if _used_as_noun(folded, cue) and _UNLIKELY.search(folded, cue.end, clause.end):
+        return True  # "Analisten achten een aanval op Guyana onwaarschijnlijk"
     if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + _words(after)[:4])):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
@@ -1356,6 +1368,10 @@ def _attribution_spans(
     for match in _ATTRIBUTION_VERB.finditer(folded, clause.start, clause.end):
         end = next((b for b in segment_ends if b > match.end()), clause.end)
         spans.append((match.start(), end))
+    for match in _ACCUSES.finditer(folded, clause.start, clause.end):
+        # "Washington blamed Iran for the strikes": the accuser, not the attacker
+        start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
+        spans.append((start, match.start()))
     for match in _SAID_THAT.finditer(folded, clause.start, clause.end):
         # "De Houthi-rebellen zeggen dat een luchtaanval ...": the subject of the saying
         start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
@@ -1641,6 +1657,19 @@ def _assign_roles(
             mention.role = "ignore"
             previous = mention
             continue
+        if mention.is_place and (
+            _SEA_ZONE_BEFORE.search(window_before)
+            or (
+                _OVERFLIGHT_BEFORE.search(window_before)
+                and _LAUNCH_CUE.match(folded, cue.start)
+                and cue.start < mention.start
+            )
+        ):
+            # "raketten af over Taiwan", "missiles fired over Japan": flown over, not struck;
+            # "in de economische zone van Japan": the sea off a country, not the country
+            mention.role = "ignore"
+            previous = mention
+            continue
         if any(s <= mention.start < e for s, e in attribution):
             mention.role = "claimant"
             previous = mention
@@ -1846,6 +1875,12 @@ def _assign_roles(
         previous = mention
 
 
+_OVERFLIGHT_BEFORE = re.compile(r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?$")
+_LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
+_SEA_ZONE_BEFORE = re.compile(
+    r"(?<![\w-])(?:economic\s+zone|economische\s+zone|eez|territorial\s+waters|"
+    r"territoriale\s+wateren|wateren|waters)\s+(?:of|van|off)\s+(?:the\s+|de\s+|het\s+)?$"
+)
 # a Dutch article right before a demonym: the start of an object noun phrase
 _OBJECT_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:de|het|die|deze)\s+$")
 _PRONOUN_BEFORE = re.compile(
@@ -3093,7 +3128,7 @@ _RESPONSIBLE_SUBJECT = re.compile(
 # a trailing comment clause: "..., wat beide landen ontkenden", "..., which both deny"
 _COMMENT_CLAUSE = re.compile(r",\s*(?:wat|which|iets\s+wat)(?![\w-])")
 _RESPONSIBLE_OBJECT = re.compile(
-    r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|houdt|"
+    r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|hielden|houdt|houden|"
     r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
 )
 _DENIAL = compile_skipping(

@@ -1185,3 +1185,44 @@ def test_weak_passive_after_a_strike_takes_its_attacker() -> None:
         "Rusland bestookte Charkiv met drones. In Kyiv zijn twee mensen gewond geraakt bij een "
         "verkeersongeluk."
     ) == {("RUS", "UKR")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a judgement of how likely an attack is
+        "Analisten achten een Russische aanval op Finland onwaarschijnlijk.",
+        "Diplomats said an Iranian attack on Bahrain was unlikely before the summit.",
+        # missiles flown over a country and falling into the sea off another
+        "Het leger vuurde raketten af over Japan, die in de economische zone van Rusland in "
+        "zee terechtkwamen.",
+        "North Korea fired two missiles over Japan on Tuesday, the defence ministry in Seoul said.",
+    ],
+)
+def test_unlikely_attacks_and_overflights_are_no_strikes(text: str) -> None:
+    assert real_pairs(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the accuser is no attacker; the accused is
+        (
+            "Washington blamed Iran for the drone strikes on Saudi oil facilities at Abqaiq.",
+            {("IRN", "SAU")},
+        ),
+        # Dutch plural "houden ... verantwoordelijk" names the responsible party
+        (
+            "Bij een luchtaanval op een markt in Sanaa in Jemen kwamen zaterdag veertig mensen "
+            "om. De Houthi-rebellen houden Saoedi-Arabië verantwoordelijk.",
+            {("SAU", "YEM")},
+        ),
+        # a strike over a country still counts when its place is struck, not flown over
+        (
+            "Russia fired missiles at Kyiv in Ukraine overnight, officials said.",
+            {("RUS", "UKR")},
+        ),
+    ],
+)
+def test_accusations_and_responsibility(text: str, expected: set[tuple[str, str]]) -> None:
+    assert real_pairs(text) == expected
