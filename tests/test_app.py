@@ -94,6 +94,13 @@ def test_map_component_has_layers_local_links_and_no_raw_markup(fake_view):
         "last_object_clicked",
         "last_object_clicked_count",
     ]
+    # the value streamlit-folium's frontend starts with (click counter 0): the first draw
+    # sends nothing, so a page load is one script run, not two
+    assert args["default"] == {
+        "last_object_clicked": None,
+        "last_object_clicked_count": 0,
+        "last_active_drawing": None,
+    }
     values = {m.label: m.value for m in at.metric}
     assert values == {"Strikes": "3", "Cross-border": "3", "Places": "5", "Articles": "0"}
     assert "1 input(s) could not be read" in [e.label for e in at.expander][0]

@@ -94,6 +94,38 @@ def _layer_data(
     return data, payloads
 
 
+class _ClickCountFromZero:
+    """streamlit-folium's component, called with the click counter's default at 0.
+
+    Its frontend starts ``last_object_clicked_count`` at 0 while ``st_folium`` declares the
+    default None, so the value the map sends as soon as it is drawn differs from the default
+    and reruns the whole page on every first load (the rerun competes with the map's own
+    drawing). With the default at 0 the first value equals it and nothing is sent until the
+    user clicks.
+    """
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        default = kwargs.get("default")
+        if isinstance(default, dict) and default.get("last_object_clicked_count", 0) is None:
+            kwargs["default"] = {**default, "last_object_clicked_count": 0}
+        return self.func(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.func, name)
+
+
+def _count_clicks_from_zero() -> None:
+    """Wrap streamlit-folium's component once per process (see :class:`_ClickCountFromZero`)."""
+    import streamlit_folium
+
+    func = getattr(streamlit_folium, "_component_func", None)
+    if func is not None and not isinstance(func, _ClickCountFromZero):
+        streamlit_folium._component_func = _ClickCountFromZero(func)
+
+
 def _take_click(value: Any) -> bool:
     """Select what a map click (st_folium's value) identifies; True if the selection changed.
 
@@ -128,6 +160,8 @@ def render() -> None:
     from streamlit_folium import st_folium
 
     from geo import mapping
+
+    _count_clicks_from_zero()
 
     store = view.store
     data_key = (str(store.path), store.articles_key(), store.version())
