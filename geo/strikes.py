@@ -561,7 +561,10 @@ _NON_EVENT_EXTRA = re.compile(
     r"weighing|weighs|weighed|weegt|wegen|afwegen|options|opties|scenario\w*|deliberat\w*|"
     r"suspend\w*|halt(?:s|ed|ing)?|cease\w*|pause[sd]?|resum\w*|opschort\w*|hervat\w*|"
     r"gestaakt|staakt|staken|any|elke|iedere|eventuele?|future|toekomstige?|"
-    r"capable\s+of|in\s+staat\s+om|able\s+to|ability\s+to|vermogen\s+om)(?![\w-])"
+    r"capable\s+of|in\s+staat\s+om|able\s+to|ability\s+to|vermogen\s+om|"
+    # "no indication it was an attack on Poland"
+    r"no\s+(?:indication|evidence|sign)s?|geen\s+(?:aanwijzing(?:en)?|bewijs|teken(?:en)?))"
+    r"(?![\w-])"
 )
 # Dutch: a strike noun as the object of an infinitive ("aanvallen op X op te schorten",
 # "de aanvallen te hervatten") is planned, threatened or suspended, not reported.

@@ -1197,6 +1197,9 @@ def test_weak_passive_after_a_strike_takes_its_attacker() -> None:
         "Het leger vuurde raketten af over Japan, die in de economische zone van Rusland in "
         "zee terechtkwamen.",
         "North Korea fired two missiles over Japan on Tuesday, the defence ministry in Seoul said.",
+        # no sign of an attack
+        "The president said there was no indication it was an intentional attack on Poland.",
+        "Volgens Den Haag is er geen aanwijzing dat Rusland Nederland heeft aangevallen.",
     ],
 )
 def test_unlikely_attacks_and_overflights_are_no_strikes(text: str) -> None:
