@@ -3024,6 +3024,13 @@ _ANAPHOR = re.compile(
     r"strijdgroep|militant\s+group|militante\s+groep)(?:'s)?(?![\w-])"
 )
 
+# "coalition jets carried out air strikes": a coalition named before, without an article
+# (the empty first group stands for _ANAPHOR's adjective)
+_BARE_COALITION = re.compile(
+    r"(?<![\w-])()(coalitie|coalition)(?=[\s-](?:jets|warplanes|aircraft|planes|forces|troops|"
+    r"vliegtuigen|gevechtsvliegtuigen|straaljagers|troepen|strijdkrachten)(?![\w-]))"
+)
+
 _LED_COALITION = re.compile(
     r"(?<![\w-])(?:(?:door|by)\s+(?:de\s+|het\s+|the\s+)?(?P<a>[\w-]+(?:\s+[\w-]+)?)\s+"
     r"(?:geleide|led)|(?P<b>[\w-]+?)[\s-](?:led|geleide)|onder\s+leiding\s+van\s+"
@@ -3086,7 +3093,10 @@ def _resolve_anaphors(
     most recent named group (or alliance, for a coalition) of the article, of the demonym's
     country when one is given. Returns mentions spanning the noun phrase."""
     found: list[ActorMention] = []
-    for match in _ANAPHOR.finditer(folded, sentence.start, sentence.end):
+    for match in [
+        *_ANAPHOR.finditer(folded, sentence.start, sentence.end),
+        *_BARE_COALITION.finditer(folded, sentence.start, sentence.end),
+    ]:
         if any(a.start < match.end() + 3 and match.start() < a.end for a in actors):
             continue  # "de militie Jaish al-Adl": the name follows
         head = match.group(2)

@@ -1220,6 +1220,12 @@ def test_unlikely_attacks_and_overflights_are_no_strikes(text: str) -> None:
             "om. De Houthi-rebellen houden Saoedi-Arabië verantwoordelijk.",
             {("SAU", "YEM")},
         ),
+        # a coalition named before, then "coalition jets" without an article
+        (
+            "The Saudi-led coalition has fought the Houthis in Yemen since 2015. On Saturday, "
+            "coalition jets carried out air strikes on Sanaa.",
+            {("SAU", "YEM")},
+        ),
         # a strike over a country still counts when its place is struck, not flown over
         (
             "Russia fired missiles at Kyiv in Ukraine overnight, officials said.",
