@@ -18,6 +18,8 @@ if __name__ == "__main__":
 
     render()
 else:
-    from ui.startup import lifespan
+    from starlette.middleware import Middleware
 
-    app = st.App(__file__, lifespan=lifespan)
+    from ui.startup import RequestsInFlight, lifespan
+
+    app = st.App(__file__, lifespan=lifespan, middleware=[Middleware(RequestsInFlight)])

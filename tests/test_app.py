@@ -314,6 +314,43 @@ def test_template_code_cache_reuses_compiled_templates(tmp_path):
     assert fourth == {"hits": 1, "compiled": 0}
 
 
+def test_warm_up_gives_way_to_http_requests_until_a_session_connects(monkeypatch):
+    """The warm-up's imports wait while the server answers the browser's page and scripts
+    (within a budget), and no longer once a session connects (its script needs them)."""
+    import asyncio
+    import threading
+
+    from ui.startup import RequestsInFlight, yield_to_requests
+
+    monkeypatch.setattr(RequestsInFlight, "_count", 0)
+    monkeypatch.setattr(RequestsInFlight, "_sessions", 0)
+    seen = []
+
+    async def inner(scope, receive, send):
+        seen.append(RequestsInFlight.in_flight())
+
+    middleware = RequestsInFlight(inner)
+    asyncio.run(middleware({"type": "http"}, None, None))
+    assert seen == [1] and RequestsInFlight.in_flight() == 0
+
+    monkeypatch.setattr(RequestsInFlight, "_count", 1)  # a request being answered
+    with yield_to_requests(budget_s=0.02) as finder:
+        assert sys.meta_path[0] is finder
+        other = threading.Thread(target=finder.find_spec, args=("x",))
+        other.start()
+        other.join()
+        assert finder.waited_s == 0  # other threads (a script run) never wait
+        assert finder.find_spec("x") is None  # finds nothing: the import goes on
+        assert 0.02 <= finder.waited_s < 0.03  # waited, within its budget
+    assert finder not in sys.meta_path
+
+    asyncio.run(middleware({"type": "websocket"}, None, None))
+    assert seen == [1, 0] and RequestsInFlight.in_flight() == 0
+    with yield_to_requests(budget_s=1.0) as finder:
+        finder.find_spec("x")
+    assert finder.waited_s == 0
+
+
 def test_keyboard_route_to_every_map_feature(fake_view):
     """The canvas features cannot take focus: the panel lists every strike and place on the
     map, and picking one selects it as a click would (details shown, map outlines it)."""

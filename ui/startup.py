@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["lifespan", "warm_up"]
+__all__ = ["RequestsInFlight", "lifespan", "template_code_cache", "warm_up", "yield_to_requests"]
 
 _LOGGER = logging.getLogger("strikemap.startup")
 
@@ -127,6 +127,72 @@ def template_code_cache(path: Path) -> Iterator[dict[str, int]]:
                 pass
 
 
+class RequestsInFlight:
+    """ASGI middleware that counts the HTTP requests being answered (``in_flight()``).
+
+    While the browser loads Streamlit's page and its ~70 scripts, the warm-up thread would
+    hold the GIL through long imports and the event loop answers late (the page itself took
+    0.3-0.5 s); :func:`yield_to_requests` lets the warm-up step aside meanwhile.
+    """
+
+    _count = 0
+    _sessions = 0  # websocket connections so far: a script run is about to need the warm-up
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @classmethod
+    def in_flight(cls) -> int:
+        """HTTP requests being answered, or 0 once a session has connected."""
+        return 0 if cls._sessions else cls._count
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            if scope.get("type") == "websocket":
+                type(self)._sessions += 1
+            await self.app(scope, receive, send)
+            return
+        cls = type(self)
+        cls._count += 1  # the event loop's thread only
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            cls._count -= 1
+
+
+class _YieldToRequests:
+    """A ``sys.meta_path`` finder that finds nothing: before each import of its thread it
+    waits while HTTP requests are being answered (at most `budget_s` in all), until the
+    first session connects (its script run would wait for these imports)."""
+
+    def __init__(self, budget_s: float) -> None:
+        self.thread = threading.get_ident()
+        self.budget_s = budget_s
+        self.waited_s = 0.0
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if threading.get_ident() != self.thread:
+            return None
+        while RequestsInFlight.in_flight() > 0 and self.waited_s < self.budget_s:
+            time.sleep(0.002)  # releases the GIL to the event loop
+            self.waited_s += 0.002
+        return None
+
+
+@contextmanager
+def yield_to_requests(budget_s: float = 0.5) -> Iterator[_YieldToRequests]:
+    """While active, the calling thread's imports wait for the server's HTTP requests to be
+    answered first (see :class:`RequestsInFlight`), for at most `budget_s` seconds in all."""
+    import sys
+
+    finder = _YieldToRequests(budget_s)
+    sys.meta_path.insert(0, finder)  # type: ignore[arg-type]
+    try:
+        yield finder
+    finally:
+        sys.meta_path.remove(finder)  # type: ignore[arg-type]
+
+
 def warm_up() -> dict[str, float]:
     """Do the first page run's process-wide work now; return seconds per step.
 
@@ -183,14 +249,16 @@ def warm_up() -> dict[str, float]:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        step("data", data)  # first: the sidebar needs it
-        step("map code", map_code)
+        with yield_to_requests() as polite:
+            step("data", data)  # first: the sidebar needs it
+            step("map code", map_code)
         step("boundaries", boundaries)
         step("assets", assets)
         step("source lookup", source_lookup)
     finally:
         if gc_was_enabled:
             gc.enable()
+    _LOGGER.debug("start-up warm-up gave way to requests for %.3f s", polite.waited_s)
     # What is loaded now stays for the life of the process: keep it out of the collections
     # Streamlit runs after every script run (runner.postScriptGC), so a rerun does not walk
     # the whole heap of pandas, folium and the boundaries.
