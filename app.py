@@ -20,6 +20,10 @@ if __name__ == "__main__":
 else:
     from starlette.middleware import Middleware
 
-    from ui.startup import RequestsInFlight, lifespan
+    from ui.startup import PreloadPageChunks, RequestsInFlight, lifespan
 
-    app = st.App(__file__, lifespan=lifespan, middleware=[Middleware(RequestsInFlight)])
+    app = st.App(
+        __file__,
+        lifespan=lifespan,
+        middleware=[Middleware(RequestsInFlight), Middleware(PreloadPageChunks)],
+    )

@@ -351,6 +351,56 @@ def test_warm_up_gives_way_to_http_requests_until_a_session_connects(monkeypatch
     assert finder.waited_s == 0
 
 
+def test_streamlit_page_preloads_the_map_page_element_code():
+    """The HTML page lists the chunks of the map page's widgets, metrics and map component
+    (and what they import), which Streamlit would otherwise load after the script ran;
+    other responses pass unchanged."""
+    import asyncio
+
+    import streamlit
+
+    from ui.startup import PreloadPageChunks, page_chunks
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    index = (js.parent.parent / "index.html").read_text(encoding="utf-8")
+    chunks = page_chunks()
+    kinds = {name.split(".", 1)[0] for name in chunks}
+    assert {"DateInput", "Multiselect", "Slider", "Metric", "ComponentInstance"} <= kinds
+    assert all((js / name).is_file() and name not in index for name in chunks)
+
+    async def serve(body: bytes, content_type: bytes) -> tuple[dict, bytes]:
+        sent: list[dict] = []
+
+        async def app(scope, receive, send):
+            headers = [(b"content-type", content_type), (b"content-length", b"%d" % len(body))]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body[:100], "more_body": True})
+            await send({"type": "http.response.body", "body": body[100:]})
+
+        async def send(message):
+            sent.append(message)
+
+        await PreloadPageChunks(app)({"type": "http", "method": "GET"}, None, send)
+        return sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+
+    start, page = asyncio.run(serve(index.encode(), b"text/html; charset=utf-8"))
+    text = page.decode()
+    assert dict(start["headers"])[b"content-length"] == str(len(page)).encode()
+    for name in chunks:
+        assert (
+            f'rel="modulepreload" fetchpriority="low" crossorigin href="./static/js/{name}"' in text
+        )
+    links = "".join(
+        f'<link rel="modulepreload" fetchpriority="low" crossorigin href="./static/js/{name}">\n'
+        for name in chunks
+    )
+    assert text == index.replace("</head>", links + "</head>", 1)  # nothing else changed
+
+    other = b"x" * 300
+    start, body = asyncio.run(serve(other, b"application/javascript"))
+    assert body == other and dict(start["headers"])[b"content-length"] == b"300"
+
+
 def test_keyboard_route_to_every_map_feature(fake_view):
     """The canvas features cannot take focus: the panel lists every strike and place on the
     map, and picking one selects it as a click would (details shown, map outlines it)."""

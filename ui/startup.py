@@ -16,11 +16,13 @@ Importing this module is cheap (the server imports it before answering its healt
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import logging
 import marshal
 import os
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -28,7 +30,15 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RequestsInFlight", "lifespan", "template_code_cache", "warm_up", "yield_to_requests"]
+__all__ = [
+    "PreloadPageChunks",
+    "RequestsInFlight",
+    "lifespan",
+    "page_chunks",
+    "template_code_cache",
+    "warm_up",
+    "yield_to_requests",
+]
 
 _LOGGER = logging.getLogger("strikemap.startup")
 
@@ -158,6 +168,94 @@ class RequestsInFlight:
             await self.app(scope, receive, send)
         finally:
             cls._count -= 1
+
+
+# Streamlit's frontend loads the code of each kind of element when the first one arrives: the
+# map page's widgets, metrics and the map component come in three waves of ~50 requests
+# after the script has sent them. Listed in the page (at low priority, after the page's own
+# code and the session's requests), the browser fetches and compiles them while it waits
+# for the session instead.
+_PAGE_ELEMENTS = (
+    "DateInput", "Multiselect", "Checkbox", "Slider", "Button", "Metric", "Selectbox",
+    "ComponentInstance", "rehype-raw",
+)  # fmt: skip
+_STATIC_IMPORT = re.compile(rb"""(?:\bfrom|\bimport)\s*["']\./([\w.\-]+\.js)["']""")
+
+
+@functools.cache
+def page_chunks(elements: tuple[str, ...] = _PAGE_ELEMENTS) -> tuple[str, ...]:
+    """File names of the frontend chunks of these element kinds and of every chunk they
+    import statically, except those the page already loads; () if none are found."""
+    import streamlit
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    try:
+        index = (js.parent.parent / "index.html").read_bytes()
+        names = {p.name for p in js.glob("*.js")}
+    except OSError:
+        return ()
+    loaded = set(re.findall(rb"static/js/([\w.\-]+\.js)", index))
+    todo = [n for n in sorted(names) if n.split(".", 1)[0] in elements]
+    found: list[str] = []
+    while todo:
+        name = todo.pop()
+        if name in found or name.encode() in loaded or name not in names:
+            continue
+        found.append(name)
+        try:
+            code = (js / name).read_bytes()
+        except OSError:
+            continue
+        todo.extend(m.decode() for m in _STATIC_IMPORT.findall(code))
+    return tuple(sorted(found))
+
+
+class PreloadPageChunks:
+    """ASGI middleware: Streamlit's HTML page gets ``<link rel="modulepreload">`` tags for
+    :func:`page_chunks`, so the browser loads the map page's element code up front."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        body: list[bytes] = []
+
+        async def rewrite(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                html = headers.get(b"content-type", b"").startswith(b"text/html")
+                if html and b"content-encoding" not in headers and message.get("status") == 200:
+                    start.update(message)  # hold it until the body is complete
+                    return
+            elif message["type"] == "http.response.body" and start:
+                body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                page = _with_preloads(b"".join(body))
+                headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+                headers.append((b"content-length", str(len(page)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": page})
+                return
+            await send(message)
+
+        await self.app(scope, receive, rewrite)
+
+
+def _with_preloads(page: bytes) -> bytes:
+    """`page` with modulepreload links for :func:`page_chunks` before ``</head>``, if it is
+    Streamlit's page."""
+    if b"static/js/index." not in page or b"</head>" not in page:
+        return page
+    links = "".join(
+        f'<link rel="modulepreload" fetchpriority="low" crossorigin href="./static/js/{name}">\n'
+        for name in page_chunks()
+    )
+    return page.replace(b"</head>", links.encode() + b"</head>", 1)
 
 
 class _YieldToRequests:
