@@ -305,7 +305,7 @@ def warm_up() -> dict[str, float]:
             func()
         except Exception:  # the page run will meet (and show) the same problem
             _LOGGER.warning("start-up warm-up step %r failed", name, exc_info=True)
-        timings[name] = round(time.perf_counter() - start, 3)
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - start, 3)
 
     def data() -> None:
         from ui.data import prefetch
@@ -335,24 +335,28 @@ def warm_up() -> dict[str, float]:
         asset_mode()
 
     def source_lookup() -> None:
-        # The first st.cache_* call and the map component's registration look up source
-        # files with inspect.getmodule, which resolves the path of every loaded module
-        # once (~0.15 s with pandas, folium and the map code loaded): do it now.
+        # The first element a script sends (Streamlit's REPL check walks the stack), the first
+        # st.cache_* call and the map component's registration look up source files with
+        # inspect.getmodule, which resolves the path of every module loaded since its last
+        # walk (~0.3 s with pandas, folium and the map code, in the first page run): walk
+        # them now, after each step, so that a page run starting early finds most done.
         import inspect
 
-        inspect.getmodule(warm_up, inspect.getsourcefile(warm_up))
+        inspect.getmodule(None, "<strikemap: walk the loaded modules>")
 
     # Imports allocate hundreds of thousands of long-lived objects: without the cyclic
     # collector running every few thousand of them the warm-up needs ~15% less CPU.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
+        step("source lookup", source_lookup)  # Streamlit's own modules
         with yield_to_requests() as polite:
             step("data", data)  # first: the sidebar needs it
+            step("source lookup", source_lookup)
             step("map code", map_code)
+        step("source lookup", source_lookup)
         step("boundaries", boundaries)
         step("assets", assets)
-        step("source lookup", source_lookup)
     finally:
         if gc_was_enabled:
             gc.enable()
