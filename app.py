@@ -20,10 +20,19 @@ if __name__ == "__main__":
 else:
     from starlette.middleware import Middleware
 
-    from ui.startup import PreloadPageChunks, RequestsInFlight, lifespan
+    from ui.startup import (
+        PreloadPageChunks,
+        RequestsInFlight,
+        StaticAssetsFromMemory,
+        lifespan,
+    )
 
     app = st.App(
         __file__,
         lifespan=lifespan,
-        middleware=[Middleware(RequestsInFlight), Middleware(PreloadPageChunks)],
+        middleware=[
+            Middleware(RequestsInFlight),
+            Middleware(StaticAssetsFromMemory),
+            Middleware(PreloadPageChunks),
+        ],
     )

@@ -401,6 +401,64 @@ def test_streamlit_page_preloads_the_map_page_element_code():
     assert body == other and dict(start["headers"])[b"content-length"] == b"300"
 
 
+def test_streamlit_assets_are_answered_from_memory_with_their_caching():
+    """Streamlit's hashed assets come back byte for byte, cacheable for a year, without
+    reaching Streamlit; anything else (other paths, unknown files, conditional or range
+    requests, websockets) goes on to Streamlit."""
+    import asyncio
+
+    import streamlit
+
+    from ui.startup import StaticAssetsFromMemory
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    name = sorted(js.glob("index.*.js"))[0].name
+    passed: list[str] = []
+
+    async def streamlit_app(scope, receive, send):
+        passed.append(scope.get("path", scope["type"]))
+
+    middleware = StaticAssetsFromMemory(streamlit_app)
+
+    def get(path: str, headers=(), kind="http") -> tuple[dict, bytes]:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": kind, "method": "GET", "path": path, "headers": list(headers)}
+        asyncio.run(middleware(scope, None, send))
+        if not sent:
+            return {}, b""
+        return dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+
+    headers, body = get(f"/static/js/{name}")
+    assert body == (js / name).read_bytes()
+    assert headers[b"content-length"] == str(len(body)).encode()
+    assert headers[b"cache-control"] == b"public, immutable, max-age=31536000"
+    assert b"javascript" in headers[b"content-type"]
+    css = sorted((js.parent / "css").glob("*.css"))[0].name
+    assert get(f"/static/css/{css}")[0][b"content-type"] == b"text/css; charset=utf-8"
+    assert passed == []
+
+    others = ("/static/js/missing.js", "/static/js/..%2Findex.html", "/static/js/..", "/")
+    for path in (*others, "/app/static/x.js"):
+        assert get(path) == ({}, b"")
+    assert get(f"/static/js/{name}", headers=[(b"if-none-match", b'"x"')]) == ({}, b"")
+    assert get(f"/static/js/{name}", headers=[(b"range", b"bytes=0-9")]) == ({}, b"")
+    assert get(f"/static/js/{name}", kind="websocket") == ({}, b"")
+    assert passed == [
+        "/static/js/missing.js",
+        "/static/js/..%2Findex.html",
+        "/static/js/..",
+        "/",
+        "/app/static/x.js",
+        f"/static/js/{name}",
+        f"/static/js/{name}",
+        f"/static/js/{name}",
+    ]
+
+
 def test_keyboard_route_to_every_map_feature(fake_view):
     """The canvas features cannot take focus: the panel lists every strike and place on the
     map, and picking one selects it as a click would (details shown, map outlines it)."""

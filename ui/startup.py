@@ -32,6 +32,7 @@ from typing import Any
 
 __all__ = [
     "PreloadPageChunks",
+    "StaticAssetsFromMemory",
     "RequestsInFlight",
     "lifespan",
     "page_chunks",
@@ -256,6 +257,76 @@ def _with_preloads(page: bytes) -> bytes:
         for name in page_chunks()
     )
     return page.replace(b"</head>", links.encode() + b"</head>", 1)
+
+
+class StaticAssetsFromMemory:
+    """ASGI middleware: answer GETs for Streamlit's own content-hashed assets
+    (``static/js``, ``static/css``, ``static/media``) from memory.
+
+    A cold page load asks for ~110 of them while the warm-up imports; through Streamlit's
+    stack (session, path-security and gzip middleware, a worker thread per file) each one
+    costs the server a few milliseconds of the GIL. The answer is the same file with the
+    same long-term caching; conditional and range requests still go to Streamlit.
+    """
+
+    _NAME = re.compile(r"^/static/(js|css|media)/(\w[\w.\-]*)$")
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._files: dict[str, tuple[bytes, bytes] | None] = {}
+        self._prefix: str | None = None
+
+    def _asset(self, path: str) -> tuple[bytes, bytes] | None:
+        """(content type, bytes) of the asset at URL `path`, or None if it is none."""
+        if self._prefix is None:
+            import streamlit as st
+
+            base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+            self._prefix = f"/{base}" if base else ""
+        if not path.startswith(self._prefix):
+            return None
+        match = self._NAME.match(path[len(self._prefix) :])
+        if match is None:
+            return None
+        key = f"{match[1]}/{match[2]}"
+        if key not in self._files:
+            import mimetypes
+
+            import streamlit
+
+            file = Path(streamlit.__file__).parent / "static" / "static" / match[1] / match[2]
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = None
+            kind = mimetypes.guess_type(match[2])[0] or "application/octet-stream"
+            if kind.startswith("text/"):
+                kind += "; charset=utf-8"
+            self._files[key] = None if data is None else (kind.encode(), data)
+        return self._files[key]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        found = None
+        if scope.get("type") == "http" and scope.get("method") == "GET":
+            headers = {k.lower() for k, _ in scope.get("headers") or []}
+            if not headers & {b"range", b"if-none-match", b"if-modified-since"}:
+                found = self._asset(scope.get("path", ""))
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        kind, data = found
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", kind),
+                    (b"content-length", str(len(data)).encode()),
+                    (b"cache-control", b"public, immutable, max-age=31536000"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
 
 
 class _YieldToRequests:
