@@ -677,6 +677,11 @@ _SAID_THAT = compile_skipping(
     r"(?:(?:daarentegen|echter|ook|nu|later|vandaag|gisteren|on|in|op|also|however|then|"
     r"\w+day|\w+dag|\w+ochtend|\w+avond|morning|evening|night)\s+){0,3}(?:dat|that)(?![\w-])"
 )
+# a reporting verb that ends its segment: ", the U.S. military said."
+_SAID_AT_END = compile_skipping(
+    r"(?<![\w-])(?:said|says|reported|zei|zegt|meldde|meldt)"
+    r"(?=(?:\s+(?:on|op|late|early)\s+[\w-]+|\s+in\s+a\s+statement)?\s*(?:[.;]|$))"
+)
 # "X blamed/accused Y for/of ...", "X beschuldigde Y van ...": X makes the claim about Y
 _ACCUSES = compile_skipping(
     r"(?<![\w-])(?:blam(?:es|ed)|accus(?:es|ed)|beschuldigt|beschuldigde|beschuldigden)"
@@ -1371,6 +1376,11 @@ def _attribution_spans(
     for match in _ATTRIBUTION_VERB.finditer(folded, clause.start, clause.end):
         end = next((b for b in segment_ends if b > match.end()), clause.end)
         spans.append((match.start(), end))
+    for match in _SAID_AT_END.finditer(folded, clause.start, clause.end):
+        # "..., the U.S. military said.": the segment before a closing reporting verb
+        start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
+        if start > clause.start:
+            spans.append((start, match.start()))
     for match in _ACCUSES.finditer(folded, clause.start, clause.end):
         # "Washington blamed Iran for the strikes": the accuser, not the attacker
         start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
@@ -1660,6 +1670,16 @@ def _assign_roles(
             mention.role = "ignore"
             previous = mention
             continue
+        if (
+            mention.start > cue.end
+            and _VICTIM_BEFORE.search(window_before)
+            and _VICTIM_AFTER.match(window_after)
+        ):
+            # "killing one U.S. soldier", "doodde twee Amerikaanse militairen": the victims'
+            # country, not a place struck
+            mention.role = "ignore"
+            previous = mention
+            continue
         if mention.is_place and (
             _SEA_ZONE_BEFORE.search(window_before)
             or (
@@ -1878,6 +1898,15 @@ def _assign_roles(
         previous = mention
 
 
+_VICTIM_BEFORE = re.compile(
+    r"(?<![\w-])(?:killing|killed|wounding|wounded|injuring|injured|doodde|doodden|gedood|"
+    r"verwondde|verwondden|verwond)\s+(?:[\w'’-]+\s+){0,3}$"
+)
+_VICTIM_AFTER = re.compile(
+    r"^[\s-]*(?:soldiers?|troops|servicem[ae]n|service\s+members?|contractors?|citizens?|"
+    r"civilians?|nationals?|sailors?|marines?|militairen|soldaten|burgers|staatsburgers|"
+    r"mariniers|burgerslachtoffers)(?![\w-])"
+)
 _OVERFLIGHT_BEFORE = re.compile(r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?$")
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
 _SEA_ZONE_BEFORE = re.compile(

@@ -1226,6 +1226,17 @@ def test_unlikely_attacks_and_overflights_are_no_strikes(text: str) -> None:
             "coalition jets carried out air strikes on Sanaa.",
             {("SAU", "YEM")},
         ),
+        # the victims' nationality and the source of the report are no targets
+        (
+            "Al Shabaab militants attacked a base in Lamu county in Kenya on Sunday, killing one "
+            "U.S. soldier and two American contractors, the U.S. military said.",
+            {("SOM", "KEN")},
+        ),
+        (
+            "Bij de aanval van Hezbollah op een basis in Noord-Israël doodde de groep twee "
+            "Amerikaanse militairen, meldde het leger.",
+            {("LBN", "ISR")},
+        ),
         # a strike over a country still counts when its place is struck, not flown over
         (
             "Russia fired missiles at Kyiv in Ukraine overnight, officials said.",
