@@ -402,9 +402,9 @@ def test_streamlit_page_preloads_the_map_page_element_code():
 
 
 def test_streamlit_assets_are_answered_from_memory_with_their_caching():
-    """Streamlit's hashed assets come back byte for byte, cacheable for a year, without
-    reaching Streamlit; anything else (other paths, unknown files, conditional or range
-    requests, websockets) goes on to Streamlit."""
+    """Streamlit's page and hashed assets come back byte for byte (the page with its
+    preloads), cacheable as Streamlit has them, without reaching Streamlit; anything else
+    (other paths, unknown files, conditional or range requests, websockets) goes on."""
     import asyncio
 
     import streamlit
@@ -441,7 +441,14 @@ def test_streamlit_assets_are_answered_from_memory_with_their_caching():
     assert get(f"/static/css/{css}")[0][b"content-type"] == b"text/css; charset=utf-8"
     assert passed == []
 
-    others = ("/static/js/missing.js", "/static/js/..%2Findex.html", "/static/js/..", "/")
+    # the page, with the preload links
+    headers, page = get("/")
+    index = (js.parent.parent / "index.html").read_bytes()
+    assert page.startswith(index[:200]) and b'rel="modulepreload" fetchpriority="low"' in page
+    assert headers[b"cache-control"] == b"no-cache"
+    assert headers[b"content-type"] == b"text/html; charset=utf-8"
+
+    others = ("/static/js/missing.js", "/static/js/..%2Findex.html", "/static/js/..", "/x")
     for path in (*others, "/app/static/x.js"):
         assert get(path) == ({}, b"")
     assert get(f"/static/js/{name}", headers=[(b"if-none-match", b'"x"')]) == ({}, b"")
@@ -451,7 +458,7 @@ def test_streamlit_assets_are_answered_from_memory_with_their_caching():
         "/static/js/missing.js",
         "/static/js/..%2Findex.html",
         "/static/js/..",
-        "/",
+        "/x",
         "/app/static/x.js",
         f"/static/js/{name}",
         f"/static/js/{name}",

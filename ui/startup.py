@@ -260,49 +260,55 @@ def _with_preloads(page: bytes) -> bytes:
 
 
 class StaticAssetsFromMemory:
-    """ASGI middleware: answer GETs for Streamlit's own content-hashed assets
-    (``static/js``, ``static/css``, ``static/media``) from memory.
+    """ASGI middleware: answer GETs for Streamlit's page (``/``, with
+    :class:`PreloadPageChunks`' links) and its content-hashed assets (``static/js``,
+    ``static/css``, ``static/media``) from memory.
 
     A cold page load asks for ~110 of them while the warm-up imports; through Streamlit's
     stack (session, path-security and gzip middleware, a worker thread per file) each one
-    costs the server a few milliseconds of the GIL. The answer is the same file with the
-    same long-term caching; conditional and range requests still go to Streamlit.
+    costs the server a few milliseconds of the GIL, and the page itself waited 0.2-0.5 s.
+    The answer is the same file with the same caching (the page: ``no-cache``; assets: a
+    year); conditional and range requests, and a server under a base URL path, still go to
+    Streamlit.
     """
 
     _NAME = re.compile(r"^/static/(js|css|media)/(\w[\w.\-]*)$")
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._files: dict[str, tuple[bytes, bytes] | None] = {}
+        self._files: dict[str, tuple[bytes, bytes, bytes] | None] = {}
         self._prefix: str | None = None
 
-    def _asset(self, path: str) -> tuple[bytes, bytes] | None:
-        """(content type, bytes) of the asset at URL `path`, or None if it is none."""
+    def _asset(self, path: str) -> tuple[bytes, bytes, bytes] | None:
+        """(content type, bytes, cache-control) of the file at URL `path`, or None."""
         if self._prefix is None:
             import streamlit as st
 
             base = str(st.get_option("server.baseUrlPath") or "").strip("/")
             self._prefix = f"/{base}" if base else ""
-        if not path.startswith(self._prefix):
-            return None
-        match = self._NAME.match(path[len(self._prefix) :])
-        if match is None:
-            return None
-        key = f"{match[1]}/{match[2]}"
+        if path == "/" and not self._prefix:
+            key, folder, name = "index.html", "", "index.html"
+        else:
+            match = self._NAME.match(path[len(self._prefix) :])
+            if not path.startswith(self._prefix) or match is None:
+                return None
+            key, folder, name = f"{match[1]}/{match[2]}", f"static/{match[1]}", match[2]
         if key not in self._files:
             import mimetypes
 
             import streamlit
 
-            file = Path(streamlit.__file__).parent / "static" / "static" / match[1] / match[2]
             try:
-                data = file.read_bytes()
+                data = (Path(streamlit.__file__).parent / "static" / folder / name).read_bytes()
             except OSError:
                 data = None
-            kind = mimetypes.guess_type(match[2])[0] or "application/octet-stream"
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
             if kind.startswith("text/"):
                 kind += "; charset=utf-8"
-            self._files[key] = None if data is None else (kind.encode(), data)
+            cache = b"public, immutable, max-age=31536000"
+            if key == "index.html" and data is not None:
+                data, cache = _with_preloads(data), b"no-cache"
+            self._files[key] = None if data is None else (kind.encode(), data, cache)
         return self._files[key]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -314,7 +320,7 @@ class StaticAssetsFromMemory:
         if found is None:
             await self.app(scope, receive, send)
             return
-        kind, data = found
+        kind, data, cache = found
         await send(
             {
                 "type": "http.response.start",
@@ -322,7 +328,7 @@ class StaticAssetsFromMemory:
                 "headers": [
                     (b"content-type", kind),
                     (b"content-length", str(len(data)).encode()),
-                    (b"cache-control", b"public, immutable, max-age=31536000"),
+                    (b"cache-control", cache),
                 ],
             }
         )
