@@ -287,7 +287,7 @@ _CANVAS_LAYER_JS = r"""
       var ctx = cv.getContext('2d');
       ctx.setTransform(r, 0, 0, r, 0, 0);
       var scale = 256 * Math.pow(2, zoom), ox = o.x + tl.x, oy = o.y + tl.y;
-      this._tl = tl; this._W = W; this._H = H;
+      this._tl = tl; this._W = W; this._H = H; this._scale = scale; this._ox = ox; this._oy = oy;
       this._s = this._s || new Float32Array(this._world.length);
       this._project(this._world, this._s, scale, ox, oy);
       if (this._worldHeads) {
@@ -298,6 +298,21 @@ _CANVAS_LAYER_JS = r"""
       else if (this._data.kind === 'points') { this._drawPoints(ctx); }
       else { this._drawPolygons(ctx); }
       this.drawnCount = this._n;
+    },
+    _ringBoxes: function () {  // [minx, miny, maxx, maxy] of each ring, in world units
+      if (this._boxes) { return this._boxes; }
+      var rings = this._data.rings, w = this._world, box = new Float64Array(4 * rings.length);
+      for (var r = 0, p = 0; r < rings.length; r++) {
+        var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (var k = p; k < p + rings[r]; k++) {
+          var x = w[2 * k], y = w[2 * k + 1];
+          if (x < x0) { x0 = x; } if (x > x1) { x1 = x; }
+          if (y < y0) { y0 = y; } if (y > y1) { y1 = y; }
+        }
+        box[4 * r] = x0; box[4 * r + 1] = y0; box[4 * r + 2] = x1; box[4 * r + 3] = y1;
+        p += rings[r];
+      }
+      return (this._boxes = box);
     },
     _style: function (i) { return this._data.styles[this._data.style[i]]; },
     _drawArcs: function (ctx) {
@@ -350,12 +365,19 @@ _CANVAS_LAYER_JS = r"""
       }
     },
     _drawPolygons: function (ctx) {  // every ring in one even-odd path: one fill, one stroke
-      var d = this._data, s = this._s, rings = d.rings, st = d.styles[0], p = 0, r, k;
+      var d = this._data, s = this._s, rings = d.rings, st = d.styles[0], p = 0, r, k, b;
+      var W = this._W, H = this._H, box = this._ringBoxes();
       ctx.beginPath();
       for (r = 0; r < rings.length; r++) {
-        ctx.moveTo(s[2 * p], s[2 * p + 1]);
-        for (k = 1; k < rings[r]; k++) { ctx.lineTo(s[2 * (p + k)], s[2 * (p + k) + 1]); }
-        ctx.closePath();
+        // a ring wholly outside the canvas adds nothing (a hole lies inside its outer ring)
+        b = 4 * r;
+        var x0 = box[b] * this._scale - this._ox, y0 = box[b + 1] * this._scale - this._oy;
+        var x1 = box[b + 2] * this._scale - this._ox, y1 = box[b + 3] * this._scale - this._oy;
+        if (x1 >= -2 && y1 >= -2 && x0 <= W + 2 && y0 <= H + 2) {
+          ctx.moveTo(s[2 * p], s[2 * p + 1]);
+          for (k = 1; k < rings[r]; k++) { ctx.lineTo(s[2 * (p + k)], s[2 * (p + k) + 1]); }
+          ctx.closePath();
+        }
         p += rings[r];
       }
       ctx.globalAlpha = st.fillOpacity; ctx.fillStyle = st.fillColor; ctx.fill('evenodd');
