@@ -374,8 +374,16 @@ _CANVAS_LAYER_JS = r"""
         var x0 = box[b] * this._scale - this._ox, y0 = box[b + 1] * this._scale - this._oy;
         var x1 = box[b + 2] * this._scale - this._ox, y1 = box[b + 3] * this._scale - this._oy;
         if (x1 >= -2 && y1 >= -2 && x0 <= W + 2 && y0 <= H + 2) {
-          ctx.moveTo(s[2 * p], s[2 * p + 1]);
-          for (k = 1; k < rings[r]; k++) { ctx.lineTo(s[2 * (p + k)], s[2 * (p + k) + 1]); }
+          // vertices closer than half a pixel to the last one drawn add nothing visible
+          // (at a world view most of them)
+          var lx = s[2 * p], ly = s[2 * p + 1], e = 2 * (p + rings[r] - 1);
+          ctx.moveTo(lx, ly);
+          for (k = 2 * (p + 1); k < e; k += 2) {
+            if (Math.abs(s[k] - lx) + Math.abs(s[k + 1] - ly) >= 0.5) {
+              lx = s[k]; ly = s[k + 1]; ctx.lineTo(lx, ly);
+            }
+          }
+          if (rings[r] > 1) { ctx.lineTo(s[e], s[e + 1]); }
           ctx.closePath();
         }
         p += rings[r];
