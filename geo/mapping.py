@@ -298,6 +298,7 @@ _CANVAS_LAYER_JS = r"""
       else if (this._data.kind === 'points') { this._drawPoints(ctx); }
       else { this._drawPolygons(ctx); }
       this.drawnCount = this._n;
+      if (this.drawnAt === undefined) { this.drawnAt = performance.now(); }  // for benchmarks
     },
     _ringBoxes: function () {  // [minx, miny, maxx, maxy] of each ring, in world units
       if (this._boxes) { return this._boxes; }
