@@ -36,7 +36,7 @@ def _char(code: int) -> str:
     return re.escape(chr(code))
 
 
-def _first(items: list[tuple[Any, Any]], flags: int) -> tuple[set[str], bool]:
+def _first(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
     """The class items a match of the sequence `items` can start with, and whether the
     sequence can match the empty string (then what follows it can start the match too)."""
     found: set[str] = set()
@@ -60,7 +60,7 @@ def _first(items: list[tuple[Any, Any]], flags: int) -> tuple[set[str], bool]:
         if op is sre.BRANCH:
             nullable = False
             for branch in av[1]:
-                chars, empty = _first(branch, flags)
+                chars, empty = _first(branch)
                 found |= chars
                 nullable = nullable or empty
             if not nullable:
@@ -70,20 +70,20 @@ def _first(items: list[tuple[Any, Any]], flags: int) -> tuple[set[str], bool]:
             _group, add_flags, del_flags, body = av
             if (add_flags ^ del_flags) & re.IGNORECASE:
                 raise _Unbounded  # case rules change inside: the outer class would not match
-            chars, empty = _first(body.data, flags)
+            chars, empty = _first(body.data)
             found |= chars
             if not empty:
                 return found, False
             continue
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, _high, body = av
-            chars, empty = _first(list(body), flags)
+            chars, empty = _first(list(body))
             found |= chars
             if low > 0 and not empty:
                 return found, False
             continue
         if op is sre.ATOMIC_GROUP:
-            chars, empty = _first(list(av), flags)
+            chars, empty = _first(list(av))
             found |= chars
             if not empty:
                 return found, False
@@ -109,7 +109,7 @@ def first_characters(pattern: str, flags: int = 0) -> str | None:
     if parsed.state.flags & re.VERBOSE:
         return None  # keep it simple: no verbose patterns here
     try:
-        chars, empty = _first(list(parsed.data), parsed.state.flags)
+        chars, empty = _first(list(parsed.data))
     except _Unbounded:
         return None
     if empty or not chars:

@@ -786,12 +786,14 @@ _CASUALTY_HINT = compile_skipping(
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CLAUSE_END = re.compile(r"[.;]")
+# Verbs whose object is the dead or wounded ("killing 12", "doodde twee militairen").
+_KILLING_VERBS = r"killing|killed|doodde|doodden"
+_INJURING_VERBS = r"injuring|injured|wounding|wounded|verwondde|verwondden"
 _KILLING_BEFORE = re.compile(
-    r"(?<!\w)(?:killing|killed|doodde|doodden|kostte|claimed)\s+(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
+    rf"(?<!\w)(?:{_KILLING_VERBS}|kostte|claimed)\s+"
+    r"(?:at\s+least\s+|ten\s+minste\s+|minstens\s+)?$"
 )
-_INJURING_BEFORE = re.compile(
-    r"(?<!\w)(?:injuring|injured|wounding|wounded|verwondde|verwondden)\s+(?:at\s+least\s+|minstens\s+)?$"
-)
+_INJURING_BEFORE = re.compile(rf"(?<!\w)(?:{_INJURING_VERBS})\s+(?:at\s+least\s+|minstens\s+)?$")
 _NOT_PEOPLE_AFTER = re.compile(
     r"^\s*(?:uur|hours?|minuten|minutes|dagen|days?|jaar|jaren|years?|km|kilometer\w*|miles?|"
     r"procent|percent|%|meter\w*|dollar\w*|euro\w*|keer|times|raketten|missiles|rockets|drones|"
@@ -1376,19 +1378,15 @@ def _attribution_spans(
     for match in _ATTRIBUTION_VERB.finditer(folded, clause.start, clause.end):
         end = next((b for b in segment_ends if b > match.end()), clause.end)
         spans.append((match.start(), end))
-    for match in _SAID_AT_END.finditer(folded, clause.start, clause.end):
-        # "..., the U.S. military said.": the segment before a closing reporting verb
-        start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
-        if start > clause.start:
-            spans.append((start, match.start()))
-    for match in _ACCUSES.finditer(folded, clause.start, clause.end):
-        # "Washington blamed Iran for the strikes": the accuser, not the attacker
-        start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
-        spans.append((start, match.start()))
-    for match in _SAID_THAT.finditer(folded, clause.start, clause.end):
-        # "De Houthi-rebellen zeggen dat een luchtaanval ...": the subject of the saying
-        start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
-        spans.append((start, match.start()))
+    # The subject before a reporting verb, from the start of the verb's segment:
+    # "..., the U.S. military said." (only after a cut: the clause's own subject is no source),
+    # "Washington blamed Iran for the strikes" (the accuser, not the attacker),
+    # "De Houthi-rebellen zeggen dat een luchtaanval ..." (the subject of the saying).
+    for pattern, whole_clause in ((_SAID_AT_END, False), (_ACCUSES, True), (_SAID_THAT, True)):
+        for match in pattern.finditer(folded, clause.start, clause.end):
+            start = max(a for a in [clause.start, *segment_ends] if a <= match.start())
+            if whole_clause or start > clause.start:
+                spans.append((start, match.start()))
     return spans
 
 
@@ -1899,8 +1897,7 @@ def _assign_roles(
 
 
 _VICTIM_BEFORE = re.compile(
-    r"(?<![\w-])(?:killing|killed|wounding|wounded|injuring|injured|doodde|doodden|gedood|"
-    r"verwondde|verwondden|verwond)\s+(?:[\w'’-]+\s+){0,3}$"
+    rf"(?<![\w-])(?:{_KILLING_VERBS}|{_INJURING_VERBS}|gedood|verwond)\s+(?:[\w'’-]+\s+){{0,3}}$"
 )
 _VICTIM_AFTER = re.compile(
     r"^[\s-]*(?:soldiers?|troops|servicem[ae]n|service\s+members?|contractors?|citizens?|"
