@@ -645,27 +645,31 @@ def _not_a_person(
 _ARABIC_ARTICLE = re.compile(_ARTICLE_PREFIX)
 
 
+def _word_after(
+    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int
+) -> tuple[int, int] | None:
+    """The token right after the candidate's n tokens when one space separates them."""
+    j = i + n
+    if j >= len(tokens) or text[candidate.end : tokens[j][0]] != " ":
+        return None
+    return tokens[j]
+
+
 def _followed_by_arabic_article(
     candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int
 ) -> bool:
-    j = i + n
-    if j >= len(tokens):
-        return False
-    next_start, _ = tokens[j]
-    return text[candidate.end : next_start] == " " and bool(_ARABIC_ARTICLE.match(text, next_start))
+    after = _word_after(candidate, text, tokens, i, n)
+    return after is not None and bool(_ARABIC_ARTICLE.match(text, after[0]))
 
 
 def _not_part_of_name(
     candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, n: int
 ) -> bool:
     """'Jackson Browne', 'Kerman Industries': a capitalised word right after (not 'City')."""
-    j = i + n
-    if j >= len(tokens):
+    after = _word_after(candidate, text, tokens, i, n)
+    if after is None:
         return True
-    next_start, next_end = tokens[j]
-    if text[candidate.end : next_start] != " ":
-        return True
-    nxt = text[next_start:next_end]
+    nxt = text[after[0] : after[1]]
     return not (nxt[:1].isupper() and nxt not in _PLACE_WORDS)
 
 
