@@ -264,14 +264,21 @@ def _source(title: Any, date: Any, article: Any) -> str:
     return f"<small><b>{_html(name)}</b>{when}</small>"
 
 
+def _row(frame: Any, column: str, key: str, what: str) -> Any:
+    """The first row whose `column` is `key`, or None after telling the user it is gone."""
+    rows = frame[frame[column] == key]
+    if rows.empty:
+        st.info(f"This {what} is no longer in the data.")
+        return None
+    return rows.iloc[0]
+
+
 def _show_place(view: View, place_id: str) -> None:
     from geo.mapping import highlight_mention
 
-    rows = view.all_places[view.all_places["place_id"] == place_id]
-    if rows.empty:
-        st.info("This place is no longer in the data.")
+    place = _row(view.all_places, "place_id", place_id, "place")
+    if place is None:
         return
-    place = rows.iloc[0]
     kind = "struck place" if _flag(place["is_target"]) else place["kind"]
     where = ", ".join(_html(v) for v in (place["admin1"], place["country_iso3"]) if _text(v))
     st.markdown(
@@ -300,11 +307,9 @@ def _show_place(view: View, place_id: str) -> None:
 def _show_strike(view: View, strike_id: str) -> None:
     from geo.mapping import highlight_mention
 
-    rows = view.all_strikes[view.all_strikes["id"] == strike_id]
-    if rows.empty:
-        st.info("This strike is no longer in the data.")
+    s = _row(view.all_strikes, "id", strike_id, "strike")
+    if s is None:
         return
-    s = rows.iloc[0]
     st.markdown(
         f"### {_html(_text(s['attacker']) or 'Unknown attacker')} → {_html(s['target_name'])}",
         unsafe_allow_html=True,
