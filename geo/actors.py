@@ -25,6 +25,7 @@ from pathlib import Path
 
 from geo.errors import DataError
 from geo.paths import DATA_DIR
+from geo.wordscan import WordScanner
 
 __all__ = [
     "ACTOR_KINDS",
@@ -119,7 +120,7 @@ def _is_acronym(alias: str) -> bool:
 
 
 class ActorMatcher:
-    """Find actor aliases in text: two compiled alternations (acronyms exact, names folded)."""
+    """Find actor aliases in text: acronyms exactly (a regex), names in the folded text."""
 
     def __init__(self, actors: tuple[Actor, ...]) -> None:
         self.actors = actors
@@ -132,7 +133,8 @@ class ActorMatcher:
                 else:
                     self._by_folded.setdefault(fold(alias), actor)
         self._exact_re = _alternation(self._by_exact, flags=0)
-        self._folded_re = _alternation(self._by_folded, flags=0)
+        # names are many and start with any letter: one Aho-Corasick pass over the folded text
+        self._folded_scanner = WordScanner(self._by_folded, whole_words=True)
         # Acronyms start with a capital, rare in running text: a pattern that starts with the
         # prefix tree lets the engine skip to the capitals; the start boundary is then checked
         # here (the bounded pattern above re-searches inside a match that starts mid-word).
@@ -155,9 +157,10 @@ class ActorMatcher:
                         continue
                     match = inner
                 candidates.append((match.start(), match.end(), self._by_exact[match.group()]))
-        if self._folded_re is not None:
-            for match in self._folded_re.finditer(fold(text) if folded is None else folded):
-                candidates.append((match.start(), match.end(), self._by_folded[match.group()]))
+        for start, end, name in self._folded_scanner.finditer(
+            fold(text) if folded is None else folded
+        ):
+            candidates.append((start, end, self._by_folded[name]))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         chosen: list[tuple[int, int, Actor]] = []
         for start, end, actor in candidates:

@@ -129,6 +129,7 @@ from geo.models import (
 )
 from geo.numbers import find_numbers
 from geo.patterns import compile_skipping
+from geo.wordscan import WordScanner
 
 CountryPoint = Callable[[str], "tuple[float, float] | None"]
 """Return a (lon, lat) inside a country given its ISO3 code, or None when unknown."""
@@ -406,15 +407,16 @@ def _bits(value: int) -> list[int]:
 
 
 _LEXICON_RE, _LEXICON_INFO = _lexicon()
+_LEXICON_SCANNER = WordScanner(_LEXICON_INFO)  # finds what _LEXICON_RE finds, ~3x faster
 
 
 def _scan_lexicon(folded: str, sentence_starts: list[int]) -> tuple[list[int], dict[int, set[int]]]:
     """Per sentence, the flags of the words it holds, and the cues whose hints it holds."""
     flags = [0] * max(1, len(sentence_starts))
     cues: dict[int, set[int]] = {}
-    for match in _LEXICON_RE.finditer(folded):
-        index = max(0, bisect.bisect_right(sentence_starts, match.start()) - 1)
-        word_flags, word_cues = _LEXICON_INFO[match.group()]
+    for start, _end, word in _LEXICON_SCANNER.finditer(folded):
+        index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
+        word_flags, word_cues = _LEXICON_INFO[word]
         flags[index] |= word_flags
         if word_cues:
             cues.setdefault(index, set()).update(word_cues)
