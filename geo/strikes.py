@@ -2746,12 +2746,14 @@ def extract_strikes(
     analyses: list[tuple[Sentence, list[_Analysis], bool]] = []
     # Actors and cues are found once per article, then handed out per sentence; everything
     # else runs only for the sentences that can use it (most sentences have no cue at all).
-    all_actors = matcher.find(text, folded)
-    actor_starts = [a.start for a in all_actors]
     sentence_starts = [s.start for s in sentences]
     flags, wanted_cues = _scan_lexicon(folded, sentence_starts)
     all_cues = _find_cues(folded, sentences, wanted_cues)
+    if not all_cues:
+        return []  # every strike comes from a sentence with a cue
     cue_starts = [c.start for c in all_cues]
+    all_actors = matcher.find(text, folded)
+    actor_starts = [a.start for a in all_actors]
     weapon_scan = _Weapons(folded, sentences, sentence_starts, flags)
     led_hits = {i for i, f in enumerate(flags) if f & _FLAG_LED}
     anaphor_hits = {i for i, f in enumerate(flags) if f & _FLAG_ANAPHOR}
