@@ -67,14 +67,16 @@ _CASES_DIR = PROJECT_DIR / "tests" / "data" / "strike_cases"
 #: The labelled corpora ``python -m geo eval`` scores by default, by short name: the development
 #: corpus (rules may be checked against it), and held-out sets nobody tunes on: short
 #: hand-written unit cases, long wire-style articles, and a second wire-style set on other
-#: conflicts and years (``heldout2``, scored before the rules it exposed were written), and a
-#: third one (``heldout3``: 24 reports, 7 of them look-alikes with no cross-border strike).
+#: conflicts and years (``heldout2``, scored before the rules it exposed were written), a
+#: third one (``heldout3``: 24 reports, 7 of them look-alikes with no cross-border strike) and a
+#: fourth (``heldout4``: 28 reports, 9 of them look-alikes).
 CORPORA: dict[str, Path] = {
     "dev": DEFAULT_CORPUS,
     "cases": _CASES_DIR / "cases.jsonl",
     "wire": _CASES_DIR / "wire.jsonl",
     "heldout2": _CASES_DIR / "heldout2.jsonl",
     "heldout3": _CASES_DIR / "heldout3.jsonl",
+    "heldout4": _CASES_DIR / "heldout4.jsonl",
 }
 LOCATION_TOLERANCE_KM = 161.0  # 100 miles, the usual geoparsing "accuracy@161km"
 LANGUAGES = ("nl", "en")
