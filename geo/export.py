@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from geo.countries import country_name
 from geo.pipeline import PLACE_COLUMNS
 
 if TYPE_CHECKING:
@@ -544,22 +545,6 @@ def write_geojson(
 # CSV
 
 
-def _country_name(iso3: str | None) -> str:
-    if not iso3:
-        return ""
-    try:
-        import pycountry
-        from babel import Locale
-
-        country = pycountry.countries.get(alpha_3=iso3)
-        if country is not None:
-            name = Locale("en").territories.get(country.alpha_2)
-            return str(name or country.name)
-    except (ImportError, LookupError):
-        pass
-    return iso3
-
-
 # Spreadsheets run cells starting with these as formulas (CSV injection); article text is
 # untrusted, so text cells that start with one get a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -612,7 +597,7 @@ def to_csv(strikes: GeoDataFrame | None) -> str:
                 _text_cell(row.get("date")),
                 _text_cell(row.get("attacker")),
                 _text_cell(row.get("target_actor")),
-                _text_cell(_country_name(_plain(row.get("target_iso3")))),
+                _text_cell(country_name(_plain(row.get("target_iso3")))),
                 _text_cell(row.get("target_admin1")),
                 _text_cell(row.get("target_name")),
                 _number_cell(row.get("target_lat"), DECIMALS),

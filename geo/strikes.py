@@ -112,6 +112,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from geo.actors import ActorMatcher, ActorMention, fold, load_actors, trie_pattern
+from geo.countries import country_name
 from geo.errors import GeoError
 from geo.models import (
     KIND_ADMIN1,
@@ -463,7 +464,19 @@ _WEAPON_RE = compile_skipping(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEA
 
 _PREP_AGENT = {"door", "by"}
 _PREP_ORIGIN = {"vanuit", "vanaf", "from", "uit"}
-_PREP_LOCATIVE = {"in", "at", "bij", "near", "nabij", "inside", "binnen", "nearby"}
+_PREP_LOCATIVE = {
+    "in",
+    "at",
+    "bij",
+    "near",
+    "nabij",
+    "inside",
+    "binnen",
+    "nearby",
+    "around",
+    "rond",
+    "rondom",
+}
 _PREP_TARGET = _PREP_LOCATIVE | {
     "op",
     "tegen",
@@ -1680,6 +1693,12 @@ def _assign_roles(
             mention.role = "ignore"
             previous = mention
             continue
+        if mention.end <= cue.start and _VICTIMS_DIED_AFTER.match(window_after):
+            # "Turkish soldiers were killed in an air strike by ...", "Turkse militairen kwamen
+            # om bij ...": the victims' country, not the attacker
+            mention.role = "ignore"
+            previous = mention
+            continue
         if mention.is_place and (
             _SEA_ZONE_BEFORE.search(window_before)
             or (
@@ -1905,6 +1924,23 @@ _VICTIM_AFTER = re.compile(
     r"^[\s-]*(?:soldiers?|troops|servicem[ae]n|service\s+members?|contractors?|citizens?|"
     r"civilians?|nationals?|sailors?|marines?|militairen|soldaten|burgers|staatsburgers|"
     r"mariniers|burgerslachtoffers)(?![\w-])"
+)
+_GOVERNMENT_NOUN = r"(?:government|regime|junta|regering|regerings\w+|regime\w+)"
+# a government with no country before the cue, no other party in between
+_OWN_GOVERNMENT_BEFORE = re.compile(
+    rf"(?<![\w-]){_GOVERNMENT_NOUN}(?:'s)?(?![\w-])(?:\s+[\w-]+){{0,3}}\s+$"
+)
+_OWN_GOVERNMENT_AFTER = re.compile(
+    rf"\s+(?:by|door|van)\s+(?:the\s+|de\s+|het\s+)?{_GOVERNMENT_NOUN}(?![\w-])"
+)
+_ACROSS_BORDER = re.compile(
+    r"across\s+the\s+border|cross-border|over\s+de\s+grens|grensoverschrijd"
+)
+_VICTIMS_DIED_AFTER = re.compile(
+    _VICTIM_AFTER.pattern
+    + r"\s+(?:(?:were|was|have\s+been|had\s+been|zijn|werden|waren|raakten|kwamen)\s+)?"
+    r"(?:(?:reportedly|also|ook)\s+)?(?:killed|wounded|injured|died|gedood|gewond|verwond|"
+    r"omgekomen|gesneuveld|sneuvelden|(?<=kwamen\s)om|om\s+het\s+leven)(?![\w-])"
 )
 _OVERFLIGHT_BEFORE = re.compile(r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?$")
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
@@ -2158,11 +2194,17 @@ def _analyse_clause(
     places = [m for m in places if (m.start, m.end) not in attacker_spans]
     if _used_as_noun(folded, cue):
         # "de aanval valt samen met de Russische tegenslagen in Oekraïne", "the attack came
-        # amid talks in Doha": a place after a "with"/"amid" phrase belongs to that phrase
+        # amid talks in Doha", "de aanval volgt op gevechten rond Sake": a place after a
+        # "with"/"amid"/"follows" phrase belongs to that phrase
         # ("een aanval met drones op Odesa" keeps its target: "met" right after the noun)
         joined = _ACCOMPANIMENT.search(folded, cue.end, clause.end)
-        if joined is not None and folded[cue.end : joined.start()].strip():
+        if joined is not None and (
+            folded[cue.end : joined.start()].strip() or joined.group()[0] in "fcv"
+        ):
             places = [m for m in places if m.start < joined.start()]
+            for mention in clause_mentions:
+                if mention.start >= joined.start() and mention.role.startswith("target"):
+                    mention.role = "ignore"  # nor is a party named there the one struck
     # "near the US consulate", "U.S. forces": the country owns the site, it is not the place
     # struck (the site's own place, if named, is)
     owners_abroad = [
@@ -2336,6 +2378,19 @@ def _analyse_clause(
         ]
         if earlier:
             attackers = [_party_from(earlier[-1], "coreference", matcher)]
+    if not attackers and not gapped and not background and len(target_countries) == 1:
+        # "government drone strikes have hit Mekelle", "regeringstroepen beschoten ...": a
+        # government named by no country is the one of the country struck (a domestic strike),
+        # not the article's foreign party
+        before_cue = folded[max(clause.start, cue.start - 50) : cue.start]
+        own = _OWN_GOVERNMENT_BEFORE.search(before_cue) or _OWN_GOVERNMENT_AFTER.match(
+            folded, cue.end, min(clause.end, cue.end + 40)
+        )
+        if own is not None and not _ACROSS_BORDER.search(folded, clause.start, clause.end):
+            (country,) = target_countries
+            state = matcher.for_country(country)
+            name = state.name if state else country_name(country)
+            attackers = [_Party(name, country, (country,), "domestic")]
     cue_before = folded[max(clause.start, cue.start - 40) : cue.start]
     # only asked of a clause left without attacker (a gapped one gets its own below)
     needs_reference = gapped or not attackers
@@ -2406,7 +2461,8 @@ def _analyse_clause(
 
 # after a strike noun, a phrase its target cannot come after ("samenvalt met", "amid")
 _ACCOMPANIMENT = re.compile(
-    r"(?<![\w-])(?:met|with|amid|te\s+midden\s+van|tijdens|during)(?![\w-])"
+    r"(?<![\w-])(?:met|with|amid|te\s+midden\s+van|tijdens|during|volgt\s+op|volgde\s+op|"
+    r"follows|comes\s+after|came\s+after)(?![\w-])"
 )
 
 

@@ -1246,3 +1246,59 @@ def test_unlikely_attacks_and_overflights_are_no_strikes(text: str) -> None:
 )
 def test_accusations_and_responsibility(text: str, expected: set[tuple[str, str]]) -> None:
     assert real_pairs(text) == expected
+
+
+def all_pairs(text: str) -> set[tuple[str | None, str | None]]:
+    """(attacker, target) country pairs, domestic strikes included, real gazetteer."""
+    from geo.toponyms import find_toponyms
+
+    article = article_from_text(text, title="t", date="2024-05-01")
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    return {(s.attacker_iso3, s.target_iso3) for s in strikes}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the victims of a passive killing verb are not the attackers; "by ..." is
+        (
+            "The war in Syria goes on. Three Turkish soldiers were killed in an air strike by "
+            "Russian jets in Idlib, a Turkish official said.",
+            {("RUS", "SYR")},
+        ),
+        (
+            "De oorlog in Syrië duurt voort. Drie Turkse militairen kwamen om bij een "
+            "luchtaanval van Russische straaljagers in Idlib.",
+            {("RUS", "SYR")},
+        ),
+        # a government named by no country is the struck country's own: a domestic strike,
+        # and the strike the next sentence reports is its too, not the foreign party's
+        (
+            "Eritrean troops captured the town of Shire in Ethiopia in October, and government "
+            "drone strikes have hit Mekelle several times. In August, an air strike on a "
+            "school in Mekelle killed children.",
+            {("ETH", "ETH")},
+        ),
+        (
+            "De oorlog in Syrië duurt voort. Regeringstroepen bestookten dinsdag stellingen "
+            "van rebellen rond Idlib.",
+            {("SYR", "SYR")},
+        ),
+        # ... but not when the text says the strike crossed a border
+        (
+            "Pakistan said government jets struck militant hideouts across the border in "
+            "Afghanistan's Khost province.",
+            {("PAK", "AFG")},
+        ),
+        # "around" places a strike
+        ("Russian jets struck around Kharkiv in Ukraine overnight.", {("RUS", "UKR")}),
+        # the places of what an attack follows are not where it struck
+        (
+            "Een Rwandese drone viel zaterdag het vliegveld van Goma in Congo aan. De aanval "
+            "volgt op dagen van gevechten rond Sake tussen het Congolese leger en rebellen.",
+            {("RWA", "COD")},
+        ),
+    ],
+)
+def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
