@@ -28,10 +28,11 @@ CASES = Path(__file__).resolve().parent / "data" / "strike_cases" / "cases.jsonl
 WIRE = Path(__file__).resolve().parent / "data" / "strike_cases" / "wire.jsonl"
 HELDOUT2 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout2.jsonl"
 HELDOUT3 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout3.jsonl"
+HELDOUT4 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout4.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
     "path",
-    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3],
-    ids=["devcorpus", "strike_cases", "wire", "heldout2", "heldout3"],
+    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4],
+    ids=["devcorpus", "strike_cases", "wire", "heldout2", "heldout3", "heldout4"],
 )
 
 GAZA_CITY = (34.4668, 31.5017)  # lon, lat
@@ -351,9 +352,10 @@ def test_wire_held_out_set_is_realistic_and_separate() -> None:
 
 def test_default_corpora_are_scored_separately() -> None:
     corpora = evaluation.default_corpora()
-    assert list(corpora) == ["dev", "cases", "wire", "heldout2", "heldout3"]
+    assert list(corpora) == ["dev", "cases", "wire", "heldout2", "heldout3", "heldout4"]
     assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
     assert corpora["heldout2"] == HELDOUT2 and corpora["heldout3"] == HELDOUT3
+    assert corpora["heldout4"] == HELDOUT4
 
 
 def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
@@ -371,25 +373,30 @@ def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
     assert not {(a.conflict, a.date) for a in heldout2} & {(a.conflict, a.date) for a in others}
 
 
-def test_heldout3_is_new_balanced_and_has_look_alikes() -> None:
-    heldout3 = load_corpus(HELDOUT3)
-    assert len(heldout3) == 24
-    assert Counter(a.lang for a in heldout3) == {"en": 12, "nl": 12}
-    assert len({a.conflict for a in heldout3}) >= 10
+@pytest.mark.parametrize(
+    ("path", "size", "earlier"),
+    [
+        (HELDOUT3, 24, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2]),
+        (HELDOUT4, 28, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3]),
+    ],
+    ids=["heldout3", "heldout4"],
+)
+def test_later_heldout_sets_are_new_balanced_and_have_look_alikes(
+    path: Path, size: int, earlier: list[Path]
+) -> None:
+    heldout = load_corpus(path)
+    assert len(heldout) == size
+    assert Counter(a.lang for a in heldout) == {"en": size // 2, "nl": size // 2}
+    assert len({a.conflict for a in heldout}) >= 10
     # threats, drills, test launches, a domestic bombing, a truce, sport, an anniversary
-    assert sum(not a.has_cross_border_strike for a in heldout3) >= 6
-    for article in heldout3:
+    assert sum(not a.has_cross_border_strike for a in heldout) >= 6
+    for article in heldout:
         assert 120 <= len(article.text.split()) <= 400, article.id
-    others = [
-        *load_corpus(DEFAULT_CORPUS),
-        *load_corpus(CASES),
-        *load_corpus(WIRE),
-        *load_corpus(HELDOUT2),
-    ]
-    assert not {a.id for a in heldout3} & {a.id for a in others}
-    assert not {(a.conflict, a.date) for a in heldout3} & {(a.conflict, a.date) for a in others}
+    others = [article for corpus in earlier for article in load_corpus(corpus)]
+    assert not {a.id for a in heldout} & {a.id for a in others}
+    assert not {(a.conflict, a.date) for a in heldout} & {(a.conflict, a.date) for a in others}
     sentences = {s.strip() for a in others for s in a.text.split(". ") if len(s) > 40}
-    for article in heldout3:
+    for article in heldout:
         assert not {s.strip() for s in article.text.split(". ")} & sentences, article.id
 
 
