@@ -305,3 +305,28 @@ def test_datelines_in_capitals_and_state_abbreviations(gaz) -> None:
     assert names("He was born in Chicago, Ill., in 1960.") == ["Chicago", "Illinois"]
     # a town that is also a common name or word is a place when its state follows
     assert names("The mayor of Jackson, Miss., said.") == ["Jackson", "Mississippi"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anti-U.S. sentiment, 'U.S. forces and -U.N. staff; U.S.-led, xU.S. and éU.S.A. too",
+        "O'Brien in d'Iran, Foo’Bar, _Iran, 9Iran, Tehran's Noord-Syrië and Iran-",
+        "Ünter ÉtatsÉ ΑΘΗΝΑ αθηνα I. A.B US- Al-Qaeda and Bush",
+        SEED_NL,
+    ],
+)
+def test_the_plain_scan_finds_what_the_full_scan_finds(text: str) -> None:
+    from geo.toponyms import _CAPITALISED, _CAPITALISED_PLAIN, _MAY_HAVE_ARTICLE
+
+    assert not _MAY_HAVE_ARTICLE.search(text)
+    full = [m.span() for m in _CAPITALISED.finditer(text)]
+    assert [m.span() for m in _CAPITALISED_PLAIN.finditer(text)] == full
+    assert len(full) >= 5
+
+
+def test_a_lower_case_arabic_article_takes_the_full_scan() -> None:
+    from geo.toponyms import _capitalised_words
+
+    words = [m.group() for m in _capitalised_words("Strikes hit al-Mayadin and ash-Shifa, Syria")]
+    assert words == ["Strikes", "al-Mayadin", "ash-Shifa", "Syria"]
