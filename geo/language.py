@@ -53,11 +53,13 @@ def detect_language(text: str, *, max_chars: int = 20_000) -> str:
     counts = dict.fromkeys(_STOPWORDS, 0)
     # Whitespace-separated words, counted in C: a stop word glued to punctuation ("the,") is
     # missed, which is rare and the same for every language (same verdicts on 1,700 articles).
-    words = Counter(text[:max_chars].lower().split())
-    for word in words.keys() & _LANGUAGES_OF.keys():
+    words = text[:max_chars].lower().split()
+    # Only stop words are counted: filtering them out first, in C, halves the counting.
+    stops = Counter(filter(_LANGUAGES_OF.__contains__, words))
+    for word, n in stops.items():
         for language in _LANGUAGES_OF[word]:
-            counts[language] += words[word]
-    total = sum(words.values())
+            counts[language] += n
+    total = len(words)
     best = max(counts, key=lambda lang: counts[lang])
     ranked = sorted(counts.values(), reverse=True)
     # Two hits, and a clear margin over the runner-up: short or mixed text stays "und".
