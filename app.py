@@ -25,7 +25,10 @@ else:
         RequestsInFlight,
         StaticAssetsFromMemory,
         lifespan,
+        tcp_nodelay,
     )
+
+    tcp_nodelay()  # before uvicorn accepts connections (it imports this module first)
 
     app = st.App(
         __file__,

@@ -19,6 +19,9 @@
     against the epoch at process start;
   - ``noticed_s``: process start until Playwright's polling noticed the drawn map (the
     headline of earlier rounds; it adds the harness's own detection lag);
+  - ``server_cpu_s``: CPU seconds the server process used until then (all threads; less
+    noisy than the wall clock on a shared host), and ``browser_cpu_s``, what Playwright's
+    driver and Chromium used meanwhile;
   - ``breakdown_s``: phases that add up to ``cold_start_s``, plus ``detect`` up to
     ``noticed_s`` (see :func:`_breakdown`);
 
@@ -254,6 +257,8 @@ def bench_app(
         "noticed_s": round(_median([r["noticed_s"] for r in runs]), 2),
         "noticed_runs_s": [r["noticed_s"] for r in runs],
         "server_ready_s": round(_median([r["server_ready_s"] for r in runs]), 2),
+        "server_cpu_s": _median([r["server_cpu_s"] or 0.0 for r in runs]),
+        "browser_cpu_s": _median([r["browser_cpu_s"] or 0.0 for r in runs]),
         "breakdown_s": {
             phase: round(_median([r["breakdown_s"][phase] for r in runs]), 2)
             for phase in runs[0]["breakdown_s"]
@@ -284,6 +289,7 @@ def _bench_app_once(rerun_repeats: int, app_dir: Path = PROJECT_DIR) -> dict[str
             seen: dict[str, float] = {}  # for the breakdown
             page.on("request", lambda r: _note_request(seen, r.url, time.perf_counter()))
             page.on("websocket", lambda ws: _note_websocket(seen, ws))
+            browser_cpu0 = _browser_cpu_seconds()
             t0_epoch = time.time()
             t0 = time.perf_counter()
             proc = subprocess.Popen(
@@ -305,6 +311,8 @@ def _bench_app_once(rerun_repeats: int, app_dir: Path = PROJECT_DIR) -> dict[str
                 page.goto(url)
                 frame = _drawn_map_frame(page, time.perf_counter() + 300)
                 t_map = time.perf_counter()
+                server_cpu = _cpu_seconds(proc.pid)
+                browser_cpu = _browser_cpu_seconds(exclude=proc.pid)
                 drawn_epoch = _drawn_epoch(frame)
                 if drawn_epoch is None:  # no drawnAt: the moment noticed is all we know
                     drawn_epoch = t0_epoch + (t_map - t0)
@@ -318,6 +326,10 @@ def _bench_app_once(rerun_repeats: int, app_dir: Path = PROJECT_DIR) -> dict[str
                     "cold_start_s": round(cold, 2),
                     "noticed_s": round(t_map - t0, 2),
                     "server_ready_s": round(t_health - t0, 2),
+                    "server_cpu_s": server_cpu,
+                    "browser_cpu_s": None
+                    if browser_cpu is None or browser_cpu0 is None
+                    else round(browser_cpu - browser_cpu0, 2),
                     "breakdown_s": _breakdown(t0, t_health, seen, t_map),
                     "rerun_after_filter_s": round(_median(done), 3) if done else None,
                     "rerun_runs_s": reruns,
@@ -326,6 +338,39 @@ def _bench_app_once(rerun_repeats: int, app_dir: Path = PROJECT_DIR) -> dict[str
                 proc.terminate()
                 proc.wait(timeout=20)
                 browser.close()
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system, all threads) process `pid` has used; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _browser_cpu_seconds(exclude: int | None = None) -> float | None:
+    """CPU seconds used by this process's descendants (Playwright's driver and Chromium),
+    not counting process `exclude`; None off Linux."""
+    children: dict[int, list[int]] = {}
+    try:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+    except OSError:
+        return None
+    total, todo = 0.0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        if pid == exclude:
+            continue
+        total += _cpu_seconds(pid) or 0.0
+        todo.extend(children.get(pid, []))
+    return total
 
 
 def _note_request(seen: dict[str, float], url: str, now: float) -> None:

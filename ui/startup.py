@@ -36,6 +36,7 @@ __all__ = [
     "RequestsInFlight",
     "lifespan",
     "page_chunks",
+    "tcp_nodelay",
     "template_code_cache",
     "warm_up",
     "yield_to_requests",
@@ -136,6 +137,43 @@ def template_code_cache(path: Path) -> Iterator[dict[str, int]]:
                 os.replace(tmp, path)
             except OSError:
                 pass
+
+
+def tcp_nodelay() -> None:
+    """Send small responses at once: the connections the server accepts get ``TCP_NODELAY``.
+
+    asyncio disables Nagle's algorithm only on sockets whose ``proto`` is ``IPPROTO_TCP``;
+    the listening socket ``streamlit run`` binds for an ``st.App`` is made with
+    ``socket.socket(family)`` (``proto`` 0), so its connections keep Nagle on. uvicorn
+    writes a response's headers and its body separately, and on a kept-alive connection
+    the body then waits for the browser's delayed ACK of the headers: 40 ms for every
+    response after a connection's first. Streamlit's page loads ~110 scripts over six
+    connections, so the front end waited ~0.4 s for them (59 of them over six connections:
+    0.41 s before, 0.02-0.04 s after); websocket messages sent in quick succession waited
+    the same way. Call before the server accepts connections (app.py does, on import).
+    """
+    import asyncio.base_events
+    import socket
+
+    original = asyncio.base_events._set_nodelay  # type: ignore[attr-defined]
+    if getattr(original, "strikemap", False):
+        return
+
+    def set_nodelay(sock: socket.socket) -> None:
+        if (
+            sock.family in (socket.AF_INET, socket.AF_INET6)
+            and sock.type == socket.SOCK_STREAM
+            and sock.proto in (0, socket.IPPROTO_TCP)
+        ):
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # not a TCP socket after all: leave it as asyncio would
+                pass
+        else:
+            original(sock)
+
+    set_nodelay.strikemap = True  # type: ignore[attr-defined]
+    asyncio.base_events._set_nodelay = set_nodelay  # type: ignore[attr-defined]
 
 
 class RequestsInFlight:
