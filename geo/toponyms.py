@@ -202,7 +202,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
         else:
             match, following = _longest_match(text, word, end, gaz)
         if match is None:
-            direction = _dutch_direction(word, surface)
+            direction = _dutch_direction(word, surface) if "-" in word else None
             if direction is None:
                 continue
             prefix_len, direction_name, entries = direction
@@ -245,7 +245,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             found.append(candidate)
         elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True):
             person_names.add(candidate.text)
-        if _followed_by_speech_verb(text, candidate.end) and _may_be_a_surname(candidate, gaz):
+        if _SPEECH.match(text, candidate.end) and _may_be_a_surname(candidate, gaz):
             person_names.add(candidate.text)
     # One sense per discourse: "James Baker ... Baker said" makes every "Baker" a person.
     return [c for c in found if c.text not in person_names or not _local_flags(c.entries, gaz)[0]]
@@ -292,7 +292,7 @@ _INNER = frozenset("'’-")
 
 def _previous_token(text: str, start: int) -> tuple[int, int] | None:
     """Return the span of the word before ``start`` (within 60 characters), scanning backwards."""
-    limit = max(0, start - _LOOKBEHIND_CHARS)
+    limit = start - _LOOKBEHIND_CHARS if start > _LOOKBEHIND_CHARS else 0
     # Fast path for the usual case, a plain word and one space: "in Iran", "the Kerman".
     if start >= 2 and text[start - 1] == " ":
         space = text.rfind(" ", limit, start - 1)
@@ -326,11 +326,8 @@ def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
 _NEXT_TOKEN = re.compile(r"[^\S\n]*(" + _TOKEN.pattern + ")")
 
 
+# A speech verb right after a name: "Baker said" (matched at the name's end).
 _SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\b")
-
-
-def _followed_by_speech_verb(text: str, end: int) -> bool:
-    return _SPEECH.match(text, end) is not None
 
 
 _BIG_CITY = 1_000_000
@@ -388,7 +385,8 @@ def _longest_match(
         capitals = _capitalised_name(text, first, end, gaz)
         if capitals is not None:
             return capitals, _next_token(text, capitals[2], following)
-    if first not in gaz.first_words:
+    longest = gaz.first_words.get(first)  # the most words a name starting with it has
+    if longest is None:
         if first.endswith(_POSSESSIVE) and first[:-2] in surface:
             return (1, surface[first[:-2]], end - 2), _next_token(text, end, following)
         return None, following
@@ -403,7 +401,7 @@ def _longest_match(
     if m is None:
         return best, following
     following.append(m.span(1))
-    if gaz.first_words[first] == 1:
+    if longest == 1:
         return best, following  # no longer name starts with this word
     prefixes = gaz.prefixes
     key = first
@@ -944,9 +942,10 @@ def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
         hint = _comma_hint(candidates, k, gaz)
         # One sense per name, unless the text narrowed it ("Kherson region" ... "Kherson").
         key = (cand.text, cand.entries, hint)
-        if key not in sense:
-            sense[key] = _choose(cand, gaz, ctx, hint)
-        entry, score = sense[key]
+        chosen = sense.get(key)
+        if chosen is None:
+            chosen = sense[key] = _choose(cand, gaz, ctx, hint)
+        entry, score = chosen
         kind = gaz.kind_names[entry]
         if kind == KIND_CITY and score < MIN_CITY_SCORE:
             continue
@@ -959,11 +958,9 @@ _NO_HINT: frozenset[str] = frozenset()
 
 def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> frozenset[str]:
     """'Springfield, Illinois' / 'Kerman, Iran': the next name narrows this one."""
-    if k + 1 >= len(candidates):
+    if k + 1 >= len(candidates) or not 1 <= candidates[k + 1].start - candidates[k].end <= 2:
         return _NO_HINT
-    cand, nxt = candidates[k], candidates[k + 1]
-    if not 1 <= nxt.start - cand.end <= 2:
-        return _NO_HINT
+    nxt = candidates[k + 1]
     hint: set[str] = set()
     for entry in nxt.entries:
         if gaz.kind_names[entry] in (KIND_COUNTRY, KIND_ADMIN1):
@@ -977,27 +974,13 @@ def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> frozense
 def _toponym(cand: Candidate, entry: int, score: float, gaz: Gazetteer) -> Toponym:
     confidence = round(min(1.0, score / 12.0), 3)
     if cand.direction is None:
+        # Positional: the place's fields are Toponym's fields name ... admin1_code, in order
+        # (tests/test_toponyms.py checks), and keywords cost a third of the call.
         fields = _PLACE_FIELDS.get(entry) or _place_fields(gaz, entry)
-        name, lon, lat, iso3, admin1, geonames_id, kind, place_id, admin1_code = fields
-        return Toponym(
-            text=cand.text,
-            start=cand.start,
-            end=cand.end,
-            name=name,
-            lon=lon,
-            lat=lat,
-            country_iso3=iso3,
-            admin1=admin1,
-            geonames_id=geonames_id,
-            kind=kind,
-            place_id=place_id,
-            admin1_code=admin1_code,
-            score=confidence,
-        )
+        return Toponym(cand.text, cand.start, cand.end, *fields, confidence)
     place = gaz.place(entry)
     if (
         place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION)
-        and place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_REGION)
         # "eastern Ghouta" is the region Eastern Ghouta itself
         and not place.name.lower().startswith(_DIRECTION_WORDS_EN[cand.direction])
     ):

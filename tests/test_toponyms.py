@@ -330,3 +330,28 @@ def test_a_lower_case_arabic_article_takes_the_full_scan() -> None:
 
     words = [m.group() for m in _capitalised_words("Strikes hit al-Mayadin and ash-Shifa, Syria")]
     assert words == ["Strikes", "al-Mayadin", "ash-Shifa", "Syria"]
+
+
+def test_a_toponym_carries_its_place_fields(gaz) -> None:
+    from geo.models import Toponym
+
+    # find_toponyms builds Toponyms positionally from cached place fields: pin the order.
+    found = find_toponyms("Kerman, Iran and the Kursk region. 'Grove schending', zei Teheran.", gaz)
+    assert len(found) >= 3
+    for t in found:
+        place = gaz.get(t.place_id)
+        assert t == Toponym(
+            text=t.text,
+            start=t.start,
+            end=t.end,
+            name=place.name,
+            lon=place.lon,
+            lat=place.lat,
+            country_iso3=place.country_iso3,
+            admin1=place.admin1,
+            geonames_id=place.geonames_id,
+            kind=place.kind,
+            place_id=place.id,
+            admin1_code=place.admin1_code,
+            score=t.score,
+        )
