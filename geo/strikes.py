@@ -189,6 +189,22 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"beschoten", 0.7, "nl", participle=True),
     _CueSpec(r"beschiet|beschoot|beschieten", 0.7, "nl"),
     _CueSpec(r"bestookt|bestookte|bestookten|bestoken", 0.7, "nl"),
+    # "onder vuur genomen", "nam de posities onder vuur"
+    _CueSpec(
+        r"onder\s+vuur\s+(?:genomen|nemen|neemt|nam|namen)|"
+        r"(?P<head>nam|namen|neemt|nemen)(?:\s+[\w'-]+){0,8}?\s+onder\s+vuur",
+        0.7,
+        "nl",
+        hints=("onder", "nam", "neemt", "nemen"),
+    ),
+    # "vuurde op militaire posities" (no "af"): aimed fire
+    _CueSpec(
+        r"(?:vuurt|vuurde|vuurden)(?!(?:,?\s+[\w'-]+){0,10}?\s+af(?![\w-]))",
+        0.6,
+        "nl",
+        hints=("vuurt", "vuurde"),
+    ),
+    _CueSpec(r"luchtoffensief|luchtcampagne", 0.6, "nl", noun=True),
     _CueSpec(r"getroffen", 0.4, "nl", participle=True, weak=True),
     # "werden schepen geraakt"; not "raken" as "become" ("gewond geraakt", "in paniek geraakt")
     _CueSpec(
@@ -217,7 +233,7 @@ _CUES: tuple[_CueSpec, ...] = (
         hints=("kwam", "komt", "komen"),
     ),
     _CueSpec(
-        r"(?P<head>vuurt|vuurde|vuurden)(?:\s+[\w'-]+){0,8}?\s+af",
+        r"(?P<head>vuurt|vuurde|vuurden)(?:,?\s+[\w'-]+){0,10}?\s+af",
         0.7,
         "nl",
         hints=("vuurt", "vuurde"),
@@ -245,6 +261,14 @@ _CUES: tuple[_CueSpec, ...] = (
     ),
     _CueSpec(r"(?:missile|rocket|drone)\s+attacks?", 0.7, "en", noun=True),
     _CueSpec(r"invasion|incursion", 0.5, "en", noun=True),
+    _CueSpec(r"(?:air|bombing)\s+offensive", 0.6, "en", noun=True, hints=("offensive",)),
+    # "returned fire at", "beantwoordde het vuur": fire back at the other side
+    _CueSpec(
+        r"return(?:ed|s|ing)?\s+fire|beantwoordde(?:n)?\s+het\s+vuur",
+        0.5,
+        "en",
+        hints=("return", "beantwoord"),
+    ),
     # a weapon aimed at a place: "a barrage of rockets on northern Israel", "raketten op Haifa"
     _CueSpec(
         r"(?:rockets?|missiles?|drones?|shells|raketten|granaten|projectiles?|projectielen)"
@@ -283,11 +307,11 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"invades?|invading", 0.5, "en"),
     _CueSpec(r"hit", 0.4, "en", participle=True, weak=True),
     _CueSpec(
-        r"land(?:ed|s|ing)|slammed\s+into|crashed\s+into|rained\s+down",
+        r"land(?:ed|s|ing)|slammed\s+into|crashed\s+into|rained\s+down|fell\s+(?:on|onto)",
         0.4,
         "en",
         weak=True,
-        hints=("landed", "lands", "landing", "slammed", "crashed", "rained"),
+        hints=("landed", "lands", "landing", "slammed", "crashed", "rained", "fell"),
     ),
     _CueSpec(r"hits|hitting", 0.4, "en", weak=True),
     _CueSpec(r"launched|fired", 0.6, "en", participle=True, weak=True),
@@ -372,7 +396,9 @@ _FLAG_WORDS = {
     _FLAG_LED: "coalit",
     _FLAG_WEAPON: "raket missile rocket kruisvluchtwapen drone uav shahed lucht air "
     "gevechtsvliegtuigen straaljagers warplanes jets bombers bommenwerpers artiller houwitser "
-    "howitzer mortier mortar bomme bomb",
+    "howitzer mortier mortar bomme bomb scud iskander kinzhal tomahawk kalibr storm scalp kh- "
+    "atacms himars katyusha bayraktar tb2 mq-9 geran f-4 f-1 f-35 rafale su- mig- b-52 "
+    "helikopter helicopter gunship granat shells",
     _FLAG_CAUSE: "reactie antwoord vergelding wraak represaille response retaliation revenge "
     "reprisal retribution revancheren wreken avenge follow came comes wake volgde volgen",
     _FLAG_ATTRIBUTION: "volgens according afgaand citing per stelt stellen stelde schrijft "
@@ -443,19 +469,32 @@ _STRUCK_IDIOM_AFTER = re.compile(
 )
 
 _WEAPONS: tuple[tuple[str, str], ...] = (
-    (r"ballistische\s+raket(?:ten)?|ballistic\s+missiles?", "ballistic missiles"),
-    (r"kruisraket(?:ten)?|cruise\s+missiles?|kruisvluchtwapens?", "cruise missiles"),
-    (r"raket(?:ten)?|raket-|missiles?|missile-", "missiles"),
-    (r"rockets?|rocket-|raketwerpers?", "rockets"),
-    (r"drones?|drone-|uavs?|kamikazedrones?|shahed", "drones"),
+    (
+        r"ballistische\s+raket(?:ten)?|ballistic\s+missiles?|scuds?|iskanders?|kinzhals?",
+        "ballistic missiles",
+    ),
+    (
+        r"kruisraket(?:ten)?|cruise\s+missiles?|kruisvluchtwapens?|tomahawks?|kalibrs?|"
+        r"storm\s+shadows?|scalp|kh-\d+",
+        "cruise missiles",
+    ),
+    (r"raket(?:ten)?|raket-|missiles?|missile-|atacms", "missiles"),
+    (r"rockets?|rocket-|raketwerpers?|himars|katyushas?", "rockets"),
+    (
+        r"drones?|drone-|uavs?|kamikazedrones?|shahed|bayraktars?|tb2s?|mq-9s?|gerans?",
+        "drones",
+    ),
     (
         r"lucht(?:aanval|aanvallen|bombardement|bombardementen)|air\s?strikes?|airstrikes?|"
         r"air\s+raids?|gevechtsvliegtuigen|straaljagers|warplanes|fighter\s+jets|jets|"
-        r"bombers|bommenwerpers",
+        r"bombers|bommenwerpers|f-(?:4|14|15|16|18|35)(?:['’]?s)?|rafales?|su-\d\d(?:['’]?s)?|"
+        r"mig-\d\d(?:['’]?s)?|b-52(?:['’]?s)?|gevechtshelikopters?|attack\s+helicopters?|"
+        r"helicopter\s+gunships?|gunships?",
         "air strike",
     ),
     (r"artillerie(?:vuur|beschieting(?:en)?)?|artillery|houwitsers?|howitzers?", "artillery"),
-    (r"mortier(?:en|granaten)?|mortars?", "mortars"),
+    (r"mortier(?:en|granaten|granaat)?|mortars?", "mortars"),
+    (r"granaten|granaat|shells", "shells"),
     (r"bommen|bombs?", "bombs"),
 )
 # One alternation, earlier entries first: at each place the first entry that matches wins, so
@@ -568,7 +607,9 @@ _NON_EVENT = re.compile(
     r"tegenspre\w*|reject(?:s|ed)?|if|als|indien|mocht|unless|tenzij|possible|mogelijk\w*|"
     r"potential|eventuele|hypothetical\w*|vrees\w*|fears?|feared|"
     r"zegt\s+uit\s+te\s+zijn\s+op|uit\s+op|dreiging|preparing|bereidt?|call(?:s|ed)?\s+for|"
-    r"roep\w*\s+op|urged?|eis\w*|demand\w*|zouden|zou|going\s+to|gaat|gaan)(?![\w-])"
+    # "eisen" demands, but "eiste de verantwoordelijkheid op" claims a strike that happened
+    r"roep\w*\s+op|urged?|eis\w*(?![\w-])(?!\s+(?:de\s+)?verantwoordelijkheid)|demand\w*|"
+    r"zouden|zou|going\s+to|gaat|gaan)(?![\w-])"
 )
 # Participles and nouns of threat, plan and deliberation the list above misses.
 _NON_EVENT_EXTRA = re.compile(
@@ -582,8 +623,9 @@ _NON_EVENT_EXTRA = re.compile(
     r"(?![\w-])"
 )
 # Dutch: a strike noun as the object of an infinitive ("aanvallen op X op te schorten",
-# "de aanvallen te hervatten") is planned, threatened or suspended, not reported.
-_INFINITIVE_AFTER = re.compile(r"(?<!\w)te\s+[\w-]+en(?!\w)")
+# "de aanvallen te hervatten") is planned, threatened or suspended, not reported; a perfect
+# infinitive ("beschuldigt X ervan luchtaanvallen te hebben uitgevoerd") tells one that happened.
+_INFINITIVE_AFTER = re.compile(r"(?<!\w)te\s+(?!hebben\s+[\w-]+(?:d|t|en)\b)[\w-]+en(?!\w)")
 
 # Context guards: a sentence about sport, markets, elections or military exercises uses
 # "attack", "strike", "hit", "bestoken" without reporting a strike (unless it names a weapon).
@@ -596,6 +638,8 @@ _SPORT = re.compile(
     r"cricket\w*|batsm[ae]n|batters?|bowlers?|bowling|wickets?|innings|rugby|tennis|hockey|"
     r"basketbal\w*|matches|match|titelverdediger|defending\s+champions?|slotfase|"
     r"gelijkmaker|treffer|blessuretijd|injury\s+time|eerste\s+helft|tweede\s+helft|"
+    # "bombarded the Israeli goal in the closing stages" (not "the goal of the operation")
+    r"goal(?=\s+(?:in|at|during|with|from|before|after|until|throughout)\s|\s*[,.;!])|"
     r"\d+\s*-\s*\d+\s+(?:win|zege|overwinning|victory|defeat|nederlaag|draw|gelijkspel)|"
     r"(?:beat|versloeg|verslaat|won|wint|lost|verloor)\s+\w+\s+\d+\s*-\s*\d+)(?![\w-])"
 )
@@ -1152,7 +1196,7 @@ def _find_cues(
                     folded, e
                 ):
                     continue  # "struck a trade deal"
-                if "head" in regex.groupindex:
+                if "head" in regex.groupindex and match.group("head") is not None:
                     # Separable verbs ("vuurde ... af"): the finite verb is the cue; the words
                     # up to the particle hold the subject and objects.
                     s, e = match.span("head")
@@ -1360,7 +1404,14 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         return True  # "since Hamas' October 7 attack on Israel": a date, not a report
     if _used_as_noun(folded, cue) and _UNLIKELY.search(folded, cue.end, clause.end):
         return True  # "Analisten achten een aanval op Guyana onwaarschijnlijk"
-    if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + _words(after)[:4])):
+    after_words = _words(after)[:4]
+    # "bombed a market in Bentiu": a market as the object is a place, not the economy
+    after_words = [
+        w
+        for i, w in enumerate(after_words)
+        if not (w in ("market", "markets") and i and after_words[i - 1] in _DETERMINERS)
+    ]
+    if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
     return bool(re.match(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)", after))
@@ -1408,6 +1459,9 @@ def _attribution_spans(
 def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
     words = _words(folded[left:mention_start])
     content = 0
+    if len(words) >= 2 and words[-1] in _PREP_GENITIVE and words[-2] in _COMPASS_NOUNS:
+        # "in het noorden van Mali", "in the south of Lebanon": placed like "in Mali"
+        words = words[:-2]
     for word in reversed(words):
         if word in _ALL_PREPS:
             return word
@@ -1421,6 +1475,11 @@ def _governing_prep(folded: str, left: int, mention_start: int) -> str | None:
     return None
 
 
+_COMPASS_NOUNS = frozenset(
+    "noorden zuiden oosten westen noordoosten noordwesten zuidoosten zuidwesten north south "
+    "east west northeast northwest southeast southwest north-east north-west south-east "
+    "south-west".split()
+)
 _TIME_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday maandag dinsdag woensdag "
     "donderdag vrijdag zaterdag zondag morning afternoon evening night weekend ochtend middag "
@@ -1605,6 +1664,7 @@ def _assign_roles(
     attribution: list[tuple[int, int]],
 ) -> None:
     previous: _Mention | None = None
+    destinations: list[_Mention] = []
     attacker_before = False
     cue_segment_end = next(
         (b for a, b in _segments(folded, clause.start, clause.end) if a <= cue.start < b),
@@ -1690,6 +1750,43 @@ def _assign_roles(
         ):
             # "killing one U.S. soldier", "doodde twee Amerikaanse militairen": the victims'
             # country, not a place struck
+            mention.role = "ignore"
+            previous = mention
+            continue
+        if (
+            mention.is_place
+            and (
+                _DESTINATION_BEFORE.search(window_before)
+                or (  # "door naar N'Djamena in Tsjaad": the destination's own country
+                    previous is not None
+                    and previous in destinations
+                    and previous.countries == mention.countries
+                    and re.fullmatch(
+                        r"[\s,]*(?:in|bij)\s+(?:de\s+|het\s+|the\s+)?",
+                        folded[previous.end : mention.start],
+                    )
+                )
+                or (
+                    mention.toponym is not None
+                    and mention.toponym.kind == KIND_CITY
+                    and _WEAPON_AFTER_NAME.match(window_after)
+                )
+            )
+        ):
+            # "op weg naar Egypte", "vlogen door naar N'Djamena", "bound for Lebanon": where
+            # something went, not where it was struck; "Tomahawk missiles" names a weapon
+            mention.role = "ignore"
+            destinations.append(mention)
+            previous = mention
+            continue
+        if (
+            mention.is_demonym
+            and mention.start > cue.end
+            and _WEAPON_MAKER_AFTER.match(window_after)
+            and not _AGENT_BEFORE.search(window_before)  # "an attack by Ukrainian drones"
+        ):
+            # "vuurde ... dertig Iraanse Shahed-drones af op Kyiv", "fired Iranian-made drones":
+            # where the weapon comes from, not whom it strikes
             mention.role = "ignore"
             previous = mention
             continue
@@ -1813,7 +1910,9 @@ def _assign_roles(
             mention.role = previous.role
         elif prep in _PREP_AGENT:
             mention.role = "attacker" if mention.is_actorlike else "ignore"
-        elif prep in _PREP_ORIGIN:
+        elif prep in _PREP_ORIGIN or (
+            prep == "in" and mention.is_place and _FROM_CONTAINER_BEFORE.search(window_before)
+        ):
             mention.role = "origin" if mention.is_place else "ignore"
         elif (
             prep in _PREP_LOCATIVE
@@ -1924,6 +2023,25 @@ _VICTIM_AFTER = re.compile(
     r"^[\s-]*(?:soldiers?|troops|servicem[ae]n|service\s+members?|contractors?|citizens?|"
     r"civilians?|nationals?|sailors?|marines?|militairen|soldaten|burgers|staatsburgers|"
     r"mariniers|burgerslachtoffers)(?![\w-])"
+)
+_DESTINATION_BEFORE = re.compile(
+    r"(?<![\w-])(?:op\s+weg|onderweg|door|bestemd(?:\s+was|\s+waren)?|en\s+route|bound|"
+    r"destined|on\s+(?:its|their|the|his|her)\s+way|heading|headed)\s+(?:naar|voor|to|for)\s+"
+    r"(?:(?!in\s|bij\s|near\s|at\s)[\w'’-]+\s+){0,3}?$"
+)
+_WEAPON_AFTER_NAME = re.compile(
+    r"^[\s-]+(?:cruise\s+|ballistic\s+)?(?:missiles?|raketten|kruisraketten|rockets?|drones?)"
+    r"(?![\w-])"
+)
+_AGENT_BEFORE = re.compile(r"(?<![\w-])(?:by|door|van|from|uit)\s+(?:the\s+|de\s+|het\s+)?$")
+_WEAPON_MAKER_AFTER = re.compile(
+    r"^(?:-made|[\s-]+made|[\s-]+gemaakte)?[\s-]+(?:[\w-]+[\s-]+)?(?:[\w-]*drones?|"
+    r"[\w-]*raket(?:ten)?|missiles?|rockets?|[\w-]*granaten)(?![\w-])"
+)
+# "took off from RAF Akrotiri in Cyprus": the country holding the launch site, not a target
+_FROM_CONTAINER_BEFORE = re.compile(
+    r"(?<![\w-])(?:from|vanuit|vanaf)\s+(?!the\s+(?:air|sea|ground)\b)(?:[\w'’-]+\s+){1,4}?"
+    r"in\s+$"
 )
 _GOVERNMENT_NOUN = r"(?:government|regime|junta|regering|regerings\w+|regime\w+)"
 # a government with no country before the cue, no other party in between
@@ -3093,7 +3211,12 @@ def extract_strikes(
             refers = bool(_STRIKE_REFERENCE.search(folded_sentence))
             other_event = bool(_OTHER_EVENT.search(folded_sentence))
             recent = index - last_cue_index <= 2
-            if refers or (recent and not other_event and not has_cue):
+            # an impact verb that made no strike of its own tells more of the recent one
+            # ("Twee vrouwen kwamen om toen een raket insloeg op een woonflat")
+            impact_only = has_cue and all(
+                c.spec.weak for c in _slice(all_cues, cue_starts, sentence)
+            )
+            if refers or (recent and not other_event and (not has_cue or impact_only)):
                 # weapons only from a sentence that names the attack ("de aanval")
                 strikes[-1] = _enrich(
                     strikes[-1], weapons if refers else (), killed, injured, results

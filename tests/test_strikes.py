@@ -1302,3 +1302,111 @@ def all_pairs(text: str) -> set[tuple[str | None, str | None]]:
 )
 def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a compass part of a country places the strike in it
+        (
+            "Franse straaljagers hebben zondag doelen in het noorden van Mali gebombardeerd.",
+            {("FRA", "MLI")},
+        ),
+        # Dutch fire idioms: "onder vuur nemen", "vuren op" without "af", an impact verb with a
+        # mortar shell, "troffen" with an aircraft type, "luchtoffensief"
+        (
+            "Het Turkse leger heeft stellingen van de YPG in Syrië onder vuur genomen.",
+            {("TUR", "SYR")},
+        ),
+        (
+            "Het Turkse leger nam dinsdag stellingen van de YPG in Syrië onder vuur.",
+            {("TUR", "SYR")},
+        ),
+        (
+            "Turkse artillerie vuurde dinsdag op Koerdische posities bij Kobani in Syrië.",
+            {("TUR", "SYR")},
+        ),
+        (
+            "Een Syrische mortiergranaat sloeg woensdag in in een huis in Akçakale in Turkije.",
+            {("SYR", "TUR")},
+        ),
+        (
+            "Vier Franse Rafales troffen zondag kampen van rebellen bij Gao in Mali.",
+            {("FRA", "MLI")},
+        ),
+        (
+            "Het Turkse leger is een luchtoffensief begonnen tegen de PKK in Noord-Irak.",
+            {("TUR", "IRQ")},
+        ),
+        # English: bombs falling on a place, return fire, a market struck is a place
+        ("Two Sudanese bombs fell on a village in South Sudan on Monday.", {("SDN", "SSD")}),
+        ("South Korean howitzers returned fire at North Korean gun positions.", {("KOR", "PRK")}),
+        (
+            "Sudanese warplanes bombed a market in Bentiu in South Sudan on Monday.",
+            {("SDN", "SSD")},
+        ),
+        # a destination, the country holding a launch base and a weapon named after a town
+        # are no targets
+        (
+            "Franse gevechtsvliegtuigen hadden eerder doelen in Mali gebombardeerd. Na de aanval "
+            "vlogen de Franse toestellen door naar N'Djamena in Tsjaad.",
+            {("FRA", "MLI")},
+        ),
+        (
+            "Israëlische vliegtuigen hebben een wapenkonvooi op weg naar Libanon in Syrië "
+            "gebombardeerd.",
+            {("ISR", "SYR")},
+        ),
+        (
+            "British jets took off from RAF Akrotiri in Cyprus and fired missiles at a site in "
+            "Syria.",
+            {("GBR", "SYR")},
+        ),
+        ("The U.S. fired Tomahawk missiles at the Shayrat air base in Syria.", {("USA", "SYR")}),
+        # the maker of the weapon fired is not struck; the agent of "an attack by" attacks
+        (
+            "Het Russische leger vuurde volgens de Oekraïense luchtmacht ruim dertig Iraanse "
+            "Shahed-drones af op Kyiv in Oekraïne.",
+            {("RUS", "UKR")},
+        ),
+        (
+            "Fire broke out at a refinery in Tuapse in Russia after an attack by Ukrainian drones.",
+            {("UKR", "RUS")},
+        ),
+        # claims and accusations with a Dutch perfect infinitive
+        (
+            "De Houthi's eisten de verantwoordelijkheid op voor een raketaanval op Eilat in "
+            "Israël.",
+            {("YEM", "ISR")},
+        ),
+        (
+            "De regering beschuldigt de Verenigde Arabische Emiraten ervan luchtaanvallen te "
+            "hebben uitgevoerd op Aden in Jemen.",
+            {("ARE", "YEM")},
+        ),
+        # football
+        (
+            "Norway bombarded the Israeli goal in the closing stages, and Haaland scored twice.",
+            set(),
+        ),
+    ],
+)
+def test_fire_idioms_destinations_and_weapon_names(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
+
+
+def test_every_weapon_word_flags_its_sentence() -> None:
+    """The weapon scan only looks at sentences the lexicon flagged: each weapon name must
+    contain one of the weapon flag words."""
+    from geo.strikes import _FLAG_WEAPON, _FLAG_WORDS, find_weapons
+
+    flag_words = _FLAG_WORDS[_FLAG_WEAPON].split()
+    samples = [
+        *"F-16's F-35s Rafales Su-34s MiG-29 B-52s Tomahawks Kh-101 HIMARS Bayraktar TB2".split(),
+        *"MQ-9 Geran Scud Iskander Kinzhal Kalibr ATACMS Katyusha gevechtshelikopters".split(),
+        *"gunships mortiergranaat granaten shells drones raketten".split(),
+        "Storm Shadow",
+    ]
+    for word in samples:
+        assert find_weapons(word), word
+        assert any(flag in word.lower() for flag in flag_words), word
