@@ -24,11 +24,16 @@ else:
         PreloadPageChunks,
         RequestsInFlight,
         StaticAssetsFromMemory,
+        defer_unused_imports,
         lifespan,
+        quick_component_scan,
         tcp_nodelay,
     )
 
-    tcp_nodelay()  # before uvicorn accepts connections (it imports this module first)
+    # before uvicorn accepts connections and builds the runtime (it imports this module first)
+    tcp_nodelay()
+    quick_component_scan()
+    defer_unused_imports()
 
     app = st.App(
         __file__,

@@ -502,3 +502,100 @@ def test_keyboard_list_gives_way_to_a_hint_on_large_maps(fake_view, monkeypatch)
     assert not at.exception
     assert not [s for s in at.selectbox if s.key == "map_jump"]
     assert any("narrow the filters to at most 3" in c.value for c in at.caption)
+
+
+def test_connections_of_a_proto_zero_socket_send_small_writes_at_once():
+    """The socket ``streamlit run`` binds for an st.App has proto 0; after tcp_nodelay()
+    asyncio turns Nagle off for its connections as it does for IPPROTO_TCP sockets."""
+    import asyncio
+    import socket
+
+    from ui.startup import tcp_nodelay
+
+    tcp_nodelay()
+    tcp_nodelay()  # idempotent
+    nodelay: list[int] = []
+
+    async def main() -> None:
+        listener = socket.socket(socket.AF_INET)  # as streamlit binds it: proto 0
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        assert listener.proto == 0
+
+        async def handle(reader, writer):
+            sock = writer.get_extra_info("socket")
+            nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(handle, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        for _ in range(100):
+            if nodelay:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    asyncio.run(main())
+    assert nodelay and nodelay[0] != 0
+
+
+def test_quick_component_scan_keeps_the_packages_streamlit_would_scan():
+    """The metadata pre-check drops only packages Streamlit's own filter drops, and still
+    finds streamlit and streamlit-folium."""
+    import importlib.metadata
+
+    from streamlit.components.v2 import manifest_scanner
+
+    from ui.startup import quick_component_scan
+
+    original = manifest_scanner._is_likely_streamlit_component_package
+    try:
+        quick_component_scan()
+        quick = manifest_scanner._is_likely_streamlit_component_package
+        assert quick is not original
+        dists = list(importlib.metadata.distributions())
+        kept = {d.metadata["Name"] for d in dists if quick(d)}
+        assert kept == {d.metadata["Name"] for d in dists if original(d)}
+        assert {"streamlit", "streamlit-folium"} <= kept
+    finally:
+        manifest_scanner._is_likely_streamlit_component_package = original
+
+
+def test_deferred_import_loads_the_module_when_first_used():
+    """A deferred module is not imported by ``import``, and works once used, also through
+    references taken before and for submodules."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ui.startup import defer_unused_imports\n"
+        "defer_unused_imports(('json', 'email'))\n"
+        "defer_unused_imports(('csv', 'no_such_module_x'))\n"
+        "assert 'no_such_module_x' not in sys.modules\n"
+        "import csv, email as early\n"
+        "assert 'email.message' not in sys.modules and type(early).__name__ == '_Deferred'\n"
+        "assert csv.reader is not None and type(sys.modules['csv']).__name__ == 'module'\n"
+        "import email.message\n"
+        "assert early.message_from_string('Subject: x\\n\\nbody')['Subject'] == 'x'\n"
+        "assert email.message.Message is sys.modules['email.message'].Message\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(APP).parent, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_page_icon_is_the_map_emoji_without_the_emoji_catalogue():
+    """The favicon is the image Streamlit draws for "🗺️", given in ASCII so that
+    set_page_config does not load its emoji catalogue to check it."""
+    from urllib.parse import unquote
+
+    from streamlit.string_util import is_emoji
+
+    from ui.map_page import PAGE_ICON
+
+    assert PAGE_ICON.isascii() and not is_emoji(PAGE_ICON)
+    assert PAGE_ICON.startswith("data:image/svg+xml,<svg")
+    assert ">🗺️</text></svg>" in unquote(PAGE_ICON)

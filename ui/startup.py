@@ -25,6 +25,7 @@ import os
 import re
 import threading
 import time
+import types
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -35,7 +36,9 @@ __all__ = [
     "StaticAssetsFromMemory",
     "RequestsInFlight",
     "lifespan",
+    "defer_unused_imports",
     "page_chunks",
+    "quick_component_scan",
     "tcp_nodelay",
     "template_code_cache",
     "warm_up",
@@ -174,6 +177,80 @@ def tcp_nodelay() -> None:
 
     set_nodelay.strikemap = True  # type: ignore[attr-defined]
     asyncio.base_events._set_nodelay = set_nodelay  # type: ignore[attr-defined]
+
+
+def quick_component_scan() -> None:
+    """Make Streamlit's start-up scan for installed custom components skip, without parsing
+    their metadata, the packages whose metadata never mentions Streamlit.
+
+    The scan runs on the server's main thread before it answers its health check: it parses
+    the metadata of every installed package up to three times (``dist.name``, its summary,
+    its requirements) to keep those that mention "streamlit" in their name, summary or
+    requirements or whose name starts with ``st-``/``st_``; ~0.1 s for our ~80 packages. A
+    package whose metadata text contains neither cannot pass, so reading the text once and
+    looking for them keeps the same packages. Call before the server starts (app.py does).
+    """
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # another Streamlit: nothing to speed up
+        return
+    original = getattr(manifest_scanner, "_is_likely_streamlit_component_package", None)
+    if original is None or getattr(original, "strikemap", False):
+        return
+    name_st = re.compile(r"^name:[ \t]*st[-_]", re.MULTILINE)
+
+    def likely(dist: Any) -> bool:
+        try:
+            text = dist.read_text("METADATA") or dist.read_text("PKG-INFO")
+        except Exception:  # let Streamlit's own check decide (and log)
+            text = None
+        if text is not None:
+            low = text.lower()
+            if "streamlit" not in low and not name_st.search(low):
+                return False
+        return bool(original(dist))
+
+    likely.strikemap = True  # type: ignore[attr-defined]
+    manifest_scanner._is_likely_streamlit_component_package = likely
+
+
+class _Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until an attribute of it is looked up, which
+    imports the real module (replacing this one there) and answers from it."""
+
+    _lock = threading.Lock()
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+        import sys
+
+        with self._lock:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+        return getattr(real, attr)
+
+
+def defer_unused_imports(names: tuple[str, ...] = ("requests",)) -> None:
+    """Import these modules only when something uses them.
+
+    folium imports ``requests`` (~0.1 s of CPU) to download GeoJSON given as a URL, which
+    the map never does; the start-up warm-up would pay for it while the first browser
+    waits. Each name gets a stand-in module (:class:`_Deferred`) that runs the real import
+    the first time one of its attributes is looked up (``importlib.util.LazyLoader`` would
+    not do: Python 3.11's import statement reads ``__spec__``, which loads the module).
+    Nothing happens for a module imported already or not installed.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    for name in names:
+        if name in sys.modules or importlib.util.find_spec(name) is None:
+            continue
+        stub = _Deferred(name)
+        stub.__spec__ = importlib.machinery.ModuleSpec(name, None)
+        sys.modules[name] = stub
 
 
 class RequestsInFlight:
@@ -435,7 +512,6 @@ def warm_up() -> dict[str, float]:
         with template_code_cache(cache_dir() / _TEMPLATE_CACHE_NAME):
             import folium  # noqa: F401
             import folium.plugins  # noqa: F401
-            import streamlit.emojis  # noqa: F401  (st.set_page_config's icon check)
 
             import geo.mapping  # noqa: F401
 
