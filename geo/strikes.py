@@ -798,11 +798,12 @@ _TOPIC_BEFORE = compile_skipping(
     r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$"
 )
 # A party related to a place in an apposition: "an ally of the United States", "de aartsrivaal
-# van Pakistan", "a neighbour of Iran".
+# van Pakistan", "a neighbour of Iran"; a country's policy ("the declared policy of the US").
 _RELATION_BEFORE = re.compile(
     r"(?<![\w-])(?:ally|allies|bondgeno\w*|partners?|rival\w*|aartsrivaal|vijand\w*|enem(?:y|ies)|"
     r"neighbou?rs?|buurland\w*|vriend\w*|friends?|sponsors?|backers?|proxy|proxies|"
-    r"beschermheer|bondgenootschap)\s+(?:van|of)\s+(?:(?:de|het|the)\s+)?$"
+    r"beschermheer|bondgenootschap|policy|policies|beleid|doctrine)['\"”’]?\s+(?:van|of)\s+"
+    r"(?:(?:de|het|the)\s+)?$"
 )
 # A place visited or met in: "on a visit to India", "meeting at the Ramstein air base in
 # Germany", "op bezoek in India", "bracht een bezoek aan Kyiv".

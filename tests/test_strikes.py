@@ -1389,6 +1389,12 @@ def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> Non
             "Norway bombarded the Israeli goal in the closing stages, and Haaland scored twice.",
             set(),
         ),
+        # a country's policy is no target
+        (
+            "U.S. special forces raided a compound in Abbottabad in Pakistan under the declared "
+            "policy of the United States.",
+            {("USA", "PAK")},
+        ),
     ],
 )
 def test_fire_idioms_destinations_and_weapon_names(text: str, expected: set) -> None:
