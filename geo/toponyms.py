@@ -175,7 +175,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
     common = gaz.common_by_language[table] if table else gaz.common
     excess = _EXCESS.setdefault(table, {})
     surface = gaz.surface
-    first_words = gaz.first_words
+    words = _words_of(gaz)
     found: list[Candidate] = []
     person_names: set[str] = set()
     consumed = 0  # end of the last match: its inner capitalised words are not new names
@@ -197,10 +197,11 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
         if dotted:
             end += 1
             match, following = (1, dotted, end), _next_token(text, end, [])
-        elif word not in first_words and not _may_start_name(word, first_words):
-            continue
         else:
-            match, following = _longest_match(text, word, end, gaz)
+            may_start, longest, own = words.get(word) or _word_info(word, gaz)
+            if not may_start:
+                continue
+            match, following = _longest_match(text, word, end, gaz, longest, own)
         if match is None:
             direction = _dutch_direction(word, surface) if "-" in word else None
             if direction is None:
@@ -311,6 +312,35 @@ def _previous_token(text: str, start: int) -> tuple[int, int] | None:
     return (begin, end) if begin < end else None
 
 
+# Word -> (may start a name, the most words of a name it starts or None, the entries it names or
+# None), for the capitalised words seen lately. first_words and surface hold hundreds of
+# thousands of names, so a lookup there mostly misses the CPU cache; capitalised words repeat
+# ("The", "Iran"), and this small table answers them from the cache instead. It is emptied when
+# full, and when another gazetteer's names are used.
+_WordInfo = tuple[bool, int | None, tuple[int, ...] | None]
+_WORD_INFO: dict[str, _WordInfo] = {}
+_WORD_INFO_MAX = 20_000
+_WORD_INFO_OF: list[dict[str, tuple[int, ...]]] = []  # the gazetteer.surface it is for
+
+
+def _words_of(gaz: Gazetteer) -> dict[str, _WordInfo]:
+    if not _WORD_INFO_OF or _WORD_INFO_OF[0] is not gaz.surface:
+        _WORD_INFO.clear()
+        _WORD_INFO_OF[:] = [gaz.surface]
+    return _WORD_INFO
+
+
+def _word_info(word: str, gaz: Gazetteer) -> _WordInfo:
+    if len(_WORD_INFO) >= _WORD_INFO_MAX:
+        _WORD_INFO.clear()
+    info = _WORD_INFO[word] = (
+        _may_start_name(word, gaz.first_words),
+        gaz.first_words.get(word),
+        gaz.surface.get(word),
+    )
+    return info
+
+
 def _may_start_name(word: str, first_words: dict[str, int]) -> bool:
     return (
         word in first_words
@@ -371,9 +401,15 @@ def _capitals(gaz: Gazetteer) -> frozenset[int]:
 
 
 def _longest_match(
-    text: str, first: str, end: int, gaz: Gazetteer
+    text: str,
+    first: str,
+    end: int,
+    gaz: Gazetteer,
+    longest: int | None,
+    entries: tuple[int, ...] | None,
 ) -> tuple[tuple[int, tuple[int, ...], int] | None, list[tuple[int, int]]]:
-    """Return the longest name starting with the word ``first`` (ending at ``end``).
+    """Return the longest name starting with the word ``first`` (ending at ``end``), which
+    starts names of up to ``longest`` words (None: none) and is itself the name of ``entries``.
 
     The match is (token count, entries, end offset) or None; the list holds the spans of the
     tokens read after ``first``, which include the token right after the match when there is
@@ -385,12 +421,10 @@ def _longest_match(
         capitals = _capitalised_name(text, first, end, gaz)
         if capitals is not None:
             return capitals, _next_token(text, capitals[2], following)
-    longest = gaz.first_words.get(first)  # the most words a name starting with it has
     if longest is None:
         if first.endswith(_POSSESSIVE) and first[:-2] in surface:
             return (1, surface[first[:-2]], end - 2), _next_token(text, end, following)
         return None, following
-    entries = surface.get(first)
     if entries:
         best: tuple[int, tuple[int, ...], int] | None = (1, entries, end)
     elif first.endswith(_POSSESSIVE) and first[:-2] in surface:

@@ -355,3 +355,12 @@ def test_a_toponym_carries_its_place_fields(gaz) -> None:
             admin1_code=place.admin1_code,
             score=t.score,
         )
+
+
+def test_words_are_looked_up_in_the_gazetteer_given(gaz) -> None:
+    # find_toponyms keeps recent words' lookups; a gazetteer with other names must not see them.
+    text = "Troops moved from Zorblatt to Kerman."
+    aliased = gaz.with_aliases({"Zorblatt": "c:IRN"})
+    for _ in range(2):
+        assert [t.text for t in find_toponyms(text, gaz)] == ["Kerman"]
+        assert [t.text for t in find_toponyms(text, aliased)] == ["Zorblatt", "Kerman"]
