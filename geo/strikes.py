@@ -1245,6 +1245,49 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
+_PLACE_ANAPHOR = re.compile(
+    r"(?<![\w-])(?:in|on|at|across|throughout|op|bij|rond|overal\s+in)\s+"
+    r"(?:the|that|this|de|het|die|deze|dat)\s+(?:whole\s+|hele\s+)?"
+    r"(?:(province|region|governorate|provincie|regio)|(city|town|village|stad|dorp))(?![\w-])"
+)
+
+
+def _place_anaphor(
+    folded: str, clause: _Clause, cue: _Cue, topos: list[Toponym], starts: list[int]
+) -> list[_Mention]:
+    """The place "in the province", "in de stad" refers to: the province or town named last
+    before the clause ("... fled the fighting in Idlib. Syrian and Russian air strikes have hit
+    hospitals in the province")."""
+    match = _PLACE_ANAPHOR.search(folded, cue.end, clause.end)
+    if match is None:
+        return []
+    province = match.group(1) is not None
+    region = province and match.group(1).startswith("regi")
+
+    def fits(toponym: Toponym) -> bool:
+        if toponym.lon is None:
+            return False
+        if province:  # a province, or a town read for the province it names ("Idlib")
+            return (
+                toponym.kind == KIND_ADMIN1
+                or (region and toponym.kind == KIND_REGION)
+                or (
+                    toponym.kind == KIND_CITY
+                    and bool(toponym.admin1)
+                    and fold(toponym.name) in fold(toponym.admin1 or "")
+                )
+            )
+        return toponym.kind in (KIND_CITY, KIND_SITE)
+
+    earlier = topos[: bisect.bisect_left(starts, match.start())]
+    named = next((t for t in reversed(earlier) if fits(t)), None)
+    if named is None:
+        return []
+    mention = _Mention(named.start, named.end, named.text, toponym=named)
+    mention.role = "target_loc"
+    return [mention]
+
+
 def _build_mentions(
     text: str, start: int, end: int, actors: list[ActorMention], toponyms: Sequence[Toponym]
 ) -> list[_Mention]:
@@ -1406,11 +1449,15 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     if _used_as_noun(folded, cue) and _UNLIKELY.search(folded, cue.end, clause.end):
         return True  # "Analisten achten een aanval op Guyana onwaarschijnlijk"
     after_words = _words(after)[:4]
-    # "bombed a market in Bentiu": a market as the object is a place, not the economy
+    # "bombed a market in Bentiu", "hit schools and markets": a market struck is a place
     after_words = [
         w
         for i, w in enumerate(after_words)
-        if not (w in ("market", "markets") and i and after_words[i - 1] in _DETERMINERS)
+        if not (
+            w in ("market", "markets")
+            and i
+            and (after_words[i - 1] in _DETERMINERS or after_words[i - 1] in ("and", "en", "or"))
+        )
     ]
     if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
@@ -1780,6 +1827,11 @@ def _assign_roles(
             destinations.append(mention)
             previous = mention
             continue
+        if mention.actor is not None and _OWNED_TARGET_COMPOUND.match(window_after):
+            # "de PKK-stellingen", "Hezbollah-doelen": the group owns what is struck
+            mention.role = "target"
+            previous = mention
+            continue
         if (
             mention.is_demonym
             and mention.start > cue.end
@@ -2033,6 +2085,10 @@ _DESTINATION_BEFORE = re.compile(
 _WEAPON_AFTER_NAME = re.compile(
     r"^[\s-]+(?:cruise\s+|ballistic\s+)?(?:missiles?|raketten|kruisraketten|rockets?|drones?)"
     r"(?![\w-])"
+)
+_OWNED_TARGET_COMPOUND = re.compile(
+    r"^-(?:stellingen|stelling|doelen|doelwitten|posities|bases|basis|kampen|kamp|schuilplaatsen|"
+    r"wapendepots?|depots?|infrastructuur|commandocentra|leiders|strijders)(?![\w-])"
 )
 _AGENT_BEFORE = re.compile(r"(?<![\w-])(?:by|door|van|from|uit)\s+(?:the\s+|de\s+|het\s+)?$")
 _WEAPON_MAKER_AFTER = re.compile(
@@ -3009,6 +3065,13 @@ def extract_strikes(
                 after_strike=after_strike,
             )
             if analysis is not None:
+                if (
+                    analysis.attackers
+                    and not analysis.targets
+                    and not analysis.background
+                    and clause.gapped_from is None
+                ):
+                    analysis.targets = _place_anaphor(folded, clause, analysis.cue, topos, starts)
                 results.append(analysis)
             cause = (
                 _CAUSE.search(folded, clause.start, clause.end)

@@ -1389,6 +1389,18 @@ def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> Non
             "Norway bombarded the Israeli goal in the closing stages, and Haaland scored twice.",
             set(),
         ),
+        # "in the province", "in de regio": the province or region named last
+        (
+            "Nearly a million people have fled the fighting in Idlib in Syria since December. "
+            "Russian air strikes have hit hospitals, schools and markets in the province.",
+            {("RUS", "SYR")},
+        ),
+        (
+            "De PKK pleegde in 2016 een aanslag in Istanbul. Het Turkse leger is in 2019 "
+            "begonnen de PKK-stellingen in de bergen van Noord-Irak te beschieten en heeft "
+            "sindsdien tientallen bases in de regio ingericht.",
+            {("TUR", "IRQ")},
+        ),
         # a country's policy is no target
         (
             "U.S. special forces raided a compound in Abbottabad in Pakistan under the declared "
