@@ -242,6 +242,15 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"lanceert|lanceerde|lanceerden", 0.6, "nl", weak=True),
     _CueSpec(r"gelanceerd", 0.6, "nl", participle=True, weak=True),
     _CueSpec(r"uitgeschakeld|geliquideerd", 0.45, "nl", participle=True),
+    # "zette F-16's in tegen doelen in ...", "drones ingezet tegen": deployed weapons
+    _CueSpec(
+        r"(?P<head>zet|zette|zetten)(?:\s+[\w'’-]+){0,6}?\s+in(?=\s+tegen\s)|"
+        r"ingezet(?=\s+tegen\s)",
+        0.5,
+        "nl",
+        weak=True,
+        hints=("zet", "ingezet"),
+    ),
     _CueSpec(r"liquideerde|liquideerden", 0.45, "nl"),
     # English nouns
     _CueSpec(
@@ -2121,7 +2130,11 @@ _OVERFLIGHT_BEFORE = re.compile(r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
 _SEA_ZONE_BEFORE = re.compile(
     r"(?<![\w-])(?:economic\s+zone|economische\s+zone|eez|territorial\s+waters|"
-    r"territoriale\s+wateren|wateren|waters)\s+(?:of|van|off)\s+(?:the\s+|de\s+|het\s+)?$"
+    r"territoriale\s+wateren|wateren|waters)\s+(?:of|van|off)\s+(?:the\s+|de\s+|het\s+)?$|"
+    # "landed in the sea off Japan's Hokkaido island", "in zee voor de kust van Japan"
+    r"(?<![\w-])(?:sea|zee|ocean|oceaan|water)\s+(?:off|near|nabij|bij|voor)\s+"
+    r"(?:the\s+coast\s+of\s+|de\s+kust\s+van\s+)?(?:the\s+|de\s+|het\s+)?"
+    r"(?:[\w-]+['’]s\s+)?$"
 )
 # a Dutch article right before a demonym: the start of an object noun phrase
 _OBJECT_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:de|het|die|deze)\s+$")
@@ -3415,6 +3428,9 @@ _RESPONSIBLE_SUBJECT = re.compile(
 _COMMENT_CLAUSE = re.compile(r",\s*(?:wat|which|iets\s+wat)(?![\w-])")
 _RESPONSIBLE_OBJECT = re.compile(
     r"(?<![\w-])(?:accus\w+|beschuldig\w+|blam\w+|held|hield|hielden|houdt|houden|"
+    # "attributed the strike to X", "schrijven het bombardement toe aan X"
+    r"(?:attribut|ascrib)\w+(?=(?:\s+[\w'’-]+){1,6}\s+to\s)|"
+    r"(?:schrijft|schrijven|schreef|schreven)(?=(?:\s+[\w'’-]+){1,6}\s+toe\s+aan\s)|"
     r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
 )
 _DENIAL = compile_skipping(

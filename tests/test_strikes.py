@@ -1401,6 +1401,29 @@ def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> Non
             "sindsdien tientallen bases in de regio ingericht.",
             {("TUR", "IRQ")},
         ),
+        # a strike by unknown jets, attributed in the next sentence
+        (
+            "Unidentified jets bombed the air base near Misrata in Libya on Sunday. Diplomats "
+            "attributed the strike to the United Arab Emirates.",
+            {("ARE", "LBY")},
+        ),
+        (
+            "Onbekende gevechtsvliegtuigen bombardeerden zondag de luchtmachtbasis bij Misrata "
+            "in Libië. Diplomaten schrijven het bombardement toe aan de Verenigde Arabische "
+            "Emiraten.",
+            {("ARE", "LBY")},
+        ),
+        # weapons deployed against a target; a missile falling into the sea off a country
+        (
+            "Thailand zette diezelfde dag F-16's in tegen Cambodjaanse militaire doelen in de "
+            "provincie Oddar Meanchey.",
+            {("THA", "KHM")},
+        ),
+        (
+            "North Korea fired an intercontinental ballistic missile that landed in the sea off "
+            "Japan's Hokkaido island.",
+            set(),
+        ),
         # a country's policy is no target
         (
             "U.S. special forces raided a compound in Abbottabad in Pakistan under the declared "
