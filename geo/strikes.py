@@ -1811,10 +1811,10 @@ def _assign_roles(
             previous = mention
             continue
         if (
-            mention.is_place
+            (mention.is_place or mention.actor is not None)
             and (
                 _DESTINATION_BEFORE.search(window_before)
-                or (  # "door naar N'Djamena in Tsjaad": the destination's own country
+                or (  # "door naar N'Djamena in Tsjaad", "bestemd voor Hezbollah in Libanon"
                     previous is not None
                     and previous in destinations
                     and previous.countries == mention.countries
@@ -1831,7 +1831,8 @@ def _assign_roles(
             )
         ):
             # "op weg naar Egypte", "vlogen door naar N'Djamena", "bound for Lebanon": where
-            # something went, not where it was struck; "Tomahawk missiles" names a weapon
+            # something went or whom it was for, not what was struck; "Tomahawk missiles"
+            # names a weapon
             mention.role = "ignore"
             destinations.append(mention)
             previous = mention

@@ -1424,6 +1424,12 @@ def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> Non
             "Japan's Hokkaido island.",
             set(),
         ),
+        # whom a cargo was for is not struck
+        (
+            "Israëlische vliegtuigen bombardeerden een opslagplaats bij Damascus in Syrië. Het "
+            "doelwit was een lading raketten die bestemd was voor Hezbollah in Libanon.",
+            {("ISR", "SYR")},
+        ),
         # a country's policy is no target
         (
             "U.S. special forces raided a compound in Abbottabad in Pakistan under the declared "
