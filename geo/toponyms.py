@@ -596,6 +596,8 @@ def _qualified_by_next_name(candidate: Candidate, text: str, gaz: Gazetteer) -> 
         return False
     words = m.group(1)
     qualifiers = gaz.surface.get(words) or gaz.surface.get(words.split(" ")[0], ())
+    if not qualifiers:
+        return False
     codes = {gaz.admin1_code[q] for q in qualifiers if gaz.kind_names[q] == KIND_ADMIN1}
     countries = {gaz.iso3[q] for q in qualifiers if gaz.kind_names[q] == KIND_COUNTRY}
     return any(
@@ -764,9 +766,9 @@ def _prior(gaz: Gazetteer, entry: int) -> float:
     return prior
 
 
-# What scoring needs of an entry: (prior, iso3, admin1 code, is a city). One cached tuple
-# instead of four lookups for every reading of every name.
-_Reading = tuple[float, str | None, str | None, bool]
+# What scoring needs of an entry: (prior, iso3, admin1 code, is a city, minus its population).
+# One cached tuple instead of five lookups for every reading of every name.
+_Reading = tuple[float, str | None, str | None, bool, int]
 
 
 def _reading(gaz: Gazetteer, entry: int) -> _Reading:
@@ -777,6 +779,7 @@ def _reading(gaz: Gazetteer, entry: int) -> _Reading:
             gaz.iso3[entry],
             gaz.admin1_code[entry],
             gaz.kind_names[entry] == KIND_CITY,
+            -gaz.pop[entry],
         )
     return reading
 
@@ -863,7 +866,14 @@ def _provinces_in_several_countries(entries: tuple[int, ...], gaz: Gazetteer) ->
 
 
 def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: frozenset[str]) -> float:
-    prior, iso3, code, is_city = _READINGS.get(entry) or _reading(gaz, entry)
+    return _ranked(gaz, entry, ctx, hint)[0]
+
+
+def _ranked(
+    gaz: Gazetteer, entry: int, ctx: _Context, hint: frozenset[str]
+) -> tuple[float, int, int]:
+    """(score, minus population, entry): readings rank by score, then population."""
+    prior, iso3, code, is_city, minus_population = _READINGS.get(entry) or _reading(gaz, entry)
     score = prior
     bonus = ctx.country_bonus.get(iso3)  # type: ignore[arg-type]  # None is never a key
     if bonus is not None:
@@ -873,7 +883,7 @@ def _score(gaz: Gazetteer, entry: int, ctx: _Context, hint: frozenset[str]) -> f
     # Both counters and `hint` hold only non-empty codes, so a None code matches nothing.
     if hint and (iso3 in hint or code in hint):
         score += 6.0
-    return score
+    return score, minus_population, entry
 
 
 def _choose(
@@ -882,7 +892,7 @@ def _choose(
     if len(cand.entries) == 1:  # no rival reading: the rules below compare readings
         only = cand.entries[0]
         return only, _score(gaz, only, ctx, hint)
-    readings = [(_score(gaz, e, ctx, hint), -gaz.pop[e], e) for e in cand.entries]
+    readings = [_ranked(gaz, e, ctx, hint) for e in cand.entries]
     best_score, _, best = max(readings)
     if gaz.kind_names[best] not in (KIND_COUNTRY, KIND_ADMIN1):
         return best, best_score
@@ -970,7 +980,8 @@ def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
     """Resolve every candidate to one place, using the other candidates as context."""
     _use_caches_of(gaz)
     ctx = _context(candidates, gaz)
-    sense: dict[tuple[str, tuple[int, ...], frozenset[str]], tuple[int, float]] = {}
+    # (text, readings, hint) -> (entry, score, confidence)
+    sense: dict[tuple[str, tuple[int, ...], frozenset[str]], tuple[int, float, float]] = {}
     result: list[Toponym] = []
     for k, cand in enumerate(candidates):
         hint = _comma_hint(candidates, k, gaz)
@@ -978,12 +989,14 @@ def resolve(candidates: list[Candidate], gaz: Gazetteer) -> list[Toponym]:
         key = (cand.text, cand.entries, hint)
         chosen = sense.get(key)
         if chosen is None:
-            chosen = sense[key] = _choose(cand, gaz, ctx, hint)
-        entry, score = chosen
+            entry, score = _choose(cand, gaz, ctx, hint)
+            # round() of a float is slow (it formats digits): once per name, not per mention.
+            chosen = sense[key] = (entry, score, round(min(1.0, score / 12.0), 3))
+        entry, score, confidence = chosen
         kind = gaz.kind_names[entry]
         if kind == KIND_CITY and score < MIN_CITY_SCORE:
             continue
-        result.append(_toponym(cand, entry, score, gaz))
+        result.append(_toponym(cand, entry, confidence, gaz))
     return result
 
 
@@ -1005,8 +1018,7 @@ def _comma_hint(candidates: list[Candidate], k: int, gaz: Gazetteer) -> frozense
     return frozenset(hint)
 
 
-def _toponym(cand: Candidate, entry: int, score: float, gaz: Gazetteer) -> Toponym:
-    confidence = round(min(1.0, score / 12.0), 3)
+def _toponym(cand: Candidate, entry: int, confidence: float, gaz: Gazetteer) -> Toponym:
     if cand.direction is None:
         # Positional: the place's fields are Toponym's fields name ... admin1_code, in order
         # (tests/test_toponyms.py checks), and keywords cost a third of the call.
