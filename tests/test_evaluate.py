@@ -29,10 +29,11 @@ WIRE = Path(__file__).resolve().parent / "data" / "strike_cases" / "wire.jsonl"
 HELDOUT2 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout2.jsonl"
 HELDOUT3 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout3.jsonl"
 HELDOUT4 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout4.jsonl"
+HELDOUT5 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout5.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
     "path",
-    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4],
-    ids=["devcorpus", "strike_cases", "wire", "heldout2", "heldout3", "heldout4"],
+    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5],
+    ids=["devcorpus", "strike_cases", "wire", "heldout2", "heldout3", "heldout4", "heldout5"],
 )
 
 GAZA_CITY = (34.4668, 31.5017)  # lon, lat
@@ -352,10 +353,18 @@ def test_wire_held_out_set_is_realistic_and_separate() -> None:
 
 def test_default_corpora_are_scored_separately() -> None:
     corpora = evaluation.default_corpora()
-    assert list(corpora) == ["dev", "cases", "wire", "heldout2", "heldout3", "heldout4"]
+    assert list(corpora) == [
+        "dev",
+        "cases",
+        "wire",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+    ]
     assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
     assert corpora["heldout2"] == HELDOUT2 and corpora["heldout3"] == HELDOUT3
-    assert corpora["heldout4"] == HELDOUT4
+    assert corpora["heldout4"] == HELDOUT4 and corpora["heldout5"] == HELDOUT5
 
 
 def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
@@ -378,8 +387,9 @@ def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
     [
         (HELDOUT3, 24, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2]),
         (HELDOUT4, 28, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3]),
+        (HELDOUT5, 24, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4]),
     ],
-    ids=["heldout3", "heldout4"],
+    ids=["heldout3", "heldout4", "heldout5"],
 )
 def test_later_heldout_sets_are_new_balanced_and_have_look_alikes(
     path: Path, size: int, earlier: list[Path]
