@@ -599,3 +599,19 @@ def test_page_icon_is_the_map_emoji_without_the_emoji_catalogue():
     assert PAGE_ICON.isascii() and not is_emoji(PAGE_ICON)
     assert PAGE_ICON.startswith("data:image/svg+xml,<svg")
     assert ">🗺️</text></svg>" in unquote(PAGE_ICON)
+
+
+def test_first_draw_has_no_html_markdown_and_a_selection_gets_the_panel_style(
+    fake_view, monkeypatch
+):
+    """Markdown with HTML makes the browser load an HTML parser: the first draw of the map
+    page (nothing selected) has none; the excerpts of a selection come with their style."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [md.value for md in at.markdown if md.proto.allow_html] == []
+
+    _click(monkeypatch, {"feature_type": "place", "place_id": "gn:1"})
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    html = [md.value for md in at.markdown if md.proto.allow_html]
+    assert html[0].startswith("<style>.sm-panel-excerpt")
+    assert any("sm-panel-excerpt" in value and "<mark>" in value for value in html[1:])
