@@ -198,7 +198,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             end += 1
             match, following = (1, dotted, end), _next_token(text, end, [])
         else:
-            may_start, longest, own = words.get(word) or _word_info(word, gaz)
+            may_start, longest, own = words.get(word) or _word_info(word, gaz, words)
             if not may_start:
                 continue
             match, following = _longest_match(text, word, end, gaz, longest, own)
@@ -316,24 +316,22 @@ def _previous_token(text: str, start: int) -> tuple[int, int] | None:
 # None), for the capitalised words seen lately. first_words and surface hold hundreds of
 # thousands of names, so a lookup there mostly misses the CPU cache; capitalised words repeat
 # ("The", "Iran"), and this small table answers them from the cache instead. It is emptied when
-# full, and when another gazetteer's names are used.
+# full; another gazetteer's names get a new table (a caller still busy with the old one keeps it).
 _WordInfo = tuple[bool, int | None, tuple[int, ...] | None]
-_WORD_INFO: dict[str, _WordInfo] = {}
 _WORD_INFO_MAX = 20_000
-_WORD_INFO_OF: list[dict[str, tuple[int, ...]]] = []  # the gazetteer.surface it is for
+_WORD_TABLE: list[tuple[dict[str, tuple[int, ...]], dict[str, _WordInfo]]] = []  # (surface, table)
 
 
 def _words_of(gaz: Gazetteer) -> dict[str, _WordInfo]:
-    if not _WORD_INFO_OF or _WORD_INFO_OF[0] is not gaz.surface:
-        _WORD_INFO.clear()
-        _WORD_INFO_OF[:] = [gaz.surface]
-    return _WORD_INFO
+    if not _WORD_TABLE or _WORD_TABLE[0][0] is not gaz.surface:
+        _WORD_TABLE[:] = [(gaz.surface, {})]
+    return _WORD_TABLE[0][1]
 
 
-def _word_info(word: str, gaz: Gazetteer) -> _WordInfo:
-    if len(_WORD_INFO) >= _WORD_INFO_MAX:
-        _WORD_INFO.clear()
-    info = _WORD_INFO[word] = (
+def _word_info(word: str, gaz: Gazetteer, words: dict[str, _WordInfo]) -> _WordInfo:
+    if len(words) >= _WORD_INFO_MAX:
+        words.clear()
+    info = words[word] = (
         _may_start_name(word, gaz.first_words),
         gaz.first_words.get(word),
         gaz.surface.get(word),
