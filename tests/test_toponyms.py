@@ -433,3 +433,16 @@ def test_demonym_file_gives_each_form_to_one_known_country(gaz) -> None:
             assert {p.country_iso3 for p in readings if p.kind in ("country", "demonym")} == {
                 iso3
             }, form
+
+
+def test_dutch_exonyms_of_conflict_places() -> None:
+    found = {
+        t.text: (t.name, t.country_iso3)
+        for t in find_toponyms(
+            "Bij beschietingen in Gaza-Stad, op de Golanhoogten en bij Avdiejevka vielen doden.",
+            language="nl",
+        )
+    }
+    assert found["Gaza-Stad"] == ("Gaza", "PSE")
+    assert found["Golanhoogten"][0] == "Golan Heights"
+    assert found["Avdiejevka"] == ("Avdiivka", "UKR")
