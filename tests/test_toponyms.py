@@ -364,3 +364,144 @@ def test_words_are_looked_up_in_the_gazetteer_given(gaz) -> None:
     for _ in range(2):
         assert [t.text for t in find_toponyms(text, gaz)] == ["Kerman"]
         assert [t.text for t in find_toponyms(text, aliased)] == ["Zorblatt", "Kerman"]
+
+
+def demonyms(text: str, gaz, language: str | None = None) -> dict[str, str | None]:
+    return {
+        t.text: t.country_iso3 for t in find_toponyms(text, gaz, language) if t.kind == "demonym"
+    }
+
+
+def test_demonyms_of_smaller_countries_name_attackers_and_targets(gaz) -> None:
+    text = (
+        "Kyrgyz troops opened fire on a Tajik border post. Angolan, Ivorian and Honduran "
+        "officials met Kosovar, Montenegrin and Laotian envoys; Fijian and Tongan soldiers "
+        "joined Burundian and Malawian peacekeepers."
+    )
+    assert demonyms(text, gaz, "en") == {
+        "Kyrgyz": "KGZ",
+        "Tajik": "TJK",
+        "Angolan": "AGO",
+        "Ivorian": "CIV",
+        "Honduran": "HND",
+        "Kosovar": "XKX",
+        "Montenegrin": "MNE",
+        "Laotian": "LAO",
+        "Fijian": "FJI",
+        "Tongan": "TON",
+        "Burundian": "BDI",
+        "Malawian": "MWI",
+    }
+    dutch = (
+        "Kirgizische troepen beschoten een Tadzjiekse grenspost. Emiratische drones en "
+        "Emiraatse straaljagers vielen aan. Ivoriaanse, Liberiaanse en Curaçaose functionarissen "
+        "spraken met Kirgiezen, Kosovaren en Montenegrijnen."
+    )
+    assert demonyms(dutch, gaz, "nl") == {
+        "Kirgizische": "KGZ",
+        "Tadzjiekse": "TJK",
+        "Emiratische": "ARE",
+        "Emiraatse": "ARE",
+        "Ivoriaanse": "CIV",
+        "Liberiaanse": "LBR",
+        "Curaçaose": "CUW",
+        "Kirgiezen": "KGZ",
+        "Kosovaren": "XKX",
+        "Montenegrijnen": "MNE",
+    }
+    kyrgyz = by_text(find_toponyms("Kyrgyz troops opened fire.", gaz))["Kyrgyz"]
+    assert kyrgyz.name == "Kyrgyzstan" and kyrgyz.place_id == "d:KGZ"
+    assert 69.0 < kyrgyz.lon < 80.5 and 39.0 < kyrgyz.lat < 43.5
+
+
+def test_demonyms_shared_by_countries_go_to_one_country(gaz) -> None:
+    # The bare form names the bigger country ("Congolese" the DRC, as "Congo" does); the
+    # longer forms of the others win as the longer match.
+    text = (
+        "Sudanese and South Sudanese troops clashed. Guinean, Equatorial Guinean, "
+        "Bissau-Guinean and Papua New Guinean delegates met Samoan and American Samoan "
+        "officials, and Congolese soldiers crossed the river."
+    )
+    assert demonyms(text, gaz, "en") == {
+        "Sudanese": "SDN",
+        "South Sudanese": "SSD",
+        "Guinean": "GIN",
+        "Equatorial Guinean": "GNQ",
+        "Bissau-Guinean": "GNB",
+        "Papua New Guinean": "PNG",
+        "Samoan": "WSM",
+        "American Samoan": "ASM",
+        "Congolese": "COD",
+    }
+    dutch = "Guinese, Equatoriaal-Guinese en Papoea-Nieuw-Guinese militairen; Zuid-Soedanezen."
+    assert demonyms(dutch, gaz, "nl") == {
+        "Guinese": "GIN",
+        "Equatoriaal-Guinese": "GNQ",
+        "Papoea-Nieuw-Guinese": "PNG",
+        "Zuid-Soedanezen": "SSD",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dominican friars ran the hospital.",  # the Catholic order, not the Dominican Republic
+        "St. Rose Dominican Hospital said he was stable.",
+        "Korean food is popular.",  # North or South: left out
+        "Central African states met in Libreville.",  # the region, not the CAR
+        "Vincentian priests run the parish.",
+        "Bajan rum and Lao noodles were served.",
+    ],
+)
+def test_ambiguous_forms_left_out_are_no_demonyms(gaz, text: str) -> None:
+    assert demonyms(text, gaz, "en") == {}
+
+
+def test_every_country_has_demonyms_but_documented_exceptions(gaz) -> None:
+    from geo.boundaries import load_admin0
+
+    missing = {iso3 for iso3 in load_admin0()["country_iso3"] if gaz.get(f"d:{iso3}") is None}
+    # no demonym of their own (COG, CAF, DMA, VCT: see demonyms.json "_notes"), no
+    # demonym in news use, or no people
+    assert missing == {
+        "COG", "CAF", "DMA", "VCT", "ALA", "ATA", "ATF", "BLM", "GGY", "HMD", "IMN", "IOT",
+        "JEY", "MAF", "MNP", "NFK", "PCN", "SGS", "SHN", "SPM", "TCA", "TKL", "UMI", "VGB",
+        "VIR", "WLF",
+    }  # fmt: skip
+
+
+def test_demonym_file_gives_each_form_to_one_known_country(gaz) -> None:
+    import json
+
+    from geo.gazetteer import GAZETTEER_DIR
+
+    data = json.loads((GAZETTEER_DIR / "demonyms.json").read_text(encoding="utf-8"))
+    owner: dict[str, str] = {}
+    for iso3, forms in data.items():
+        if iso3.startswith("_"):
+            continue
+        assert gaz.country(iso3) is not None, f"{iso3}: no such country, the loader skips it"
+        surface = list(forms["en"]) + list(forms["nl"])
+        surface += [f(base) for base in forms["nl_adj"] for f in (str, inflect_dutch_adjective)]
+        assert surface, iso3
+        for form in surface:
+            key = fold_name(form)
+            assert owner.setdefault(key, iso3) == iso3, f"{form!r}: {owner[key]} and {iso3}"
+            readings = gaz.lookup(form)  # "Polen", "Zweden": the country and its people
+            assert any(p.kind == "demonym" and p.country_iso3 == iso3 for p in readings), form
+            assert {p.country_iso3 for p in readings if p.kind in ("country", "demonym")} == {
+                iso3
+            }, form
+
+
+def test_dutch_exonyms_of_conflict_places() -> None:
+    found = {
+        t.text: (t.name, t.country_iso3)
+        for t in find_toponyms(
+            "Bij beschietingen in Gaza-Stad, op de Golanhoogten en bij Avdiejevka vielen doden.",
+            language="nl",
+        )
+    }
+    assert found["Gaza-Stad"] == ("Gaza", "PSE")
+    assert found["Golanhoogten"][0] == "Golan Heights"
+    assert found["Avdiejevka"] == ("Avdiivka", "UKR")
