@@ -2127,7 +2127,9 @@ _VICTIMS_DIED_AFTER = re.compile(
     r"(?:(?:reportedly|also|ook)\s+)?(?:killed|wounded|injured|died|gedood|gewond|verwond|"
     r"omgekomen|gesneuveld|sneuvelden|(?<=kwamen\s)om|om\s+het\s+leven)(?![\w-])"
 )
-_OVERFLIGHT_BEFORE = re.compile(r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?$")
+_OVERFLIGHT_BEFORE = re.compile(
+    r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?(?:[\w-]+['’]s\s+)?$"
+)
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
 _SEA_ZONE_BEFORE = re.compile(
     r"(?<![\w-])(?:economic\s+zone|economische\s+zone|eez|territorial\s+waters|"

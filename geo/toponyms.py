@@ -244,7 +244,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
                     candidate.direction = direction_word
         if _keep(candidate, text, tokens, i, n, gaz, common, excess):
             found.append(candidate)
-        elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True):
+        elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True, gaz=gaz):
             person_names.add(candidate.text)
         if _SPEECH.match(text, candidate.end) and _may_be_a_surname(candidate, gaz):
             person_names.add(candidate.text)
@@ -553,7 +553,7 @@ def _keep(
     if (
         text.startswith(", ", candidate.end)
         and _qualified_by_next_name(candidate, text, gaz)
-        and _not_a_person(candidate, text, tokens, i, strict=True)
+        and _not_a_person(candidate, text, tokens, i, strict=True, gaz=gaz)
     ):
         return True  # "Jackson, Miss.", "Reading, Pennsylvania": a place, whatever the word
     only_local, only_cities = _LOCAL_FLAGS.get(candidate.entries) or _local_flags(
@@ -573,8 +573,8 @@ def _keep(
         if word.isupper() and len(word) <= 3 and only_local:
             return False  # "IN", "OK", "PA": acronyms, not towns
     if not only_local:
-        return _not_a_person(candidate, text, tokens, i, strict=False)
-    if not _not_a_person(candidate, text, tokens, i, strict=True):
+        return _not_a_person(candidate, text, tokens, i, strict=False, gaz=gaz)
+    if not _not_a_person(candidate, text, tokens, i, strict=True, gaz=gaz):
         return False
     if _followed_by_arabic_article(candidate, text, tokens, i, n):
         return False  # "Khalil al-Hayya", "Ain al-Asad": a longer name we do not know
@@ -673,7 +673,13 @@ def _word_frequency(
 
 
 def _not_a_person(
-    candidate: Candidate, text: str, tokens: list[tuple[int, int]], i: int, *, strict: bool
+    candidate: Candidate,
+    text: str,
+    tokens: list[tuple[int, int]],
+    i: int,
+    *,
+    strict: bool,
+    gaz: Gazetteer,
 ) -> bool:
     if i == 0:
         return True
@@ -684,16 +690,26 @@ def _not_a_person(
         return True
     if prev.lower().rstrip(".") in _TITLES:
         return False
-    # "Michael Jordan", "John Kerman": a capitalised word right before, mid-sentence.
+    # "Michael Jordan", "John Kerman": a capitalised word right before, mid-sentence (not a
+    # place's possessive naming a place in it: "Syria's Idlib", "Russia's Kursk region").
     if (
         strict
         and gap == " "
         and prev[:1].isupper()
         and not _is_sentence_initial(text, prev_start)
         and prev not in _DIRECTIONS_NL
+        and not (prev.endswith(_POSSESSIVE) and _possessor_holds(prev[:-2], candidate, gaz))
     ):
         return False
     return True
+
+
+def _possessor_holds(possessor: str, candidate: Candidate, gaz: Gazetteer) -> bool:
+    """Whether a reading of ``possessor`` is a country holding a reading of the candidate."""
+    countries = {
+        gaz.iso3[e] for e in gaz.surface.get(possessor, ()) if gaz.kind_names[e] == KIND_COUNTRY
+    }
+    return bool(countries) and any(gaz.iso3[e] in countries for e in candidate.entries)
 
 
 _ARABIC_ARTICLE = re.compile(_ARTICLE_PREFIX)

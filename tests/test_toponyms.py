@@ -505,3 +505,21 @@ def test_dutch_exonyms_of_conflict_places() -> None:
     assert found["Gaza-Stad"] == ("Gaza", "PSE")
     assert found["Golanhoogten"][0] == "Golan Heights"
     assert found["Avdiejevka"] == ("Avdiivka", "UKR")
+
+
+def test_a_province_after_its_countrys_possessive_is_found() -> None:
+    """ "Syria's Idlib" is no first and last name; "Chile's Ripley" (a store) stays out."""
+    found = {
+        t.text: t.country_iso3
+        for t in find_toponyms(
+            "Drones hit Russia's Kursk region, and jets struck Syria's Idlib province, while "
+            "Ethiopia's Tigray region was quiet.",
+            language="en",
+        )
+    }
+    assert found.get("Kursk") == "RUS"
+    assert found.get("Idlib province") == "SYR"
+    assert found.get("Tigray") == "ETH"
+    assert "Ripley" not in {
+        t.text for t in find_toponyms("Sales grew at Chile's Ripley department store chain.")
+    }
