@@ -31,6 +31,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -1315,11 +1316,22 @@ def _default_countries() -> dict[str, Any] | None:
     return _countries_data(loader(display=True))
 
 
+_ADMIN1_LOCK = threading.Lock()
+
+
 @functools.cache
 def _default_admin1() -> GeoDataFrame | None:
-    """Simplified provinces from :mod:`geo.boundaries` (cached, read-only), or None if absent."""
+    """Simplified provinces from :mod:`geo.boundaries` (cached, read-only), or None if absent.
+
+    One thread reads the file while the others wait for its result: a server's start-up
+    warm-up (:func:`load_display_boundaries`) and its first page run both ask for it, and
+    ``geo.boundaries``' cache would otherwise let each read it (~0.1 s of CPU each).
+    """
     loader = _boundaries_attr("load_admin1")
-    return None if loader is None else loader(display=True)
+    if loader is None:
+        return None
+    with _ADMIN1_LOCK:
+        return loader(display=True)
 
 
 def load_display_boundaries() -> None:

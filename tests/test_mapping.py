@@ -647,3 +647,40 @@ def test_countries_are_one_backdrop_canvas_under_the_data(built):
         for c in g._children.values()
     )
     assert layer.options["pane"] == "smBasePane"
+
+
+def test_display_provinces_are_read_once_when_two_threads_ask_at_once(monkeypatch):
+    """The server's warm-up and its first page run ask for the provinces together: one
+    reads the file, the other waits for it."""
+    import threading
+
+    import geo.boundaries as boundaries
+
+    reads: list[str] = []
+    real_read = boundaries._read
+
+    def counting_read(path, required):
+        reads.append(path.name)
+        return real_read(path, required)
+
+    monkeypatch.setattr(boundaries, "_read", counting_read)
+    boundaries._cached.cache_clear()
+    mapping._default_admin1.cache_clear()
+    try:
+        start = threading.Barrier(2)
+        got: list = []
+
+        def ask() -> None:
+            start.wait()
+            got.append(mapping._default_admin1())
+
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(got) == 2 and all(len(frame) == 4596 for frame in got)
+        assert reads == [boundaries.ADMIN1_DISPLAY_FILE]
+    finally:
+        boundaries._cached.cache_clear()
+        mapping._default_admin1.cache_clear()
