@@ -908,6 +908,14 @@ def _choose(
         return only, _score(gaz, only, ctx, hint)
     readings = [_ranked(gaz, e, ctx, hint) for e in cand.entries]
     best_score, _, best = max(readings)
+    if gaz.kind_names[best] == KIND_WATER and cand.after_locative:
+        # "in Kharkiv and Dnipro", "in Dnipro": no article, so the city, not the river
+        cities = [
+            e for e in cand.entries if gaz.kind_names[e] == KIND_CITY and gaz.pop[e] >= 100_000
+        ]
+        if cities:
+            city = max(cities, key=lambda e: gaz.pop[e])
+            return city, _score(gaz, city, ctx, hint)
     if gaz.kind_names[best] not in (KIND_COUNTRY, KIND_ADMIN1):
         return best, best_score
     scored = sorted(readings, reverse=True)  # the rules below try rivals in order

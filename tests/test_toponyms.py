@@ -523,3 +523,11 @@ def test_a_province_after_its_countrys_possessive_is_found() -> None:
     assert "Ripley" not in {
         t.text for t in find_toponyms("Sales grew at Chile's Ripley department store chain.")
     }
+
+
+def test_a_city_named_like_a_river_after_in_is_the_city() -> None:
+    def kind(text: str) -> str:
+        return next(t.kind for t in find_toponyms(text) if t.text == "Dnipro")
+
+    assert kind("Explosions were heard in Dnipro on Monday.") == "city"
+    assert kind("Russian troops crossed the Dnipro river.") == "water"
