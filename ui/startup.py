@@ -239,7 +239,9 @@ def defer_unused_imports(names: tuple[str, ...] = ("requests",)) -> None:
     waits. Each name gets a stand-in module (:class:`_Deferred`) that runs the real import
     the first time one of its attributes is looked up (``importlib.util.LazyLoader`` would
     not do: Python 3.11's import statement reads ``__spec__``, which loads the module).
-    Nothing happens for a module imported already or not installed.
+    The stand-in has no file (``__file__`` None), so walks over ``sys.modules`` such as
+    ``inspect.getmodule``'s pass it by. Nothing happens for a module imported already or
+    not installed.
     """
     import importlib.machinery
     import importlib.util
@@ -250,6 +252,9 @@ def defer_unused_imports(names: tuple[str, ...] = ("requests",)) -> None:
             continue
         stub = _Deferred(name)
         stub.__spec__ = importlib.machinery.ModuleSpec(name, None)
+        # a file-less module to walkers of sys.modules (inspect.getmodule looks up every
+        # module's __file__, which would otherwise import it)
+        stub.__file__ = None
         sys.modules[name] = stub
 
 
