@@ -2107,8 +2107,8 @@ _WEAPON_MAKER_AFTER = re.compile(
 )
 # "took off from RAF Akrotiri in Cyprus": the country holding the launch site, not a target
 _FROM_CONTAINER_BEFORE = re.compile(
-    r"(?<![\w-])(?:from|vanuit|vanaf)\s+(?!the\s+(?:air|sea|ground)\b)(?:[\w'’-]+\s+){1,4}?"
-    r"in\s+$"
+    r"(?<![\w-])(?:from|vanuit|vanaf|(?:opgestegen|opgestegen\s+zijn|vertrokken)\s+van)\s+"
+    r"(?!the\s+(?:air|sea|ground)\b)(?:[\w'’-]+\s+){1,4}?in\s+$"
 )
 _GOVERNMENT_NOUN = r"(?:government|regime|junta|regering|regerings\w+|regime\w+)"
 # a government with no country before the cue, no other party in between

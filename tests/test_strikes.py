@@ -1424,6 +1424,12 @@ def test_victims_own_governments_and_follow_ups(text: str, expected: set) -> Non
             "Japan's Hokkaido island.",
             set(),
         ),
+        # the base a jet took off from is no target
+        (
+            "Nederlandse F-16's bombardeerden doelen van IS in Irak. Het toestel was opgestegen "
+            "van de basis in Jordanië.",
+            {("NLD", "IRQ")},
+        ),
         # whom a cargo was for is not struck
         (
             "Israëlische vliegtuigen bombardeerden een opslagplaats bij Damascus in Syrië. Het "
