@@ -616,3 +616,38 @@ def test_first_draw_has_no_html_markdown_and_a_selection_gets_the_panel_style(
     html = [md.value for md in at.markdown if md.proto.allow_html]
     assert html[0].startswith("<style>.sm-panel-excerpt")
     assert any("sm-panel-excerpt" in value and "<mark>" in value for value in html[1:])
+
+
+def test_module_walk_fills_inspects_caches_as_inspect_does(tmp_path):
+    """After walk_modules_for_inspect, inspect's file -> module caches hold what its own walk
+    puts there (also for a module reached through a symlinked directory and a linked file),
+    and a second walk of either kind adds nothing."""
+    import subprocess
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "sm_walk_a.py").write_text("X = 1\n")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    (real / "sm_walk_b_target.py").write_text("Y = 2\n")
+    (tmp_path / "linked" / "sm_walk_b.py").symlink_to(real / "sm_walk_b_target.py")
+    code = (
+        "import inspect, sys, json, pandas, folium\n"
+        f"sys.path.insert(0, {str(tmp_path / 'linked')!r})\n"
+        "import sm_walk_a, sm_walk_b\n"
+        "from ui.startup import walk_modules_for_inspect\n"
+        "walk_modules_for_inspect()\n"
+        "ours = (dict(inspect._filesbymodname), dict(inspect.modulesbyfile))\n"
+        "walk_modules_for_inspect(); inspect.getmodule(None, '<walk>')\n"
+        "assert (inspect._filesbymodname, inspect.modulesbyfile) == ours\n"
+        "inspect._filesbymodname.clear(); inspect.modulesbyfile.clear()\n"
+        "inspect.getmodule(None, '<walk>')\n"
+        "assert (inspect._filesbymodname, inspect.modulesbyfile) == ours\n"
+        f"assert ours[1][{str(real / 'sm_walk_a.py')!r}] == 'sm_walk_a'\n"
+        f"assert ours[1][{str(real / 'sm_walk_b_target.py')!r}] == 'sm_walk_b'\n"
+        "print(len(ours[1]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(APP).parent, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 500
