@@ -556,7 +556,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(
                 f"app: cold start to map drawn {app['cold_start_s']} s (runs "
                 f"{app['cold_runs_s']}; target 3 s; noticed by the harness {app['noticed_s']} s, "
-                f"server ready {app['server_ready_s']} s; median phases "
+                f"server ready {app['server_ready_s']} s; CPU used by then: server "
+                f"{app['server_cpu_s']} s, browser {app['browser_cpu_s']} s; median phases "
                 f"{app['breakdown_s']}), rerun after a filter "
                 f"change {app['rerun_after_filter_s']} s (runs {app['rerun_runs_s']}; target 0.5 s)"
             )
