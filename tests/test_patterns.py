@@ -72,7 +72,6 @@ def test_ignorecase_class_matches_every_case() -> None:
 
 def test_the_project_patterns_it_speeds_up_find_what_they_found() -> None:
     used = [
-        strikes._LEXICON_RE,
         strikes._DATE_MDY,
         strikes._CASUALTY_HINT,
         strikes._WEAPON_RE,
