@@ -1805,9 +1805,10 @@ def _assign_roles(
             mention.start > cue.end
             and _VICTIM_BEFORE.search(window_before)
             and _VICTIM_AFTER.match(window_after)
-        ):
+        ) or (mention.end <= cue.start and _VICTIMS_DIED_AFTER.match(window_after)):
             # "killing one U.S. soldier", "doodde twee Amerikaanse militairen": the victims'
-            # country, not a place struck
+            # country, not a place struck; "Turkish soldiers were killed in an air strike by
+            # ...", "Turkse militairen kwamen om bij ...": nor the attacker
             mention.role = "ignore"
             previous = mention
             continue
@@ -1851,12 +1852,6 @@ def _assign_roles(
         ):
             # "vuurde ... dertig Iraanse Shahed-drones af op Kyiv", "fired Iranian-made drones":
             # where the weapon comes from, not whom it strikes
-            mention.role = "ignore"
-            previous = mention
-            continue
-        if mention.end <= cue.start and _VICTIMS_DIED_AFTER.match(window_after):
-            # "Turkish soldiers were killed in an air strike by ...", "Turkse militairen kwamen
-            # om bij ...": the victims' country, not the attacker
             mention.role = "ignore"
             previous = mention
             continue
