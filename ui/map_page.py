@@ -273,6 +273,17 @@ def _source(title: Any, date: Any, article: Any) -> str:
     return f"<small><b>{_html(name)}</b>{when}</small>"
 
 
+def _excerpt(item: Any, mention: Any) -> None:
+    """One excerpt of a mention or source, `mention` highlighted, with its article and date."""
+    from geo.mapping import highlight_mention
+
+    st.markdown(
+        f"<div class='sm-panel-excerpt'>“{highlight_mention(item['excerpt'], mention)}”"
+        f"<br>{_source(item.get('title'), item.get('date'), item.get('article'))}</div>",
+        unsafe_allow_html=True,
+    )
+
+
 def _row(frame: Any, column: str, key: str, what: str) -> Any:
     """The first row whose `column` is `key`, or None after telling the user it is gone."""
     rows = frame[frame[column] == key]
@@ -283,8 +294,6 @@ def _row(frame: Any, column: str, key: str, what: str) -> Any:
 
 
 def _show_place(view: View, place_id: str) -> None:
-    from geo.mapping import highlight_mention
-
     place = _row(view.all_places, "place_id", place_id, "place")
     if place is None:
         return
@@ -298,11 +307,7 @@ def _show_place(view: View, place_id: str) -> None:
     mentions = list(place["mentions"])
     st.caption(f"{len(mentions)} mention(s) in {place['n_articles']} article(s)")
     for m in mentions:
-        st.markdown(
-            f"<div class='sm-panel-excerpt'>“{highlight_mention(m['excerpt'], m['text'])}”"
-            f"<br>{_source(m.get('title'), m.get('date'), m.get('article'))}</div>",
-            unsafe_allow_html=True,
-        )
+        _excerpt(m, m["text"])
     hits = view.all_strikes[view.all_strikes["target_place_id"] == place_id]
     if len(hits):
         st.markdown(f"**Strikes on this place:** {len(hits)}")
@@ -314,8 +319,6 @@ def _show_place(view: View, place_id: str) -> None:
 
 
 def _show_strike(view: View, strike_id: str) -> None:
-    from geo.mapping import highlight_mention
-
     s = _row(view.all_strikes, "id", strike_id, "strike")
     if s is None:
         return
@@ -340,11 +343,7 @@ def _show_strike(view: View, strike_id: str) -> None:
     sources = list(s["sources"])
     st.caption(f"{len(sources)} source(s)")
     for src in sources:
-        st.markdown(
-            f"<div class='sm-panel-excerpt'>“{highlight_mention(src['excerpt'], s['target_name'])}”"
-            f"<br>{_source(src.get('title'), src.get('date'), src.get('article'))}</div>",
-            unsafe_allow_html=True,
-        )
+        _excerpt(src, s["target_name"])
 
 
 MAX_JUMP_CHOICES = 2_000  # a longer list would slow every rerun; filter the map down first
