@@ -496,7 +496,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results = run_benchmark(args.mb, args.seed, cli=not args.no_cli)
     results["real_news"] = real
     print(_report(results))
-    real = results["real_news"]
     print(
         f"real news: {real['articles']} articles, {real['mb']} MB, {real['strike_events']} "
         f"strike events: {real['end_to_end_mb_per_s_per_core']} MB/s per core end to end "
