@@ -698,10 +698,26 @@ def _not_a_person(
         and prev[:1].isupper()
         and not _is_sentence_initial(text, prev_start)
         and prev not in _DIRECTIONS_NL
-        and not (prev.endswith(_POSSESSIVE) and _possessor_holds(prev[:-2], candidate, gaz))
+        and not (
+            prev.endswith(_POSSESSIVE)
+            and (
+                _possessor_holds(prev[:-2], candidate, gaz)
+                or _FACILITY_AFTER.match(text, candidate.end) is not None
+            )
+        )
     ):
         return False
     return True
+
+
+# An owner's possessive before a name followed by a facility or area noun names a place, not
+# a person: "Rosneft's Tuapse oil refinery", "Hezbollah's Dahiyeh stronghold".
+_FACILITY_AFTER = re.compile(
+    r" (?:(?:oil|gas|naval|air|military|power|nuclear|fuel|chemical|steel|ammunition|arms|"
+    r"drone|missile) )?(?:refinery|refineries|port|terminal|airport|airfield|air ?base|base|"
+    r"plant|depot|region|province|district|oblast|harbou?r|facility|factory|complex|dam|"
+    r"bridge|stronghold|headquarters|garrison|barracks|camp|field|works|shipyard)\b"
+)
 
 
 def _possessor_holds(possessor: str, candidate: Candidate, gaz: Gazetteer) -> bool:

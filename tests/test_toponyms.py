@@ -525,6 +525,21 @@ def test_a_province_after_its_countrys_possessive_is_found() -> None:
     }
 
 
+def test_a_place_after_an_owners_possessive_and_before_a_facility_is_found() -> None:
+    """ "Rosneft's Tuapse oil refinery": a company's possessive is no first name; without a
+    facility noun after it the name after a possessive may still be a person's."""
+    found = {
+        t.text: t.country_iso3
+        for t in find_toponyms(
+            "A fire broke out at Rosneft's Tuapse oil refinery, and drones hit Lukoil's "
+            "Volgograd refinery.",
+            language="en",
+        )
+    }
+    assert found == {"Tuapse": "RUS", "Volgograd": "RUS"}
+    assert find_toponyms("Obama's Clinton said so.", language="en") == []
+
+
 def test_a_city_named_like_a_river_after_in_is_the_city() -> None:
     def kind(text: str) -> str:
         return next(t.kind for t in find_toponyms(text) if t.text == "Dnipro")
