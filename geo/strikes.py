@@ -718,6 +718,8 @@ _TEMPORAL_SUB = compile_skipping(
     r"(?<![\w-])(?:nadat|after|toen|when|terwijl|while|voordat|before|until|totdat|zodra|"
     r"as\s+soon\s+as)(?![\w-])"
 )
+# a temporal clause about another time than the main clause's
+_OTHER_TIME = re.compile(r"\s*(?:after|nadat|before|voordat)(?![\w-])")
 _CONTINUATION = re.compile(
     r"^\s*(?:and|en|as\s+well\s+as|evenals|alsook)\s+(?:also\s+|ook\s+)?"
     r"(?:at|on|against|into|op|tegen|naar)\s"
@@ -832,6 +834,11 @@ _STRIKE_REFERENCE = re.compile(
     r"(?:(?:lucht|raket|drone|tegen|raket-\s+en\s+drone-|[\w-]+-)?aanval(?:len)?|"
     r"(?:lucht)?bombardement(?:en)?|beschieting(?:en)?|(?:air|drone|missile|rocket)?\s?strikes?|"
     r"airstrikes?|attacks?|bombing|shelling|raids?)(?!\w)"
+)
+# The weapons of a strike told before: "they had fired the missiles", "de raketten afgevuurd"
+_DEFINITE_WEAPON = re.compile(
+    r"(?<!\w)(?:de|die|deze|the|these|those)\s+(?:[\w'-]+\s+){0,2}?(?:raketten|missiles|"
+    r"rockets|drones|projectielen|projectiles|granaten|shells|bommen|bombs)(?!\w)"
 )
 _UNKNOWN_AGENT = re.compile(
     r"^\s*(?:door|by|van|of|from)\s+(?:\w+\s+)?(?:militanten|militants|rebellen|rebels|gunmen|"
@@ -1343,6 +1350,11 @@ _OWN_VERB = re.compile(
     r"(?<![\w-])(?:said|says|told|added|reported|stated|announced|confirmed|denied|insisted|"
     r"zei|zegt|meldde|meldt|verklaarde|bevestigde|ontkende|liet\s+weten)(?![\w-])"
 )
+# a segment that opens with a finite auxiliary goes on with the subject before it
+_PREDICATE_START = re.compile(
+    r"\s*(?:was|were|is|are|has|have|had|werd|werden|wordt|worden|zijn|waren|heeft|hebben|"
+    r"hadden|kwam|kwamen)\s"
+)
 # a segment that goes on with a list ("Jermuk en Vardenis te beschieten", "mortieren en drones")
 _LIST_ITEM = re.compile(r"\s*[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:en|of)\s+[\w'’.-]+")
 
@@ -1389,6 +1401,9 @@ def _clauses(
                 and all(c.spec.lang == "nl" for c in seg_cues)
                 and len(_words(segment)) <= 3
             )
+            # the predicate after an apposition ("Erbil, the capital of the Kurdistan region,
+            # was hit by missiles"): the subject is in the clause before
+            and not (not previous.cues and _PREDICATE_START.match(segment))
         ):
             clauses.append(_Clause(seg_start, seg_end, seg_cues))
         else:
@@ -3186,10 +3201,13 @@ def extract_strikes(
                 # struck ... The strikes hit Sanaa"), else of an earlier clause that had no
                 # target ("an Iranian strike on its territory"), else the article's most
                 # frequent attacker.
+                ahead = _claimant_ahead(folded, analyses, index, analysis)
                 if recent_parties or untargeted:
                     attackers = [
                         replace(p, how="coreference") for p in (recent_parties or untargeted)
                     ]
+                elif ahead:
+                    attackers = [replace(p, how="coreference") for p in ahead]
                 elif dominant is not None:
                     attackers = [replace(dominant, how="coreference")]
                 target_countries = {c for t in analysis.targets for c in t.countries}
@@ -3218,6 +3236,16 @@ def extract_strikes(
                     )
                     if places_before:
                         analysis = replace(analysis, targets=places_before)
+            if (
+                analysis.attackers  # named in the clause, not carried over
+                and not analysis.targets
+                and pending is not None
+                and 0 < index - pending[0] <= _CLAIM_REACH
+                and _claims(folded, analysis, pending[1])
+            ):
+                # "Erbil was hit by a dozen missiles. [...] The Revolutionary Guards said they
+                # had fired the missiles": the strike whose attacker the text left open
+                analysis = replace(analysis, targets=pending[1].targets)
             if not attackers or not analysis.targets:
                 continue
             for refined in struck(analysis):
@@ -3239,7 +3267,13 @@ def extract_strikes(
                     recent_parties = [
                         p for p in attackers if any(s.attacker == p.name for s in produced)
                     ]
-            elif attackers and len(produced) > produced_before:
+            elif (
+                attackers
+                and len(produced) > produced_before
+                # "... they had fired the missiles, days after two officers were killed in an
+                # Israeli strike": an earlier event after the sentence's own strike
+                and not (produced_before and _OTHER_TIME.match(folded, analysis.clause.start))
+            ):
                 # the attackers of this clause's strikes (a later clause of the sentence that
                 # strikes nothing, "een claim die Irak tegenspreekt", leaves them in place)
                 mine = produced[produced_before:]
@@ -3321,6 +3355,35 @@ _LED_COALITION = re.compile(
     r"(?:geleide|led)|(?P<b>[\w-]+?)[\s-](?:led|geleide)|onder\s+leiding\s+van\s+"
     r"(?P<c>[\w-]+(?:\s+[\w-]+)?))\s+(?:[\w-]+\s+)?(?:coalitie|coalition)(?![\w-])"
 )
+
+
+_CLAIM_REACH = 3  # sentences between a strike without attacker and the claim of it
+
+
+def _claims(folded: str, claim: _Analysis, strike: _Analysis) -> bool:
+    """Whether ``claim``, a clause whose attackers fire at no named target, owns up to
+    ``strike``, a strike whose attacker the text left open: it names the weapons definitely
+    ("they had fired the missiles") and its attackers do not belong to the struck country."""
+    if claim.background or not _DEFINITE_WEAPON.search(
+        folded, claim.clause.start, claim.clause.end
+    ):
+        return False
+    struck = {c for t in strike.targets for c in t.countries}
+    return not any(set(p.countries) & struck for p in claim.attackers)
+
+
+def _claimant_ahead(
+    folded: str,
+    analyses: list[tuple[Sentence, list[_Analysis], bool]],
+    index: int,
+    strike: _Analysis,
+) -> list[_Party]:
+    """The attackers of a later clause that :func:`_claims` the strike of sentence ``index``."""
+    for _, later, _ in analyses[index + 1 : index + 1 + _CLAIM_REACH]:
+        for claim in later:
+            if claim.attackers and not claim.targets and _claims(folded, claim, strike):
+                return claim.attackers
+    return []
 
 
 def _led_coalitions(

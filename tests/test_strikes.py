@@ -1463,3 +1463,56 @@ def test_every_weapon_word_flags_its_sentence() -> None:
     for word in samples:
         assert find_weapons(word), word
         assert any(flag in word.lower() for flag in flag_words), word
+
+
+def _triples(text: str) -> set[tuple[str | None, str | None, str]]:
+    """(attacker, target country, target name), real gazetteer."""
+    from geo.toponyms import find_toponyms
+
+    article = article_from_text(text, title="t", date="2024-05-01")
+    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
+    return {(s.attacker_iso3, s.target_iso3, s.target_name) for s in strikes}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the subject before an apposition is the struck place of the predicate after it
+        (
+            "Mosul, the second city of Iraq, was hit by Turkish drones on Monday.",
+            {("TUR", "IRQ", "Mosul")},
+        ),
+        (
+            "Odesa, de grootste haven van Oekraïne, werd zondag getroffen door Russische drones.",
+            {("RUS", "UKR", "Odesa")},
+        ),
+        # a later claim of "the rockets" names the attacker of a strike told without one
+        (
+            "Kirkuk was hit by six rockets before dawn, police said. Nobody was hurt. Later on "
+            "Tuesday, the Islamic Revolutionary Guard Corps said it had fired the rockets at a "
+            "spy base.",
+            {("IRN", "IRQ", "Kirkuk")},
+        ),
+        (
+            "Kirkuk werd voor zonsopgang getroffen door zes raketten, meldde de politie. Niemand "
+            "raakte gewond. De Iraanse Revolutionaire Garde verklaarde later dat zij de raketten "
+            "had afgevuurd.",
+            {("IRN", "IRQ", "Kirkuk")},
+        ),
+        # ... but not the struck country's own army
+        (
+            "Kirkuk was hit by six rockets before dawn, police said. Later on Tuesday, the Iraqi "
+            "army said it had fired the rockets at a smuggling route.",
+            set(),
+        ),
+        # an earlier strike in an "after" clause does not become the one later sentences go on
+        # with
+        (
+            "Hezbollah fired rockets at Kiryat Shmona on Sunday, two days after an Israeli strike "
+            "on Tyre. Later, more rockets hit Safed.",
+            {("ISR", "LBN", "Tyre"), ("LBN", "ISR", "Qiryat Shmona"), ("LBN", "ISR", "Safed")},
+        ),
+    ],
+)
+def test_appositions_later_claims_and_earlier_events(text: str, expected: set) -> None:
+    assert _triples(text) == expected
