@@ -30,10 +30,20 @@ HELDOUT2 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout2
 HELDOUT3 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout3.jsonl"
 HELDOUT4 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout4.jsonl"
 HELDOUT5 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout5.jsonl"
+HELDOUT6 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout6.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
     "path",
-    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5],
-    ids=["devcorpus", "strike_cases", "wire", "heldout2", "heldout3", "heldout4", "heldout5"],
+    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6],
+    ids=[
+        "devcorpus",
+        "strike_cases",
+        "wire",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+        "heldout6",
+    ],
 )
 
 GAZA_CITY = (34.4668, 31.5017)  # lon, lat
@@ -361,10 +371,12 @@ def test_default_corpora_are_scored_separately() -> None:
         "heldout3",
         "heldout4",
         "heldout5",
+        "heldout6",
     ]
     assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
     assert corpora["heldout2"] == HELDOUT2 and corpora["heldout3"] == HELDOUT3
     assert corpora["heldout4"] == HELDOUT4 and corpora["heldout5"] == HELDOUT5
+    assert corpora["heldout6"] == HELDOUT6
 
 
 def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
@@ -388,8 +400,9 @@ def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
         (HELDOUT3, 24, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2]),
         (HELDOUT4, 28, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3]),
         (HELDOUT5, 24, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4]),
+        (HELDOUT6, 30, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5]),
     ],
-    ids=["heldout3", "heldout4", "heldout5"],
+    ids=["heldout3", "heldout4", "heldout5", "heldout6"],
 )
 def test_later_heldout_sets_are_new_balanced_and_have_look_alikes(
     path: Path, size: int, earlier: list[Path]
