@@ -794,7 +794,11 @@ _PERSON_AFTER = re.compile(
     r"politiek|exiled|deputy|plaatsvervangend)\s*)?"
     r"(?:leaders?|leider\w*|commanders?|commandant\w*|chiefs?|kopstuk\w*|officials?|"
     r"spokes(?:man|woman|person|men)|woordvoerder\w*|founders?|oprichter\w*|negotiators?|"
-    r"onderhandelaar\w*|envoys?|gezant\w*|ministers?)(?![\w-])"
+    r"onderhandelaar\w*|envoys?|gezant\w*|ministers?|"
+    # people in a crowd or a match: "Serbian fans attacked Albanian players" is no strike
+    r"fans|supporters|hooligans|ultras|players|spelers|voetballers|footballers|athletes|"
+    r"atleten|tourists|toeristen|protesters|demonstrators|demonstranten|betogers|rioters|"
+    r"relschoppers|students|studenten)(?![\w-])"
 )
 # A place naming a war, talks or a deal, not a target: "the Gaza war", "de Oekraïne-oorlog",
 # "the Doha agreement"; "talks on a truce in Gaza", "gesprekken over een bestand in Gaza".
@@ -1359,11 +1363,42 @@ _PREDICATE_START = re.compile(
 _LIST_ITEM = re.compile(r"\s*[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:en|of)\s+[\w'’.-]+")
 
 
+_AND = re.compile(r"\s(?:and|en)\s+(?:(?:the|de|het)\s+)?")
+
+
+def _split_coordinated(
+    folded: str, start: int, end: int, cues: list[_Cue], mentions: list[_Mention]
+) -> list[tuple[int, int]]:
+    """Cut [start, end) before "and"/"en" that joins a second clause with a subject and a
+    strike verb of its own: "Israeli jets struck Gaza and Hamas fired rockets at Tel Aviv",
+    "... and French jets destroyed tanks outside Benghazi" is not one attacker's list."""
+    cuts = [start]
+    for match in _AND.finditer(folded, start, end):
+        if not any(cuts[-1] <= c.start < match.start() and not c.spec.noun for c in cues):
+            continue
+        subject = next((m for m in mentions if m.start == match.end()), None)
+        if subject is None or not subject.is_actorlike:
+            continue
+        verb = next((c for c in cues if subject.end <= c.start < end and not c.spec.noun), None)
+        if verb is None or len(_words(folded[subject.end : verb.start])) > 3:
+            continue
+        cuts.append(match.start() + 1)
+    if len(cuts) == 1:
+        return [(start, end)]
+    cuts.append(end)
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
 def _clauses(
     text: str, folded: str, start: int, end: int, cues: list[_Cue], mentions: list[_Mention]
 ) -> list[_Clause]:
     clauses: list[_Clause] = []
-    for seg_start, seg_end in _pieces(text, folded, start, end):
+    pieces = _pieces(text, folded, start, end)
+    if len(cues) > 1:
+        pieces = [
+            part for a, b in pieces for part in _split_coordinated(folded, a, b, cues, mentions)
+        ]
+    for seg_start, seg_end in pieces:
         seg_cues = [c for c in cues if seg_start <= c.start < seg_end]
         seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
         if not clauses:

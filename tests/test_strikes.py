@@ -1516,3 +1516,32 @@ def _triples(text: str) -> set[tuple[str | None, str | None, str]]:
 )
 def test_appositions_later_claims_and_earlier_events(text: str, expected: set) -> None:
     assert _triples(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "and" before a second subject with a strike verb of its own starts a second clause
+        (
+            "Israeli jets struck Gaza and Hamas fired rockets at Tel Aviv.",
+            {("ISR", "PSE"), ("PSE", "ISR")},
+        ),
+        (
+            "Israëlische straaljagers bombardeerden Gaza en Hamas vuurde raketten af op Tel Aviv.",
+            {("ISR", "PSE"), ("PSE", "ISR")},
+        ),
+        (
+            "U.S. warships fired cruise missiles at Libyan air defences and French jets bombed "
+            "tanks outside Benghazi.",
+            {("USA", "LBY"), ("FRA", "LBY")},
+        ),
+        # a crowd or a team is no party to a war
+        ("Serbian fans stormed the pitch and attacked Albanian players.", set()),
+        (
+            "Servische supporters bestormden het veld en vielen Albanese spelers aan met een stoel.",
+            set(),
+        ),
+    ],
+)
+def test_coordinated_clauses_and_crowds(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
