@@ -407,7 +407,7 @@ _FLAG_WORDS = {
     "gevechtsvliegtuigen straaljagers warplanes jets bombers bommenwerpers artiller houwitser "
     "howitzer mortier mortar bomme bomb scud iskander kinzhal tomahawk kalibr storm scalp kh- "
     "atacms himars katyusha bayraktar tb2 mq-9 geran f-4 f-1 f-35 rafale su- mig- b-52 "
-    "helikopter helicopter gunship granat shells",
+    "helikopter helicopter gunship granat shells munition",
     _FLAG_CAUSE: "reactie antwoord vergelding wraak represaille response retaliation revenge "
     "reprisal retribution revancheren wreken avenge follow came comes wake volgde volgen",
     _FLAG_ATTRIBUTION: "volgens according afgaand citing per stelt stellen stelde schrijft "
@@ -491,7 +491,8 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
     (r"raket(?:ten)?|raket-|missiles?|missile-|atacms", "missiles"),
     (r"rockets?|rocket-|raketwerpers?|himars|katyushas?", "rockets"),
     (
-        r"drones?|drone-|uavs?|kamikazedrones?|shahed|bayraktars?|tb2s?|mq-9s?|gerans?",
+        r"drones?|drone-|uavs?|kamikazedrones?|shahed|bayraktars?|tb2s?|mq-9s?|gerans?|"
+        r"loitering\s+munitions?",
         "drones",
     ),
     (
@@ -510,6 +511,32 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
 # One alternation, earlier entries first: at each place the first entry that matches wins, so
 # "ballistic missiles" is not also "missiles"; ``match.lastindex`` names the entry.
 _WEAPON_RE = compile_skipping(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)")
+# The head of a Dutch compound ("middellangeafstandsraketten", "aanvalsdrones", "clusterbommen",
+# "artilleriegranaten"), each with the _WEAPONS entry it stands for. A separate scan: a letter
+# prefix in _WEAPON_RE would make its every position a possible start.
+_COMPOUND_HEAD_RE = re.compile(r"(raket(?:ten)?)|(drones?)|(granaten)|(bommen)")
+_COMPOUND_ENTRY = {
+    group: next(i for i, (_, name) in enumerate(_WEAPONS, 1) if name == entry)
+    for group, entry in enumerate(("missiles", "drones", "shells", "bombs"), 1)
+}
+
+
+def _weapon_spans(folded: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(start, end, _WEAPONS entry number) of each weapon word in folded[start:end]."""
+    found = [
+        (m.start(), m.end(), m.lastindex or 0) for m in _WEAPON_RE.finditer(folded, start, end)
+    ]
+    for m in _COMPOUND_HEAD_RE.finditer(folded, start, end):
+        head = m.start()
+        if (
+            head > start
+            and folded[head - 1].isalpha()
+            and (m.end() == end or not folded[m.end()].isalnum())
+            and not any(s <= head < e for s, e, _ in found)
+        ):
+            found.append((head, m.end(), _COMPOUND_ENTRY[m.lastindex or 0]))
+    return found
+
 
 _PREP_AGENT = {"door", "by"}
 _PREP_ORIGIN = {"vanuit", "vanaf", "from", "uit"}
@@ -1050,7 +1077,8 @@ def find_weapons(text: str) -> tuple[str, ...]:
     >>> find_weapons("Israeli warplanes fired cruise missiles")
     ('cruise missiles', 'air strike')
     """
-    return _weapon_names([m.lastindex or 0 for m in _WEAPON_RE.finditer(fold(text))])
+    folded = fold(text)
+    return _weapon_names([i for _, _, i in _weapon_spans(folded, 0, len(folded))])
 
 
 def _weapon_names(indices: Sequence[int] | set[int]) -> tuple[str, ...]:
@@ -1094,10 +1122,7 @@ class _Weapons:
         found = self._found.get(index)
         if found is None:
             sentence = self._sentences[index]
-            found = [
-                (m.start(), m.end(), m.lastindex or 0)
-                for m in _WEAPON_RE.finditer(self._folded, sentence.start, sentence.end)
-            ]
+            found = _weapon_spans(self._folded, sentence.start, sentence.end)
             self._found[index] = found
         return found
 
@@ -1374,7 +1399,16 @@ def _split_coordinated(
     "... and French jets destroyed tanks outside Benghazi" is not one attacker's list."""
     cuts = [start]
     for match in _AND.finditer(folded, start, end):
-        if not any(cuts[-1] <= c.start < match.start() and not c.spec.noun for c in cues):
+        # a verb with words after it before "and": in a Dutch verb-final clause ("dat Thaise
+        # eenheden een grenspost aanvielen en Cambodjaanse stellingen beschoten") the verb
+        # ends its part and the words after "en" are an object
+        if not any(
+            cuts[-1] <= c.start
+            and c.end < match.start()
+            and not c.spec.noun
+            and _words(folded[c.end : match.start()])
+            for c in cues
+        ):
             continue
         subject = next((m for m in mentions if m.start == match.end()), None)
         if subject is None or not subject.is_actorlike:

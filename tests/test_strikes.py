@@ -1458,7 +1458,9 @@ def test_every_weapon_word_flags_its_sentence() -> None:
         *"F-16's F-35s Rafales Su-34s MiG-29 B-52s Tomahawks Kh-101 HIMARS Bayraktar TB2".split(),
         *"MQ-9 Geran Scud Iskander Kinzhal Kalibr ATACMS Katyusha gevechtshelikopters".split(),
         *"gunships mortiergranaat granaten shells drones raketten".split(),
+        *"middellangeafstandsraketten aanvalsdrones clusterbommen artilleriegranaten".split(),
         "Storm Shadow",
+        "loitering munitions",
     ]
     for word in samples:
         assert find_weapons(word), word
