@@ -871,6 +871,13 @@ _DEFINITE_WEAPON = re.compile(
     r"(?<!\w)(?:de|die|deze|the|these|those)\s+(?:[\w'-]+\s+){0,2}?(?:raketten|missiles|"
     r"rockets|drones|projectielen|projectiles|granaten|shells|bommen|bombs)(?!\w)"
 )
+# ... or the place struck, named before: "werd het station getroffen door een Russische raket"
+_DEFINITE_STRUCK = re.compile(
+    r"(?<!\w)(?:de|het|die|dat|deze|the|this|that)\s+(?:[\w'-]+\s+)?(?:(?:trein)?station|"
+    r"gebouw|building|ziekenhuis|hospital|school|markt|market|basis|base|kamp|camp|dorp|"
+    r"village|haven|port|fabriek|factory|raffinaderij|refinery|flat|complex|konvooi|convoy|"
+    r"depot|airport|vliegveld|luchthaven)(?!\w)"
+)
 _UNKNOWN_AGENT = re.compile(
     r"^\s*(?:door|by|van|of|from)\s+(?:\w+\s+)?(?:militanten|militants|rebellen|rebels|gunmen|"
     r"strijders|fighters|onbekenden|unknown|separatisten|separatists|terroristen|terrorists|"
@@ -2180,7 +2187,9 @@ _OWNED_TARGET_COMPOUND = re.compile(
     r"^-(?:stellingen|stelling|doelen|doelwitten|posities|bases|basis|kampen|kamp|schuilplaatsen|"
     r"wapendepots?|depots?|infrastructuur|commandocentra|leiders|strijders)(?![\w-])"
 )
-_AGENT_BEFORE = re.compile(r"(?<![\w-])(?:by|door|van|from|uit)\s+(?:the\s+|de\s+|het\s+)?$")
+_AGENT_BEFORE = re.compile(
+    r"(?<![\w-])(?:by|door|van|from|uit)\s+(?:the\s+|de\s+|het\s+|een\s+|an?\s+)?$"
+)
 _WEAPON_MAKER_AFTER = re.compile(
     r"^(?:-made|[\s-]+made|[\s-]+gemaakte)?[\s-]+(?:[\w-]+[\s-]+)?(?:[\w-]*drones?|"
     r"[\w-]*raket(?:ten)?|missiles?|rockets?|[\w-]*granaten)(?![\w-])"
@@ -3432,9 +3441,13 @@ _CLAIM_REACH = 3  # sentences between a strike without attacker and the claim of
 def _claims(folded: str, claim: _Analysis, strike: _Analysis) -> bool:
     """Whether ``claim``, a clause whose attackers fire at no named target, owns up to
     ``strike``, a strike whose attacker the text left open: it names the weapons definitely
-    ("they had fired the missiles") and its attackers do not belong to the struck country."""
-    if claim.background or not _DEFINITE_WEAPON.search(
-        folded, claim.clause.start, claim.clause.end
+    ("they had fired the missiles"), or the struck place as the subject of a passive verb
+    ("werd het station getroffen door een Russische raket"), and its attackers do not belong
+    to the struck country."""
+    start, end = claim.clause.start, claim.clause.end
+    if claim.background or not (
+        _DEFINITE_WEAPON.search(folded, start, end)
+        or (claim.cue.spec.participle and _DEFINITE_STRUCK.search(folded, start, claim.cue.start))
     ):
         return False
     struck = {c for t in strike.targets for c in t.countries}

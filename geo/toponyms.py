@@ -246,7 +246,14 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             found.append(candidate)
         elif n == 1 and not _not_a_person(candidate, text, tokens, i, strict=True, gaz=gaz):
             person_names.add(candidate.text)
-        if _SPEECH.match(text, candidate.end) and _may_be_a_surname(candidate, gaz):
+        if (
+            _SPEECH.match(text, candidate.end)
+            and not (
+                text.startswith((" zei", " zegt", " vertelde"), candidate.end)
+                and _DUTCH_OBJECT_BEFORE.search(text, max(0, candidate.start - 6), candidate.start)
+            )
+            and _may_be_a_surname(candidate, gaz)
+        ):
             person_names.add(candidate.text)
     # One sense per discourse: "James Baker ... Baker said" makes every "Baker" a person.
     return [c for c in found if c.text not in person_names or not _local_flags(c.entries, gaz)[0]]
@@ -355,7 +362,16 @@ _NEXT_TOKEN = re.compile(r"[^\S\n]*(" + _TOKEN.pattern + ")")
 
 
 # A speech verb right after a name: "Baker said" (matched at the name's end).
-_SPEECH = re.compile(r" (?:said|says|told|added|wrote|stated|zei|zegt|vertelde)\b")
+# "Baker said": the speaker; not in a Dutch inversion, where the pronoun or noun phrase after the
+# verb speaks and the name before it is an object: "Over Kramatorsk zei ze", "In Kramatorsk
+# zegt de burgemeester"
+_SPEECH = re.compile(
+    r" (?:said|says|told|added|wrote|stated|(?:zei|zegt|vertelde)"
+    r"(?! (?:ze|zij|hij|men|ik|we|wij|jullie|u|de|het|een)\b))\b"
+)
+_DUTCH_OBJECT_BEFORE = re.compile(
+    r"(?:^|\s)(?:[Oo]ver|[Ii]n|[Uu]it|[Nn]aar|[Vv]an|[Bb]ij|[Oo]p)\s$"
+)
 
 
 _BIG_CITY = 1_000_000

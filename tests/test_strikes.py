@@ -1547,3 +1547,30 @@ def test_appositions_later_claims_and_earlier_events(text: str, expected: set) -
 )
 def test_coordinated_clauses_and_crowds(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a passive with the struck place named before and an indefinite agent: "door een
+        # Russische raket" is the attacker, not the weapon's maker
+        (
+            "Bij een raketaanval op het busstation van Sloviansk in Oekraïne zijn vrijdag twaalf "
+            "mensen om het leven gekomen. Volgens de politie werd het station getroffen door een "
+            "Russische raket.",
+            {("RUS", "UKR", "Sloviansk")},
+        ),
+        (
+            "A bus station in Kherson, Ukraine, was shelled on Sunday, killing six people. "
+            "Officials said the station was hit by a Russian rocket.",
+            {("RUS", "UKR", "Kherson")},
+        ),
+        # a Dutch weapon compound makes the weak cue "afgevuurd" a strike
+        (
+            "Iran heeft zondag middellangeafstandsraketten afgevuurd op doelen in Syrië.",
+            {("IRN", "SYR", "Syria")},
+        ),
+    ],
+)
+def test_passive_claims_and_weapon_compounds(text: str, expected: set) -> None:
+    assert _triples(text) == expected

@@ -540,6 +540,16 @@ def test_a_place_after_an_owners_possessive_and_before_a_facility_is_found() -> 
     assert find_toponyms("Obama's Clinton said so.", language="en") == []
 
 
+def test_a_place_before_a_dutch_inverted_speech_verb_is_no_speaker() -> None:
+    """ "Over Kramatorsk zei ze": the pronoun after the verb speaks; without the inversion the
+    name before "zei" is a speaker (and every mention of it goes), as "Baker said" is."""
+    text = "Een raket trof Kramatorsk. Over Kramatorsk zei ze: 'Dit is een misdaad.'"
+    assert [t.text for t in find_toponyms(text, language="nl")] == ["Kramatorsk"] * 2
+    text = "Een raket trof Kramatorsk. In Kramatorsk zegt de burgemeester dat niemand vluchtte."
+    assert [t.text for t in find_toponyms(text, language="nl")] == ["Kramatorsk"] * 2
+    assert find_toponyms("Een raket trof Kramatorsk. Kramatorsk zei: nee.", language="nl") == []
+
+
 def test_a_city_named_like_a_river_after_in_is_the_city() -> None:
     def kind(text: str) -> str:
         return next(t.kind for t in find_toponyms(text) if t.text == "Dnipro")
