@@ -592,25 +592,13 @@ def _add_demonyms(builder: _Builder, country_index: dict[str, int]) -> None:
 
 
 def _add_sites(builder: _Builder) -> None:
-    """Named facilities (air bases, ports...) and extra spellings of GeoNames places."""
-    from geo import boundaries
-
+    """Curated places of sites.json: facilities (kind site), towns GeoNames lacks (kind city),
+    extra spellings of GeoNames places and populations where GeoNames gives none."""
     data = _read_json("sites.json")
     for item in data["sites"]:
-        lon, lat = float(item["lon"]), float(item["lat"])
-        admin = boundaries.locate(lon, lat)
-        same_country = admin.country_iso3 == item["country_iso3"]
-        place = Place(
-            id=item["id"],
-            name=item["name"],
-            kind=KIND_SITE,
-            lon=lon,
-            lat=lat,
-            country_iso3=item["country_iso3"],
-            admin1=admin.admin1 if same_country else None,
-            admin1_code=admin.admin1_code if same_country else None,
-        )
-        builder.add(place, item["names"])
+        builder.add(_curated_place(item, KIND_SITE), item["names"])
+    for item in data.get("towns", ()):
+        builder.add(_curated_place(item, KIND_CITY), item["names"])
     for place_id, names in data["city_aliases"].items():
         if place_id.startswith("_"):
             continue
@@ -618,6 +606,46 @@ def _add_sites(builder: _Builder) -> None:
         if index is None:
             raise DataError(f"sites.json: city_aliases names unknown place id {place_id!r}")
         builder.add_names(index, names)
+    for place_id, population in data.get("city_populations", {}).items():
+        if place_id.startswith("_"):
+            continue
+        index = builder.by_id.get(place_id)
+        if index is None or not isinstance(population, int) or population <= 0:
+            raise DataError(
+                f"sites.json: city_populations needs a known place id and a positive whole "
+                f"number, not {place_id!r}: {population!r}"
+            )
+        if builder.population[index] == 0:  # fill GeoNames' gaps, never overrule its figure
+            builder.population[index] = population
+
+
+def _curated_place(item: dict, kind: str) -> Place:
+    """A sites.json entry as a Place; its province comes from the polygons when they agree
+    on the country."""
+    from geo import boundaries
+
+    try:
+        lon, lat = float(item["lon"]), float(item["lat"])
+        place_id, name, iso3 = item["id"], item["name"], item["country_iso3"]
+        population = int(item.get("population") or 0)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(
+            f"sites.json: entry {item.get('id', item)!r} needs id, name, country_iso3, lon, lat "
+            f"and names (population optional): {exc!r}"
+        ) from exc
+    admin = boundaries.locate(lon, lat)
+    same_country = admin.country_iso3 == iso3
+    return Place(
+        id=place_id,
+        name=name,
+        kind=kind,
+        lon=lon,
+        lat=lat,
+        country_iso3=iso3,
+        admin1=admin.admin1 if same_country else None,
+        admin1_code=admin.admin1_code if same_country else None,
+        population=population,
+    )
 
 
 def _cities_file() -> Path:
