@@ -105,6 +105,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -2900,12 +2901,32 @@ def _choose_targets(targets: list[_Mention], country_point: CountryPoint) -> lis
     chosen: list[Toponym] = []
     for group in by_country.values():
         best = max(_PLACE_RANK.get(t.kind, 0) for t in group)
+        sites = [t for t in group if t.kind == KIND_SITE]
         seen: set[str] = set()
         for toponym in group:
-            if _PLACE_RANK.get(toponym.kind, 0) == best and toponym.place_id not in seen:
+            rank = _PLACE_RANK.get(toponym.kind, 0)
+            # a town is dropped for a site beside it ("the air base near Erbil"), not for a
+            # site elsewhere ("the reactor near Arak and a site at Natanz")
+            apart = toponym.kind == KIND_CITY and all(
+                not _near(toponym, site, _SITE_TOWN_KM) for site in sites
+            )
+            if (rank == best or (best == _PLACE_RANK[KIND_SITE] and apart)) and (
+                toponym.place_id not in seen
+            ):
                 seen.add(toponym.place_id)
                 chosen.append(toponym)
     return chosen
+
+
+_SITE_TOWN_KM = 40.0
+
+
+def _near(a: Toponym, b: Toponym, km: float) -> bool:
+    """Whether two located places lie within ``km`` of each other (equirectangular)."""
+    assert a.lon is not None and a.lat is not None and b.lon is not None and b.lat is not None
+    dx = math.radians(a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    dy = math.radians(a.lat - b.lat)
+    return 6371.0 * math.hypot(dx, dy) <= km
 
 
 def _refine(target: Toponym, article_toponyms: Sequence[Toponym]) -> Toponym:

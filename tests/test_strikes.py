@@ -1574,3 +1574,18 @@ def test_coordinated_clauses_and_crowds(text: str, expected: set) -> None:
 )
 def test_passive_claims_and_weapon_compounds(text: str, expected: set) -> None:
     assert _triples(text) == expected
+
+
+def test_a_site_drops_the_town_beside_it_but_not_a_town_elsewhere() -> None:
+    """A list of a site and a distant town keeps both; "the air base near Erbil" is the base."""
+    targets = {
+        name
+        for _, _, name in _triples(
+            "Israeli jets struck the heavy-water reactor near Arak, in central Iran, and a site "
+            "at Natanz."
+        )
+    }
+    assert "Arāk" in targets and len(targets) == 2
+    assert {name for _, _, name in _triples("Iran fired missiles at Erbil air base in Iraq.")} == {
+        "Erbil International Airport"
+    }
