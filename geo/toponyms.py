@@ -530,7 +530,8 @@ def _local_flags(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[bool, bool]:
 # Words that make the name next to them a province: "Kursk region", "provincie Idlib".
 _ADMIN_WORDS = frozenset(
     "region province oblast governorate provincie regio gouvernement deelstaat "
-    "prefecture state".split()
+    "prefecture state regions provinces oblasts governorates provincies regio's "
+    "gouvernementen deelstaten prefectures states".split()
 )
 
 

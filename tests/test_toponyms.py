@@ -550,6 +550,15 @@ def test_a_place_before_a_dutch_inverted_speech_verb_is_no_speaker() -> None:
     assert find_toponyms("Een raket trof Kramatorsk. Kramatorsk zei: nee.", language="nl") == []
 
 
+def test_a_plural_admin_word_makes_the_next_name_a_province() -> None:
+    """ "in de provincies Teheran, Khuzestan en Ilam": a province, not the city."""
+    found = find_toponyms(
+        "Er is beperkte schade in de provincies Teheran, Khuzestan en Ilam.", language="nl"
+    )
+    assert (found[0].text, found[0].kind) == ("Teheran", "admin1")
+    assert [(t.text, t.kind) for t in find_toponyms("Drones hit Teheran.")] == [("Teheran", "city")]
+
+
 def test_a_city_named_like_a_river_after_in_is_the_city() -> None:
     def kind(text: str) -> str:
         return next(t.kind for t in find_toponyms(text) if t.text == "Dnipro")
