@@ -526,17 +526,17 @@ def test_a_province_after_its_countrys_possessive_is_found() -> None:
 
 
 def test_a_place_after_an_owners_possessive_and_before_a_facility_is_found() -> None:
-    """ "Rosneft's Tuapse oil refinery": a company's possessive is no first name; without a
+    """ "Rosneft's Saratov oil depot": a company's possessive is no first name; without a
     facility noun after it the name after a possessive may still be a person's."""
     found = {
         t.text: t.country_iso3
         for t in find_toponyms(
-            "A fire broke out at Rosneft's Tuapse oil refinery, and drones hit Lukoil's "
+            "A fire broke out at Rosneft's Saratov oil depot, and drones hit Lukoil's "
             "Volgograd refinery.",
             language="en",
         )
     }
-    assert found == {"Tuapse": "RUS", "Volgograd": "RUS"}
+    assert found == {"Saratov": "RUS", "Volgograd": "RUS"}
     assert find_toponyms("Obama's Clinton said so.", language="en") == []
 
 
