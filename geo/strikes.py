@@ -3489,6 +3489,16 @@ def _claimant_ahead(
     return []
 
 
+def _country_named(word: str) -> tuple[str, str] | None:
+    """(iso3, name) of the country a bare country name or demonym adjective names."""
+    from geo.gazetteer import load_gazetteer
+
+    for place in load_gazetteer().lookup(word):
+        if place.kind in (KIND_COUNTRY, KIND_DEMONYM) and place.country_iso3:
+            return place.country_iso3, place.name
+    return None
+
+
 def _led_coalitions(
     folded: str,
     sentence: Sentence,
@@ -3516,6 +3526,8 @@ def _led_coalitions(
                 if actor.start < hi and lo < actor.end and len(actor.countries) == 1:
                     leader = (actor.countries[0], actor.countries[0])
                     break
+        if leader is None:
+            leader = _country_named(folded[lo:hi])  # "Saudisch-geleide": one token
         if leader is None:
             continue
         iso3, name = leader

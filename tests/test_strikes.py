@@ -1570,6 +1570,16 @@ def test_coordinated_clauses_and_crowds(text: str, expected: set) -> None:
             "Iran heeft zondag middellangeafstandsraketten afgevuurd op doelen in Syrië.",
             {("IRN", "SYR", "Syria")},
         ),
+        # a Dutch "X-geleide coalitie" is one token: its leader is looked up by name
+        (
+            "De Saudisch-geleide coalitie onderschepte twaalf drones. Enkele uren eerder had de "
+            "coalitie luchtaanvallen uitgevoerd op Sanaa in Jemen.",
+            {("SAU", "YEM", "Sanaa")},
+        ),
+        (
+            "De Amerikaans-geleide coalitie bombardeerde zondag Mosul in Irak.",
+            {("USA", "IRQ", "Mosul")},
+        ),
     ],
 )
 def test_passive_claims_and_weapon_compounds(text: str, expected: set) -> None:
