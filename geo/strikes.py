@@ -2046,6 +2046,13 @@ def _assign_roles(
                     and prep is None
                     and mention.actor is not None
                 )
+                # "in Russia's Saratov region": the place named in the country
+                or (
+                    gap in ("'s ", "’s ")
+                    and mention.is_place
+                    and bool(previous.countries)
+                    and mention.countries == previous.countries
+                )
             )
         )
         if (
@@ -2090,6 +2097,14 @@ def _assign_roles(
                 or passive
                 or copular_target
                 or (previous is not None and previous.role.startswith("target"))
+                # "toen drones de installaties van Abqaiq troffen": a town's installations
+                # before a Dutch final verb are its object
+                or (
+                    lang == "nl"
+                    and not _used_as_noun(folded, cue)
+                    and mention.toponym is not None
+                    and mention.toponym.kind in (KIND_CITY, KIND_SITE, KIND_ADMIN1)
+                )
             ):
                 mention.role = "target"
             else:
@@ -2133,6 +2148,10 @@ def _assign_roles(
             elif mention.is_actorlike:
                 mention.role = "attacker"
                 attacker_before = True
+            elif lang == "nl" and mention.is_place and not _used_as_noun(folded, cue):
+                # "toen drones de installaties van Abqaiq troffen": a town cannot fire, so
+                # before a Dutch final verb it is the object whatever the subject is
+                mention.role = "target"
             else:
                 mention.role = "ignore"
         else:  # bare, after the cue
@@ -3615,6 +3634,9 @@ _DENIAL = compile_skipping(
 )
 
 
+_CONTRAST = re.compile(r",\s+(?:but|maar)\s")
+
+
 def _responsible_parties(
     folded: str, sentence: Sentence, mentions: list[_Mention], matcher: ActorMatcher
 ) -> list[_Party]:
@@ -3622,7 +3644,20 @@ def _responsible_parties(
     responsibility", "eiste de aanvallen op", "zat achter"; the object of "accused",
     "beschuldigt", "blamed"; with the parties coordinated to it ("Egypte en de Verenigde
     Arabische Emiraten zaten achter die aanvallen"). Empty when the sentence denies, negates
-    or names none."""
+    or names none. Each side of ", but" / ", maar" is read on its own ("De Houthi's eisten die
+    aanval op, maar Washington gaf Iran de schuld")."""
+    contrast = _CONTRAST.search(folded, sentence.start, sentence.end)
+    if contrast is not None:
+        parties: list[_Party] = []
+        for part in (
+            Sentence(sentence.start, contrast.start()),
+            Sentence(contrast.end(), sentence.end),
+        ):
+            inside = [m for m in mentions if part.start <= m.start < part.end]
+            for party in _responsible_parties(folded, part, inside, matcher):
+                if all(p.name != party.name for p in parties):
+                    parties.append(party)
+        return parties
     text = folded[sentence.start : sentence.end]
     # the accused party's denial in a trailing comment leaves the attribution standing
     comment = _COMMENT_CLAUSE.search(text)

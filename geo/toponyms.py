@@ -225,7 +225,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             next_start, next_end = following[n - 1]
             if (
                 text[match_end:next_start] == " "
-                and text[next_start:next_end].lower() in _ADMIN_WORDS
+                and text[next_start:next_end].lower() in _ADMIN_WORDS_AFTER
             ):
                 entries = _narrow_to_areas(candidate, gaz)
         if i > 0:
@@ -235,7 +235,7 @@ def match_candidates(text: str, gaz: Gazetteer, language: str | None = None) -> 
             if gap.strip() == "":
                 lowered = prev.lower()
                 candidate.after_locative = lowered in _LOCATIVE
-                if lowered in _ADMIN_WORDS:  # "de provincie Kherson", "oblast Donetsk"
+                if lowered in _ADMIN_WORDS_BEFORE:  # "de provincie Kherson", "oblast Donetsk"
                     entries = _narrow_to_areas(candidate, gaz)
                 direction_word = _DIRECTIONS_EN.get(lowered)
                 if direction_word and _can_take_direction(entries, gaz):
@@ -530,8 +530,15 @@ def _local_flags(entries: tuple[int, ...], gaz: Gazetteer) -> tuple[bool, bool]:
 # Words that make the name next to them a province: "Kursk region", "provincie Idlib".
 _ADMIN_WORDS = frozenset(
     "region province oblast governorate provincie regio gouvernement deelstaat "
-    "prefecture state regions provinces oblasts governorates provincies regio's "
-    "gouvernementen deelstaten prefectures states".split()
+    "prefecture state".split()
+)
+# Plurals: English ones after the names ("the Kursk, Belgorod and Voronezh regions"), Dutch ones
+# before them ("de provincies Homs en Hama"); not "four regions Moscow claims".
+_ADMIN_WORDS_AFTER = _ADMIN_WORDS | frozenset(
+    "regions provinces oblasts governorates prefectures states".split()
+)
+_ADMIN_WORDS_BEFORE = _ADMIN_WORDS | frozenset(
+    "provincies regio's gouvernementen deelstaten".split()
 )
 
 

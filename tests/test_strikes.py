@@ -1599,3 +1599,37 @@ def test_a_site_drops_the_town_beside_it_but_not_a_town_elsewhere() -> None:
     assert {name for _, _, name in _triples("Iran fired missiles at Erbil air base in Iraq.")} == {
         "Erbil International Airport"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a claim and a blame on each side of "but": both parties are held responsible
+        (
+            "In 2019 drones and cruise missiles hit the Abqaiq plant in Saudi Arabia. The Houthis "
+            "claimed the attack, but Washington blamed Iran.",
+            {("YEM", "SAU"), ("IRN", "SAU")},
+        ),
+        # a town before a Dutch final verb is its object, also as the owner of what is struck;
+        # "Saudi-Arabië" is the common Dutch press spelling beside CLDR's "Saoedi-Arabië"
+        (
+            "De aanval doet denken aan 2019, toen drones de installaties van Abqaiq in "
+            "Saudi-Arabië troffen. De Houthi's eisten die aanval op, maar Washington gaf Iran de "
+            "schuld.",
+            {("YEM", "SAU"), ("IRN", "SAU")},
+        ),
+        ("Het was 2019 toen Jemenitische drones Abqaiq in Saudi-Arabië troffen.", {("YEM", "SAU")}),
+    ],
+)
+def test_contrasted_claims_and_dutch_verb_final_objects(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
+
+
+def test_a_province_after_its_countrys_possessive_is_the_target() -> None:
+    """ "in Russia's Saratov region" is Saratov, even when the article names other provinces
+    of Russia (the country is then not narrowed to a single named province)."""
+    text = (
+        "Russia said it downed drones over the Kursk region and the Voronezh region. Earlier, a "
+        "Ukrainian drone attack set fire to an oil depot in Russia's Saratov region."
+    )
+    assert {name for _, _, name in _triples(text)} == {"Saratov"}
