@@ -551,12 +551,20 @@ def test_a_place_before_a_dutch_inverted_speech_verb_is_no_speaker() -> None:
 
 
 def test_a_plural_admin_word_makes_the_next_name_a_province() -> None:
-    """ "in de provincies Teheran, Khuzestan en Ilam": a province, not the city."""
+    """ "in de provincies Teheran, Khuzestan en Ilam", "the Voronezh regions": provinces; an
+    English plural before a name is no admin word ("four regions Moscow claims")."""
     found = find_toponyms(
         "Er is beperkte schade in de provincies Teheran, Khuzestan en Ilam.", language="nl"
     )
     assert (found[0].text, found[0].kind) == ("Teheran", "admin1")
     assert [(t.text, t.kind) for t in find_toponyms("Drones hit Teheran.")] == [("Teheran", "city")]
+    found = find_toponyms(
+        "Drones were downed over the Kursk, Belgorod and Voronezh regions, and Kyiv must "
+        "withdraw from four regions Moscow claims.",
+        language="en",
+    )
+    kinds = {t.text: t.kind for t in found}
+    assert kinds["Voronezh"] == "admin1" and kinds["Moscow"] == "city"
 
 
 def test_a_city_named_like_a_river_after_in_is_the_city() -> None:
