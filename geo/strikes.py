@@ -3396,7 +3396,7 @@ def extract_strikes(
                 # strikes nothing, "een claim die Irak tegenspreekt", leaves them in place)
                 mine = produced[produced_before:]
                 recent_parties = [p for p in attackers if any(s.attacker == p.name for s in mine)]
-        if not produced and pending is not None and index - pending[0] <= 3:
+        if not produced and pending is not None and index - pending[0] <= _CLAIM_REACH:
             # "De Houthi-rebellen eisten de aanvallen op", "The US accused Iran of the attack":
             # the responsible party of the latest strike whose attacker the text left open.
             responsible = [
@@ -3475,7 +3475,7 @@ _LED_COALITION = re.compile(
 )
 
 
-_CLAIM_REACH = 3  # sentences between a strike without attacker and the claim of it
+_CLAIM_REACH = 5  # sentences between a strike without attacker and the claim of it
 
 
 def _claims(folded: str, claim: _Analysis, strike: _Analysis) -> bool:
@@ -3616,6 +3616,9 @@ _RESPONSIBLE_SUBJECT = re.compile(
     r"(?<![\w-])(?:eist(?:e|en)?\s+(?:[\w'-]+\s+){0,6}?op|opgeeist|"
     r"claim(?:ed|s)?\s+(?:responsibility|the\s+(?:[\w-]+\s+)?(?:attacks?|strikes?))|"
     r"took\s+responsibility|nam\s+de\s+verantwoordelijkheid|"
+    # "both Syrian and Russian jets had taken part", "namen deel aan de aanvallen"
+    r"(?:taken|took)\s+part|participated|namen?\s+(?:[\w'-]+\s+){0,5}?deel(?![\w-])|(?:hebben|hadden)\s+"
+    r"(?:[\w'-]+\s+){0,3}?deelgenomen|"
     r"(?:zat|zaten|was|were|is|are)\s+(?:[\w'-]+\s+){0,2}?(?:achter|behind)|"
     # Dutch verb-final: "dat Egypte en de Emiraten achter die aanvallen zaten"
     r"achter\s+(?:[\w'-]+\s+){1,3}?(?:zat|zaten|zit|zitten|zou\s+zitten|zouden\s+zitten))(?![\w-])"
@@ -3715,7 +3718,7 @@ def _responsible_mention(
 _STRIKE_OR_RESPONSIBILITY = re.compile(
     r"(?<![\w-])(?:[\w-]*aanval\w*|attacks?|strikes?|[\w-]*strikes?|bombardement\w*|"
     r"bombing|responsibility|verantwoordelijk\w*|raids?|schuld|blam\w*|toegeschreven|"
-    r"attributed)(?![\w-])"
+    r"attributed|part|participated|deel|deelgenomen)(?![\w-])"
 )
 
 

@@ -1633,3 +1633,26 @@ def test_a_province_after_its_countrys_possessive_is_the_target() -> None:
         "Ukrainian drone attack set fire to an oil depot in Russia's Saratov region."
     )
     assert {name for _, _, name in _triples(text)} == {"Saratov"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a party that "took part" is responsible for the strike the text told without one,
+        # also four sentences later
+        (
+            "Warplanes pounded the town of Saraqeb in Syria on Friday, killing 20 people, "
+            "rescuers said. Residents said the raids began before dawn. Some bombs collapsed "
+            'basements. "We pull out one family and the planes come back," a rescuer said. A '
+            "monitoring group said Russian jets had taken part.",
+            {("RUS", "SYR")},
+        ),
+        (
+            "Gevechtsvliegtuigen bombardeerden vrijdag het stadje Saraqeb in Syrië. Volgens een "
+            "waarnemer namen ook Russische toestellen deel aan de aanvallen.",
+            {("RUS", "SYR")},
+        ),
+    ],
+)
+def test_parties_that_took_part(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
