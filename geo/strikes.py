@@ -243,6 +243,13 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"lanceert|lanceerde|lanceerden", 0.6, "nl", weak=True),
     _CueSpec(r"gelanceerd", 0.6, "nl", participle=True, weak=True),
     _CueSpec(r"uitgeschakeld|geliquideerd", 0.45, "nl", participle=True),
+    # a weapon or aircraft that destroys: "Franse straaljagers vernietigden pantservoertuigen"
+    _CueSpec(
+        r"(?:(?<=straaljagers )|(?<=gevechtsvliegtuigen )|(?<=bommenwerpers )|(?<=drones )|(?<=raketten )|(?<=artillerie )|(?<=helikopters )|(?<=gevechtshelikopters ))(?:vernietigden|verwoestten|vernielden)",
+        0.5,
+        "nl",
+        hints=("vernietigden", "verwoestten", "vernielden"),
+    ),
     # "zette F-16's in tegen doelen in ...", "drones ingezet tegen": deployed weapons
     _CueSpec(
         r"(?P<head>zet|zette|zetten)(?:\s+[\w'’-]+){0,6}?\s+in(?=\s+tegen\s)|"
@@ -324,6 +331,13 @@ _CUES: tuple[_CueSpec, ...] = (
         hints=("landed", "lands", "landing", "slammed", "crashed", "rained", "fell"),
     ),
     _CueSpec(r"hits|hitting", 0.4, "en", weak=True),
+    # "French jets destroyed armoured vehicles"; not "air defences destroyed 30 drones"
+    _CueSpec(
+        r"(?:(?<=jets )|(?<=warplanes )|(?<=bombers )|(?<=drones )|(?<=missiles )|(?<=rockets )|(?<=artillery )|(?<=aircraft )|(?<=helicopters )|(?<=gunships ))destroyed",
+        0.5,
+        "en",
+        hints=("destroyed",),
+    ),
     _CueSpec(r"launched|fired", 0.6, "en", participle=True, weak=True),
     _CueSpec(
         r"launch(?:es|ing)?|fir(?:es|ing)",

@@ -1656,3 +1656,25 @@ def test_a_province_after_its_countrys_possessive_is_the_target() -> None:
 )
 def test_parties_that_took_part(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "destroyed" is a strike with an aircraft or a weapon as its subject ...
+        (
+            "U.S. warships fired cruise missiles at Libyan air defences and French jets destroyed "
+            "armoured vehicles outside Benghazi.",
+            {("USA", "LBY"), ("FRA", "LBY")},
+        ),
+        (
+            "Franse straaljagers vernietigden zondag pantservoertuigen bij Benghazi in Libië.",
+            {("FRA", "LBY")},
+        ),
+        # ... not with air defences or ground troops
+        ("Russian air defences destroyed 30 Ukrainian drones over the Belgorod region.", set()),
+        ("Ukrainian forces destroyed a Russian tank near Bakhmut.", set()),
+    ],
+)
+def test_destroyed_by_aircraft_and_weapons(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
