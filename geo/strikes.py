@@ -409,7 +409,7 @@ _FLAG_ANAPHOR = 2  # _ANAPHOR
 _FLAG_LED = 4  # _LED_COALITION
 _FLAG_WEAPON = 8  # _WEAPON_RE
 _FLAG_CAUSE = 16  # _CAUSE
-_FLAG_ATTRIBUTION = 32  # _ATTRIBUTION_NP, _ATTRIBUTION_VERB, _SAID_THAT
+_FLAG_ATTRIBUTION = 32  # _ATTRIBUTION_NP, _ATTRIBUTION_VERB, _SAID_THAT, _ACCUSES
 _FLAG_HEDGE = 64  # _HEDGE
 _FLAG_WORDS = {
     _FLAG_CASUALTY: "kill dood dode gewond wound injur hurt dead died die death leven sneuvel "
@@ -428,7 +428,7 @@ _FLAG_WORDS = {
     _FLAG_ATTRIBUTION: "volgens according afgaand citing per stelt stellen stelde schrijft "
     "schrijven schreef meldt melden meldde aldus zegt zeggen zei verklaarde verklaart verklaren "
     "said says say reported reports claimed claims told announced wrote writes stated beweert "
-    "beweren beweerde",
+    "beweren beweerde accus beschuldig blam",
     _FLAG_HEDGE: "reportedly allegedly verluidt vermoedelijk waarschijnlijk claim beweer stelt "
     "stellen suspected apparent onbevestigd unconfirmed verifi",
 }
@@ -2104,6 +2104,12 @@ def _assign_roles(
                 and mention.start > cue.end
                 and len(_words(cue_gap)) <= 3
                 and not cue.spec.target_noun
+                # "shelling the town of Jermuk": the town itself, not the shelling's agent
+                and not (
+                    mention.is_place
+                    and _words(cue_gap)[-2:-1]
+                    and _words(cue_gap)[-2] in _PLACE_NOUNS
+                )
             ):
                 mention.role = "attacker" if mention.is_actorlike else "ignore"
             elif (

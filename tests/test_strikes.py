@@ -1678,3 +1678,19 @@ def test_parties_that_took_part(text: str, expected: set) -> None:
 )
 def test_destroyed_by_aircraft_and_weapons(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the accuser makes the claim, the accused attacks, "the town of X" is the town
+        ("Armenia accused Azerbaijan of shelling the town of Jermuk.", {("AZE", "ARM")}),
+        (
+            "Georgië beschuldigde Rusland ervan dorpen bij Kutaisi in Georgië te hebben "
+            "gebombardeerd.",
+            {("RUS", "GEO")},
+        ),
+    ],
+)
+def test_accusations(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
