@@ -842,6 +842,12 @@ _PERSON_AFTER = re.compile(
     r"atleten|tourists|toeristen|protesters|demonstrators|demonstranten|betogers|rioters|"
     r"relschoppers|students|studenten)(?![\w-])"
 )
+# An air defence fires at the attack, it does not strike: "fired by Ukraine's air defences",
+# "de Oekraïense luchtafweer"
+_AIR_DEFENCE_AFTER = re.compile(
+    r"^(?:['’]s)?[\s-]+(?:air[\s-]+defen[cs]es?|air[\s-]+defen[cs]e\s+(?:systems?|units?|forces)|"
+    r"anti-aircraft|luchtafweer\w*|luchtverdediging\w*)(?![\w-])"
+)
 # A place naming a war, talks or a deal, not a target: "the Gaza war", "de Oekraïne-oorlog",
 # "the Doha agreement"; "talks on a truce in Gaza", "gesprekken over een bestand in Gaza".
 _TOPIC_AFTER = re.compile(
@@ -853,7 +859,9 @@ _TOPIC_AFTER = re.compile(
 _TOPIC_BEFORE = compile_skipping(
     r"(?<![\w-])(?:ceasefire|truce|peace|talks|negotiations|deal|agreement|bestand|"
     r"wapenstilstand|vrede|gesprekken|onderhandelingen|akkoord)\s+(?:in|for|over|voor|"
-    r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$"
+    r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$|"
+    # "since the war in Gaza began", "de oorlog in Oekraïne": the war's theatre, not a target
+    r"(?<![\w-])(?:the|de|het)\s+(?:war|oorlog|conflict)\s+(?:in|om)\s+$"
 )
 # A party related to a place in an apposition: "an ally of the United States", "de aartsrivaal
 # van Pakistan", "a neighbour of Iran"; a country's policy ("the declared policy of the US").
@@ -1895,6 +1903,11 @@ def _assign_roles(
                 and _METONYM_AFTER.match(window_after)
             )
             or _PERSON_AFTER.match(window_after)
+            or (
+                # the air defence that fires, not the one struck ("fired at Libyan air defences")
+                _AIR_DEFENCE_AFTER.match(window_after)
+                and (mention.end <= cue.start or _AGENT_BEFORE.search(window_before))
+            )
             or _TOPIC_AFTER.match(window_after)
             or _TOPIC_BEFORE.search(window_before)
             or _VISIT_BEFORE.search(window_before)
@@ -2477,6 +2490,13 @@ def _analyse_clause(
         cause_at,
         attribution,
     )
+    if any(
+        m.role == "ignore"
+        and _AGENT_BEFORE.search(folded, max(clause.start, m.start - 12), m.start)
+        and _AIR_DEFENCE_AFTER.match(folded[m.end : min(clause.end, m.end + 40)])
+        for m in clause_mentions
+    ):
+        return None  # "fired by Ukraine's air defences": interception, not a strike
 
     # Attackers
     attackers: list[_Party] = []

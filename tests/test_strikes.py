@@ -1694,3 +1694,24 @@ def test_destroyed_by_aircraft_and_weapons(text: str, expected: set) -> None:
 )
 def test_accusations(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an air defence's missile is no strike on the country it falls in
+        (
+            "Russia fired 90 missiles at Ukraine. A missile that killed two men in a Polish "
+            "village was probably fired by Ukraine's air defences, Poland said.",
+            {("RUS", "UKR")},
+        ),
+        # the war's theatre is not the target of the attack the sentence names
+        (
+            "Een Israëlische drone trof dinsdag een gebouw in Beiroet in Libanon. Het was de "
+            "eerste aanval op de Libanese hoofdstad sinds de oorlog in Gaza begon.",
+            {("ISR", "LBN")},
+        ),
+    ],
+)
+def test_air_defences_and_the_war_in(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
