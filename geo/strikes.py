@@ -1706,14 +1706,21 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     Gaza"). Nouns carry no voice: bare mentions after them are not their objects."""
     if cue.spec.noun:
         return True
-    if cue.spec.lang != "en" or not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
+    if cue.spec.lang != "en":
         return False
     before = folded[max(0, cue.start - 40) : cue.start]
+    if _INSTRUMENT_BEFORE.search(before):
+        return True  # "pounded Kharkiv with glide bombs": the instrument, not a verb
+    if not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
+        return False
     if _NOUN_BEFORE.search(before) and not re.search(
         r"(?<!\w)(?:has|have|had|will|would|to|did|does)\s+$", before
     ):
         return True
     return bool(re.match(r"\s+(?:on|against|in|by)\s", folded[cue.end : cue.end + 12]))
+
+
+_INSTRUMENT_BEFORE = re.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
 
 
 _GROUP_NOUN_BEFORE = re.compile(
@@ -3004,13 +3011,20 @@ def _refine(target: Toponym, article_toponyms: Sequence[Toponym]) -> Toponym:
     return next(iter(subs.values()))
 
 
+_SPEAKER_AFTER = re.compile(
+    r"\s+(?:said|says|reported|claimed|denied|accused|announced|stated|zei|zegt|meldde|meldt|"
+    r"ontkende|beschuldigde|verklaarde)(?![\w-])"
+)
+
+
 def _refine_to_towns(
-    strikes: list[Strike], article_toponyms: Sequence[Toponym], article_id: str
+    strikes: list[Strike], article_toponyms: Sequence[Toponym], article_id: str, text: str
 ) -> list[Strike]:
     """A country-level strike whose attacker has no more precise strike on that country in the
     article is placed at the one town of that country the article names, if it names one."""
     precise = {(s.attacker, s.target_iso3) for s in strikes if s.geo_precision != "country"}
     towns: dict[str, dict[str, Toponym]] = {}
+    speakers: set[str] = set()  # "..., Yerevan said": a capital speaking for its government
     for t in article_toponyms:
         if (
             t.kind in (KIND_CITY, KIND_SITE)
@@ -3019,7 +3033,13 @@ def _refine_to_towns(
             and t.lat is not None
             and (t.score or 0) >= _MISREAD_SCORE
         ):
-            towns.setdefault(t.country_iso3, {})[t.place_id] = t
+            if _SPEAKER_AFTER.match(text, t.end):
+                speakers.add(t.place_id)
+            else:
+                towns.setdefault(t.country_iso3, {})[t.place_id] = t
+    for named in towns.values():
+        for place_id in speakers & set(named):
+            del named[place_id]
     out: list[Strike] = []
     for strike in strikes:
         named = towns.get(strike.target_iso3 or "", {})
@@ -3491,7 +3511,7 @@ def extract_strikes(
                 )
             if has_cue and refers:
                 last_cue_index = index
-    return _refine_to_towns(strikes, topos, article.id)
+    return _refine_to_towns(strikes, topos, article.id, text)
 
 
 _ANAPHOR = re.compile(

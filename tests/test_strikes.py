@@ -1715,3 +1715,15 @@ def test_accusations(text: str, expected: set) -> None:
 )
 def test_air_defences_and_the_war_in(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+def test_instrument_nouns_and_speaking_capitals() -> None:
+    """ "with glide bombs" is the instrument of "pounded", not a verb that leaves Kharkiv
+    aside; a capital that speaks ("..., Yerevan said") is not where a country-level strike
+    lands."""
+    assert _triples("Russia pounded Kharkiv with glide bombs, killing five.") == {
+        ("RUS", "UKR", "Kharkiv")
+    }
+    assert _triples(
+        "Azerbaijani forces opened fire on Armenian positions near the border, Yerevan said."
+    ) == {("AZE", "ARM", "Armenia")}
