@@ -1142,6 +1142,9 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     return killed, injured
 
 
+_YEAR_START = re.compile(r"\d{4}")
+
+
 def sentence_date(text: str, article_date: str | None) -> str | None:
     """Return the ISO date a sentence names ("op 16 januari 2024", "on January 16"), else the
     article's date. A day without a year takes the article's year.
@@ -1152,7 +1155,7 @@ def sentence_date(text: str, article_date: str | None) -> str | None:
     '2024-01'
     """
     folded = fold(text)
-    year_default = article_date[:4] if article_date and re.match(r"\d{4}", article_date) else None
+    year_default = article_date[:4] if article_date and _YEAR_START.match(article_date) else None
     match = _DATE_DMY.search(folded)
     if match:
         day, month, year = int(match.group(1)), _MONTHS[match.group(2)], match.group(3)
@@ -1172,8 +1175,11 @@ def sentence_date(text: str, article_date: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
+_WORD = re.compile(r"[\w'’-]+")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[\w'’-]+", text)
+    return _WORD.findall(text)
 
 
 def _find_cues(
@@ -1345,6 +1351,7 @@ _OWN_VERB = re.compile(
 )
 # a segment that goes on with a list ("Jermuk en Vardenis te beschieten", "mortieren en drones")
 _LIST_ITEM = re.compile(r"\s*[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:en|of)\s+[\w'’.-]+")
+_GAP_START = re.compile(r"^\s*(?:and|en|as\s+well\s+as|alsook|plus|evenals|ook|also)\s")
 
 
 def _clauses(
@@ -1362,7 +1369,7 @@ def _clauses(
         is_gapped = (
             not seg_cues
             and (previous.cues or previous.gapped_from)
-            and re.match(r"^\s*(?:and|en|as\s+well\s+as|alsook|plus|evenals|ook|also)\s", segment)
+            and _GAP_START.match(segment)
             and any(m.is_actorlike for m in seg_mentions)
             and any(m.is_place for m in seg_mentions[1:])
             # "..., and the U.S. consulate in Erbil said ...": a verb of its own, no gap
@@ -1399,13 +1406,13 @@ def _clauses(
 
 def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
     window_start = clause.start
-    words_before = list(re.finditer(r"[\w'’-]+", folded[window_start : cue.start]))
+    words_before = list(_WORD.finditer(folded[window_start : cue.start]))
     if len(words_before) > 4:
         window_start += words_before[-4].start()
     window = folded[window_start : cue.end]
     if cue.spec.lang == "nl" and not cue.spec.noun:
         # "Iran viel Pakistan niet aan", "vuurde geen raketten af": negation after the verb.
-        after = list(re.finditer(r"[\w'’-]+", folded[cue.end : clause.end]))[:3]
+        after = list(_WORD.finditer(folded[cue.end : clause.end]))[:3]
         if after:
             window = folded[window_start : cue.end + after[-1].end()]
     for match in _NEGATION.finditer(window):
@@ -1422,6 +1429,9 @@ _UNLIKELY = compile_skipping(
     r"inconceivable|conceivable|ruled\s+out|rules\s+out)(?![\w-])"
 )
 _SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
+
+
+_MODAL_AFTER = re.compile(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)")
 
 
 def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
@@ -1472,7 +1482,7 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
-    return bool(re.match(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)", after))
+    return bool(_MODAL_AFTER.match(after))
 
 
 def _cause_start(folded: str, clause: _Clause) -> int:
@@ -1586,6 +1596,10 @@ _NOUN_BEFORE = re.compile(
 )
 
 
+_AUX_BEFORE = re.compile(r"(?<!\w)(?:has|have|had|will|would|to|did|does)\s+$")
+_NOUN_PREP_AFTER = re.compile(r"\s+(?:on|against|in|by)\s")
+
+
 def _used_as_noun(folded: str, cue: _Cue) -> bool:
     """A noun cue, or an English verb/noun form used as a noun: after a determiner or number
     ("the strike", "a drone attack", "Israel's strikes") or before "on"/"against" ("strikes on
@@ -1595,11 +1609,9 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     if cue.spec.lang != "en" or not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
         return False
     before = folded[max(0, cue.start - 40) : cue.start]
-    if _NOUN_BEFORE.search(before) and not re.search(
-        r"(?<!\w)(?:has|have|had|will|would|to|did|does)\s+$", before
-    ):
+    if _NOUN_BEFORE.search(before) and not _AUX_BEFORE.search(before):
         return True
-    return bool(re.match(r"\s+(?:on|against|in|by)\s", folded[cue.end : cue.end + 12]))
+    return bool(_NOUN_PREP_AFTER.match(folded[cue.end : cue.end + 12]))
 
 
 _GROUP_NOUN_BEFORE = re.compile(
@@ -1709,6 +1721,11 @@ def _group_base(folded: str, boundary: int, mention: _Mention) -> int | None:
     return match.start() if match else None
 
 
+_OF_PHRASE_AFTER = re.compile(r"^[\s-]+(?:[\w-]+\s+){1,2}of\s")
+_IN_GAP = re.compile(r"[\s,]*(?:in|bij)\s+(?:de\s+|het\s+|the\s+)?")
+_DASH_GAP = re.compile(r"[\s-]*")
+
+
 def _assign_roles(
     text: str,
     folded: str,
@@ -1764,7 +1781,7 @@ def _assign_roles(
             mention.is_place
             and mention.toponym is not None
             and _PLACE_NOUN_AFTER.match(window_after)
-            and re.match(r"^[\s-]+(?:[\w-]+\s+){1,2}of\s", window_after)
+            and _OF_PHRASE_AFTER.match(window_after)
             and following is not None
             and following.toponym is not None
             and following.start - mention.end < 40
@@ -1820,10 +1837,7 @@ def _assign_roles(
                     previous is not None
                     and previous in destinations
                     and previous.countries == mention.countries
-                    and re.fullmatch(
-                        r"[\s,]*(?:in|bij)\s+(?:de\s+|het\s+|the\s+)?",
-                        folded[previous.end : mention.start],
-                    )
+                    and _IN_GAP.fullmatch(folded[previous.end : mention.start])
                 )
                 or (
                     mention.toponym is not None
@@ -1961,7 +1975,7 @@ def _assign_roles(
             and not cue.spec.target_noun
             and mention.end <= cue.start
             and mention.is_actorlike
-            and re.fullmatch(r"[\s-]*", folded[mention.end : cue.start])
+            and _DASH_GAP.fullmatch(folded[mention.end : cue.start])
         ):
             mention.role = "attacker"  # "de Iraanse luchtaanval", "the Indian strikes"
             attacker_before = True
@@ -2231,6 +2245,10 @@ def _coordinated_group(mentions: list[_Mention], anchor: _Mention, folded: str) 
     return sorted(group, key=lambda m: m.start)
 
 
+_PASSIVE_AUX_AFTER = re.compile(r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b")
+_AND_BETWEEN = re.compile(r"(?<!\w)(?:en|and|&)(?!\w)")
+
+
 def _analyse_clause(
     article: Article,
     folded: str,
@@ -2292,10 +2310,7 @@ def _analyse_clause(
     passive = False
     if cue.spec.participle and not gapped:
         has_passive_aux = bool(_PASSIVE_AUX.search(" ".join(_words(aux_before)[-6:]))) or bool(
-            re.match(
-                r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b",
-                folded[cue.end : clause.end],
-            )
+            _PASSIVE_AUX_AFTER.match(folded[cue.end : clause.end])
         )
         if lang == "nl":
             # "werden in de nacht van maandag op dinsdag schepen ... geraakt": "worden" is
@@ -2363,7 +2378,7 @@ def _analyse_clause(
                 m.is_demonym
                 and i + 1 < len(group)
                 and group[i + 1].actor is not None
-                and not re.search(r"(?<!\w)(?:en|and|&)(?!\w)", folded[m.end : group[i + 1].start])
+                and not _AND_BETWEEN.search(folded[m.end : group[i + 1].start])
             )
         ]
         attackers = [_party_from(m, "explicit", matcher) for m in group]
@@ -2728,6 +2743,9 @@ def _target_iso3(toponym: Toponym) -> str | None:
 _MISREAD_SCORE = 0.8
 
 
+_NEAR_GAP = re.compile(r"[\s,]*(?:in|bij|near|nabij)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?")
+
+
 def _plausible_targets(
     targets: list[_Mention], named_countries: set[str], folded: str
 ) -> list[_Mention]:
@@ -2751,11 +2769,7 @@ def _plausible_targets(
             (
                 m
                 for m in targets[index + 1 :]
-                if m.toponym is not None
-                and re.fullmatch(
-                    r"[\s,]*(?:in|bij|near|nabij)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?",
-                    folded[mention.end : m.start],
-                )
+                if m.toponym is not None and _NEAR_GAP.fullmatch(folded[mention.end : m.start])
             ),
             None,
         )
@@ -2915,9 +2929,12 @@ def _strike_id(article_id: str, start: int, end: int, attacker: str, target: str
     return f"s_{digest[:16]}"
 
 
+_SIMPLE_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
 def _fallback_sentences(text: str) -> tuple[Sentence, ...]:
     sentences = []
-    for match in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text):
+    for match in _SIMPLE_SENTENCE.finditer(text):
         if match.group().strip():
             sentences.append(Sentence(match.start(), match.end()))
     return tuple(sentences)
