@@ -1064,7 +1064,7 @@ class _Weapons:
     sentence as :func:`find_weapons` would on that span. Only the sentences the lexicon scan
     flagged are searched, each once."""
 
-    __slots__ = ("_flags", "_folded", "_found", "_sentence_starts", "_sentences")
+    __slots__ = ("_answers", "_flags", "_folded", "_found", "_sentence_starts", "_sentences")
 
     def __init__(
         self,
@@ -1078,6 +1078,8 @@ class _Weapons:
         self._sentence_starts = sentence_starts
         self._flags = flags
         self._found: dict[int, list[tuple[int, int, int]]] = {}
+        # a clause's and its sentence's spans are asked about several times
+        self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
 
     def _in_sentence(self, index: int) -> list[tuple[int, int, int]]:
         found = self._found.get(index)
@@ -1091,10 +1093,18 @@ class _Weapons:
         return found
 
     def between(self, start: int, end: int) -> tuple[str, ...]:
+        answer = self._answers.get((start, end))
+        if answer is not None:
+            return answer
         index = max(0, bisect.bisect_right(self._sentence_starts, start) - 1)
         if not self._sentences or not self._flags[index] & _FLAG_WEAPON:
-            return ()
-        return _weapon_names([i for s, e, i in self._in_sentence(index) if start <= s and e <= end])
+            answer = ()
+        else:
+            answer = _weapon_names(
+                [i for s, e, i in self._in_sentence(index) if start <= s and e <= end]
+            )
+        self._answers[start, end] = answer
+        return answer
 
 
 def find_casualties(text: str) -> tuple[int | None, int | None]:
@@ -1236,21 +1246,32 @@ def _find_cues(
 # , ; : (not between digits: 1,200), a spaced dash, an ellipsis. Written to start with one
 # character class, which the regex engine scans for quickly.
 _CUT = re.compile(r"[,;:…\s](?:(?<=[,;:])(?<!\d.)(?!\d)|(?<=…)|(?<=\s)[–—-]\s)")
-_cuts_memo: tuple[str, list[int], list[int]] = ("", [], [])  # text, cut starts, cut ends
+# text, cut starts, cut ends, and the segments of the spans asked about (a clause's segments
+# are asked for by several of its checks)
+_cuts_memo: tuple[str, list[int], list[int], dict[tuple[int, int], list[tuple[int, int]]]] = (
+    "",
+    [],
+    [],
+    {},
+)
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut [start, end) at , ; : and spaced dashes (not inside numbers such as 1,200).
 
     The cuts of the whole text are found once and kept for the next call on the same text
-    (the clauses of one article ask many times)."""
+    (the clauses of one article ask many times), and so are the answers. The list returned
+    is shared: callers do not change it."""
     global _cuts_memo
     memo = _cuts_memo
     if memo[0] is not text:
         matches = list(_CUT.finditer(text))
-        memo = (text, [m.start() for m in matches], [m.end() for m in matches])
+        memo = (text, [m.start() for m in matches], [m.end() for m in matches], {})
         _cuts_memo = memo
-    _, cut_starts, cut_ends = memo
+    _, cut_starts, cut_ends, answers = memo
+    answer = answers.get((start, end))
+    if answer is not None:
+        return answer
     lo = bisect.bisect_left(cut_starts, start)
     cuts = [start]
     for index in range(lo, len(cut_starts)):
@@ -1258,7 +1279,9 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         cuts.append(cut_ends[index])
     cuts.append(end)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    answer = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    answers[start, end] = answer
+    return answer
 
 
 _PLACE_ANAPHOR = re.compile(
