@@ -105,10 +105,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TypeVar
 
 from geo.actors import ActorMatcher, ActorMention, fold, load_actors
@@ -3292,10 +3293,10 @@ def extract_strikes(
                 for party in _responsible_parties(folded, sentence, mentions_of(index), matcher)
                 if party.iso3 is not None
             ]
-            analysis = replace(pending[1], hedged=True)
-            target_countries = {c for t in analysis.targets for c in t.countries}
+            target_countries = {c for t in pending[1].targets for c in t.countries}
             responsible = [p for p in responsible if not set(p.countries) & target_countries]
             if responsible:
+                analysis = replace(pending[1], hedged=True)
                 for refined in struck(analysis):
                     for party in responsible:
                         strike = _make_strike(
@@ -3312,7 +3313,7 @@ def extract_strikes(
             if len({s.target_place_id for s in main}) == 1:
                 killed, injured = counts(index)
                 if killed is not None or injured is not None:
-                    main = [replace(s, killed=killed, injured=injured) for s in main]
+                    main = [_with_counts(s, killed, injured) for s in main]
             produced = [s for s in produced if s.id in background_ids] + main
             strikes.extend(produced)
             last_cue_index = index
@@ -3571,6 +3572,21 @@ def _enrich(
     if not changes:
         return strike
     return replace(strike, **changes)  # type: ignore[arg-type]
+
+
+_STRIKE_FIELDS = tuple(f.name for f in fields(Strike))
+_strike_values = operator.attrgetter(*_STRIKE_FIELDS)
+_KILLED_AT = _STRIKE_FIELDS.index("killed")
+_INJURED_AT = _STRIKE_FIELDS.index("injured")
+
+
+def _with_counts(strike: Strike, killed: int | None, injured: int | None) -> Strike:
+    """``replace(strike, killed=killed, injured=injured)``, several times quicker (every
+    strike of a sentence with counts gets them)."""
+    values = list(_strike_values(strike))
+    values[_KILLED_AT] = killed
+    values[_INJURED_AT] = injured
+    return Strike(*values)
 
 
 def _make_strike(
