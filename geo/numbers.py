@@ -152,6 +152,11 @@ def _parse_en_tokens(tokens: list[str]) -> int | None:
     return total + current if seen else None
 
 
+_DIGIT_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+")
+_DIGIT_SEPARATOR = re.compile(r"[.,]")
+_TOKEN_SEPARATOR = re.compile(r"[\s\-]+")
+
+
 def parse_number(text: str) -> int | None:
     """Return the integer a number phrase denotes, or None when it is not a definite number.
 
@@ -173,9 +178,9 @@ def parse_number(text: str) -> int | None:
     folded = _fold(text).strip()
     if not folded:
         return None
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+|\d+", folded):
-        return int(re.sub(r"[.,]", "", folded))
-    tokens = [t for t in re.split(r"[\s\-]+", folded) if t]
+    if _DIGIT_NUMBER.fullmatch(folded):
+        return int(_DIGIT_SEPARATOR.sub("", folded))
+    tokens = [t for t in _TOKEN_SEPARATOR.split(folded) if t]
     if len(tokens) == 1:
         value = _parse_nl_word(tokens[0])
         if value is not None:
@@ -219,6 +224,9 @@ _EN_PHRASE_RE = compile_skipping(
 )
 
 
+_TRAILING_AND = re.compile(r"\s+and$")
+
+
 def find_numbers(text: str) -> list[NumberMention]:
     """Return the definite numbers in ``text`` (digits and Dutch/English words), by position.
 
@@ -244,7 +252,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         taken.append(match.span())
     for match in _EN_PHRASE_RE.finditer(text):
         phrase = match.group().rstrip(" -")
-        phrase = re.sub(r"\s+and$", "", phrase)
+        phrase = _TRAILING_AND.sub("", phrase)
         value = parse_number(phrase)
         if value is None or any(s < match.end() and match.start() < e for s, e in taken):
             continue

@@ -14,7 +14,7 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["compile_skipping", "first_characters"]
+__all__ = ["compile_skipping", "first_characters", "required_substrings"]
 
 _CATEGORY_CLASS = {
     sre.CATEGORY_DIGIT: r"\d",
@@ -129,3 +129,58 @@ def compile_skipping(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Strings one of which every match of the sequence `items` contains, or None."""
+    options: list[set[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:  # the sentinel ends the last run of literals
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            options.append({"".join(run)})
+            run = []
+        found: set[str] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, body = av
+            if not (add_flags | del_flags) & re.IGNORECASE:
+                found = _required(body.data)
+        elif op is sre.BRANCH:
+            found = set()
+            for branch in av[1]:
+                inner = _required(branch)
+                if inner is None:
+                    found = None
+                    break
+                found |= inner
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] > 0:
+            found = _required(list(av[2]))
+        elif op is sre.ATOMIC_GROUP:
+            found = _required(list(av))
+        if found:
+            options.append(found)
+    if not options:
+        return None
+    # the choice that is hardest to meet: its shortest string the longest
+    return max(options, key=lambda strings: (min(map(len, strings)), -len(strings)))
+
+
+def required_substrings(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of `pattern` holds, or None when none can be told.
+
+    A text holding none of them cannot match: the strings can be looked for all at once
+    (Aho–Corasick) before running the pattern. Look-arounds are not counted (their text is
+    not part of the match); patterns with ``re.IGNORECASE`` give None.
+
+    >>> required_substrings(r"(?<![\\w-])(?:drills?|oefening\\w*|war\\s*games?)(?![\\w-])")
+    ('drill', 'game', 'oefening')
+    >>> required_substrings(r"\\d+") is None
+    True
+    """
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    found = _required(list(parsed.data))
+    return tuple(sorted(found)) if found else None

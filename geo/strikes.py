@@ -106,11 +106,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TypeVar
+
+import ahocorasick
 
 from geo.actors import ActorMatcher, ActorMention, fold, load_actors
 from geo.countries import country_name
@@ -130,7 +133,7 @@ from geo.models import (
     Toponym,
 )
 from geo.numbers import find_numbers
-from geo.patterns import compile_skipping
+from geo.patterns import compile_skipping, required_substrings
 from geo.wordscan import WordScanner
 
 CountryPoint = Callable[[str], "tuple[float, float] | None"]
@@ -726,16 +729,54 @@ _TERROR = compile_skipping(
 _OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
 
 
+class _Gate:
+    """Which of some patterns can match a text: each pattern's
+    :func:`~geo.patterns.required_substrings` looked for all at once (Aho–Corasick, in C:
+    one pass instead of a regex search per pattern, which costs ~40 ns a character each).
+
+    ``possible(text)`` has bit ``i`` set unless pattern ``i`` cannot match ``text`` (nor any
+    part of it); a pattern whose required strings cannot be told always has its bit set.
+    """
+
+    __slots__ = ("_always", "_automaton")
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self._always = 0
+        masks: dict[str, int] = {}
+        for bit, pattern in enumerate(patterns):
+            required = (
+                None if pattern.flags & re.IGNORECASE else required_substrings(pattern.pattern)
+            )
+            if required is None:
+                self._always |= 1 << bit
+            for word in required or ():
+                masks[word] = masks.get(word, 0) | 1 << bit
+        self._automaton = ahocorasick.Automaton()
+        for word, mask in masks.items():
+            self._automaton.add_word(word, mask)
+        self._automaton.make_automaton()
+
+    def possible(self, text: str) -> int:
+        found = self._always
+        for _end, mask in self._automaton.iter(text):
+            found |= mask
+        return found
+
+
+_OFF_TOPIC_GATE = _Gate([_EXERCISE, _TERROR, _SPORT])
+
+
 def _off_topic(folded_sentence: str) -> bool:
     """True for a sentence about sport or military exercises.
 
     Exercises are off-topic even with weapons ("fired missiles at mock targets during naval
     drills"); sport words only when no weapon is named ("de Turken bestookten het Nederlandse
     doel"). Market and election words count only next to the cue (see :func:`_non_event`)."""
-    if _EXERCISE.search(folded_sentence):
+    possible = _OFF_TOPIC_GATE.possible(folded_sentence)
+    if possible & 1 and _EXERCISE.search(folded_sentence):
         return True
-    terror = _TERROR.search(folded_sentence)
-    sport = _SPORT.search(folded_sentence)
+    terror = _TERROR.search(folded_sentence) if possible & 2 else None
+    sport = _SPORT.search(folded_sentence) if possible & 4 else None
     if not terror and not sport:
         return False
     weapons = find_weapons(folded_sentence)
@@ -1133,7 +1174,7 @@ class _Weapons:
     sentence as :func:`find_weapons` would on that span. Only the sentences the lexicon scan
     flagged are searched, each once."""
 
-    __slots__ = ("_flags", "_folded", "_found", "_sentence_starts", "_sentences")
+    __slots__ = ("_answers", "_flags", "_folded", "_found", "_sentence_starts", "_sentences")
 
     def __init__(
         self,
@@ -1147,6 +1188,8 @@ class _Weapons:
         self._sentence_starts = sentence_starts
         self._flags = flags
         self._found: dict[int, list[tuple[int, int, int]]] = {}
+        # a clause's and its sentence's spans are asked about several times
+        self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
 
     def _in_sentence(self, index: int) -> list[tuple[int, int, int]]:
         found = self._found.get(index)
@@ -1157,10 +1200,18 @@ class _Weapons:
         return found
 
     def between(self, start: int, end: int) -> tuple[str, ...]:
+        answer = self._answers.get((start, end))
+        if answer is not None:
+            return answer
         index = max(0, bisect.bisect_right(self._sentence_starts, start) - 1)
         if not self._sentences or not self._flags[index] & _FLAG_WEAPON:
-            return ()
-        return _weapon_names([i for s, e, i in self._in_sentence(index) if start <= s and e <= end])
+            answer = ()
+        else:
+            answer = _weapon_names(
+                [i for s, e, i in self._in_sentence(index) if start <= s and e <= end]
+            )
+        self._answers[start, end] = answer
+        return answer
 
 
 def find_casualties(text: str) -> tuple[int | None, int | None]:
@@ -1208,6 +1259,9 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     return killed, injured
 
 
+_YEAR_START = re.compile(r"\d{4}")
+
+
 def sentence_date(text: str, article_date: str | None) -> str | None:
     """Return the ISO date a sentence names ("op 16 januari 2024", "on January 16"), else the
     article's date. A day without a year takes the article's year.
@@ -1218,7 +1272,7 @@ def sentence_date(text: str, article_date: str | None) -> str | None:
     '2024-01'
     """
     folded = fold(text)
-    year_default = article_date[:4] if article_date and re.match(r"\d{4}", article_date) else None
+    year_default = article_date[:4] if article_date and _YEAR_START.match(article_date) else None
     match = _DATE_DMY.search(folded)
     if match:
         day, month, year = int(match.group(1)), _MONTHS[match.group(2)], match.group(3)
@@ -1238,8 +1292,11 @@ def sentence_date(text: str, article_date: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
+_WORD = re.compile(r"[\w'’-]+")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[\w'’-]+", text)
+    return _WORD.findall(text)
 
 
 def _find_cues(
@@ -1296,21 +1353,32 @@ def _find_cues(
 # , ; : (not between digits: 1,200), a spaced dash, an ellipsis. Written to start with one
 # character class, which the regex engine scans for quickly.
 _CUT = re.compile(r"[,;:…\s](?:(?<=[,;:])(?<!\d.)(?!\d)|(?<=…)|(?<=\s)[–—-]\s)")
-_cuts_memo: tuple[str, list[int], list[int]] = ("", [], [])  # text, cut starts, cut ends
+# text, cut starts, cut ends, and the segments of the spans asked about (a clause's segments
+# are asked for by several of its checks)
+_cuts_memo: tuple[str, list[int], list[int], dict[tuple[int, int], list[tuple[int, int]]]] = (
+    "",
+    [],
+    [],
+    {},
+)
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut [start, end) at , ; : and spaced dashes (not inside numbers such as 1,200).
 
     The cuts of the whole text are found once and kept for the next call on the same text
-    (the clauses of one article ask many times)."""
+    (the clauses of one article ask many times), and so are the answers. The list returned
+    is shared: callers do not change it."""
     global _cuts_memo
     memo = _cuts_memo
     if memo[0] is not text:
         matches = list(_CUT.finditer(text))
-        memo = (text, [m.start() for m in matches], [m.end() for m in matches])
+        memo = (text, [m.start() for m in matches], [m.end() for m in matches], {})
         _cuts_memo = memo
-    _, cut_starts, cut_ends = memo
+    _, cut_starts, cut_ends, answers = memo
+    answer = answers.get((start, end))
+    if answer is not None:
+        return answer
     lo = bisect.bisect_left(cut_starts, start)
     cuts = [start]
     for index in range(lo, len(cut_starts)):
@@ -1318,7 +1386,9 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         cuts.append(cut_ends[index])
     cuts.append(end)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    answer = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    answers[start, end] = answer
+    return answer
 
 
 _PLACE_ANAPHOR = re.compile(
@@ -1416,6 +1486,7 @@ _PREDICATE_START = re.compile(
 )
 # a segment that goes on with a list ("Jermuk en Vardenis te beschieten", "mortieren en drones")
 _LIST_ITEM = re.compile(r"\s*[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:en|of)\s+[\w'’.-]+")
+_GAP_START = re.compile(r"^\s*(?:and|en|as\s+well\s+as|alsook|plus|evenals|ook|also)\s")
 
 
 _AND = re.compile(r"\s(?:and|en)\s+(?:(?:the|de|het)\s+)?")
@@ -1473,7 +1544,7 @@ def _clauses(
         is_gapped = (
             not seg_cues
             and (previous.cues or previous.gapped_from)
-            and re.match(r"^\s*(?:and|en|as\s+well\s+as|alsook|plus|evenals|ook|also)\s", segment)
+            and _GAP_START.match(segment)
             and any(m.is_actorlike for m in seg_mentions)
             and any(m.is_place for m in seg_mentions[1:])
             # "..., and the U.S. consulate in Erbil said ...": a verb of its own, no gap
@@ -1513,13 +1584,13 @@ def _clauses(
 
 def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
     window_start = clause.start
-    words_before = list(re.finditer(r"[\w'’-]+", folded[window_start : cue.start]))
+    words_before = list(_WORD.finditer(folded[window_start : cue.start]))
     if len(words_before) > 4:
         window_start += words_before[-4].start()
     window = folded[window_start : cue.end]
     if cue.spec.lang == "nl" and not cue.spec.noun:
         # "Iran viel Pakistan niet aan", "vuurde geen raketten af": negation after the verb.
-        after = list(re.finditer(r"[\w'’-]+", folded[cue.end : clause.end]))[:3]
+        after = list(_WORD.finditer(folded[cue.end : clause.end]))[:3]
         if after:
             window = folded[window_start : cue.end + after[-1].end()]
     for match in _NEGATION.finditer(window):
@@ -1536,6 +1607,9 @@ _UNLIKELY = compile_skipping(
     r"inconceivable|conceivable|ruled\s+out|rules\s+out)(?![\w-])"
 )
 _SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
+
+
+_MODAL_AFTER = re.compile(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)")
 
 
 def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
@@ -1586,7 +1660,7 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
-    return bool(re.match(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)", after))
+    return bool(_MODAL_AFTER.match(after))
 
 
 def _cause_start(folded: str, clause: _Clause) -> int:
@@ -1700,6 +1774,10 @@ _NOUN_BEFORE = re.compile(
 )
 
 
+_AUX_BEFORE = re.compile(r"(?<!\w)(?:has|have|had|will|would|to|did|does)\s+$")
+_NOUN_PREP_AFTER = re.compile(r"\s+(?:on|against|in|by)\s")
+
+
 def _used_as_noun(folded: str, cue: _Cue) -> bool:
     """A noun cue, or an English verb/noun form used as a noun: after a determiner or number
     ("the strike", "a drone attack", "Israel's strikes") or before "on"/"against" ("strikes on
@@ -1713,11 +1791,9 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
         return True  # "pounded Kharkiv with glide bombs": the instrument, not a verb
     if not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
         return False
-    if _NOUN_BEFORE.search(before) and not re.search(
-        r"(?<!\w)(?:has|have|had|will|would|to|did|does)\s+$", before
-    ):
+    if _NOUN_BEFORE.search(before) and not _AUX_BEFORE.search(before):
         return True
-    return bool(re.match(r"\s+(?:on|against|in|by)\s", folded[cue.end : cue.end + 12]))
+    return bool(_NOUN_PREP_AFTER.match(folded[cue.end : cue.end + 12]))
 
 
 _INSTRUMENT_BEFORE = re.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
@@ -1830,6 +1906,11 @@ def _group_base(folded: str, boundary: int, mention: _Mention) -> int | None:
     return match.start() if match else None
 
 
+_OF_PHRASE_AFTER = re.compile(r"^[\s-]+(?:[\w-]+\s+){1,2}of\s")
+_IN_GAP = re.compile(r"[\s,]*(?:in|bij)\s+(?:de\s+|het\s+|the\s+)?")
+_DASH_GAP = re.compile(r"[\s-]*")
+
+
 def _assign_roles(
     text: str,
     folded: str,
@@ -1885,7 +1966,7 @@ def _assign_roles(
             mention.is_place
             and mention.toponym is not None
             and _PLACE_NOUN_AFTER.match(window_after)
-            and re.match(r"^[\s-]+(?:[\w-]+\s+){1,2}of\s", window_after)
+            and _OF_PHRASE_AFTER.match(window_after)
             and following is not None
             and following.toponym is not None
             and following.start - mention.end < 40
@@ -1946,10 +2027,7 @@ def _assign_roles(
                     previous is not None
                     and previous in destinations
                     and previous.countries == mention.countries
-                    and re.fullmatch(
-                        r"[\s,]*(?:in|bij)\s+(?:de\s+|het\s+|the\s+)?",
-                        folded[previous.end : mention.start],
-                    )
+                    and _IN_GAP.fullmatch(folded[previous.end : mention.start])
                 )
                 or (
                     mention.toponym is not None
@@ -2094,7 +2172,7 @@ def _assign_roles(
             and not cue.spec.target_noun
             and mention.end <= cue.start
             and mention.is_actorlike
-            and re.fullmatch(r"[\s-]*", folded[mention.end : cue.start])
+            and _DASH_GAP.fullmatch(folded[mention.end : cue.start])
         ):
             mention.role = "attacker"  # "de Iraanse luchtaanval", "the Indian strikes"
             attacker_before = True
@@ -2384,6 +2462,10 @@ def _coordinated_group(mentions: list[_Mention], anchor: _Mention, folded: str) 
     return sorted(group, key=lambda m: m.start)
 
 
+_PASSIVE_AUX_AFTER = re.compile(r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b")
+_AND_BETWEEN = re.compile(r"(?<!\w)(?:en|and|&)(?!\w)")
+
+
 def _analyse_clause(
     article: Article,
     folded: str,
@@ -2445,10 +2527,7 @@ def _analyse_clause(
     passive = False
     if cue.spec.participle and not gapped:
         has_passive_aux = bool(_PASSIVE_AUX.search(" ".join(_words(aux_before)[-6:]))) or bool(
-            re.match(
-                r"^\s*(?:werd|werden|wordt|worden|zijn|is|was|waren)\b",
-                folded[cue.end : clause.end],
-            )
+            _PASSIVE_AUX_AFTER.match(folded[cue.end : clause.end])
         )
         if lang == "nl":
             # "werden in de nacht van maandag op dinsdag schepen ... geraakt": "worden" is
@@ -2523,7 +2602,7 @@ def _analyse_clause(
                 m.is_demonym
                 and i + 1 < len(group)
                 and group[i + 1].actor is not None
-                and not re.search(r"(?<!\w)(?:en|and|&)(?!\w)", folded[m.end : group[i + 1].start])
+                and not _AND_BETWEEN.search(folded[m.end : group[i + 1].start])
             )
         ]
         attackers = [_party_from(m, "explicit", matcher) for m in group]
@@ -2888,6 +2967,9 @@ def _target_iso3(toponym: Toponym) -> str | None:
 _MISREAD_SCORE = 0.8
 
 
+_NEAR_GAP = re.compile(r"[\s,]*(?:in|bij|near|nabij)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?")
+
+
 def _plausible_targets(
     targets: list[_Mention], named_countries: set[str], folded: str
 ) -> list[_Mention]:
@@ -2911,11 +2993,7 @@ def _plausible_targets(
             (
                 m
                 for m in targets[index + 1 :]
-                if m.toponym is not None
-                and re.fullmatch(
-                    r"[\s,]*(?:in|bij|near|nabij)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?",
-                    folded[mention.end : m.start],
-                )
+                if m.toponym is not None and _NEAR_GAP.fullmatch(folded[mention.end : m.start])
             ),
             None,
         )
@@ -3108,9 +3186,12 @@ def _strike_id(article_id: str, start: int, end: int, attacker: str, target: str
     return f"s_{digest[:16]}"
 
 
+_SIMPLE_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
 def _fallback_sentences(text: str) -> tuple[Sentence, ...]:
     sentences = []
-    for match in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text):
+    for match in _SIMPLE_SENTENCE.finditer(text):
         if match.group().strip():
             sentences.append(Sentence(match.start(), match.end()))
     return tuple(sentences)
@@ -3464,10 +3545,10 @@ def extract_strikes(
                 for party in _responsible_parties(folded, sentence, mentions_of(index), matcher)
                 if party.iso3 is not None
             ]
-            analysis = replace(pending[1], hedged=True)
-            target_countries = {c for t in analysis.targets for c in t.countries}
+            target_countries = {c for t in pending[1].targets for c in t.countries}
             responsible = [p for p in responsible if not set(p.countries) & target_countries]
             if responsible:
+                analysis = replace(pending[1], hedged=True)
                 for refined in struck(analysis):
                     for party in responsible:
                         strike = _make_strike(
@@ -3484,7 +3565,7 @@ def extract_strikes(
             if len({s.target_place_id for s in main}) == 1:
                 killed, injured = counts(index)
                 if killed is not None or injured is not None:
-                    main = [replace(s, killed=killed, injured=injured) for s in main]
+                    main = [_with_counts(s, killed, injured) for s in main]
             produced = [s for s in produced if s.id in background_ids] + main
             strikes.extend(produced)
             last_cue_index = index
@@ -3807,6 +3888,21 @@ def _enrich(
     if not changes:
         return strike
     return replace(strike, **changes)  # type: ignore[arg-type]
+
+
+_STRIKE_FIELDS = tuple(f.name for f in fields(Strike))
+_strike_values = operator.attrgetter(*_STRIKE_FIELDS)
+_KILLED_AT = _STRIKE_FIELDS.index("killed")
+_INJURED_AT = _STRIKE_FIELDS.index("injured")
+
+
+def _with_counts(strike: Strike, killed: int | None, injured: int | None) -> Strike:
+    """``replace(strike, killed=killed, injured=injured)``, several times quicker (every
+    strike of a sentence with counts gets them)."""
+    values = list(_strike_values(strike))
+    values[_KILLED_AT] = killed
+    values[_INJURED_AT] = injured
+    return Strike(*values)
 
 
 def _make_strike(

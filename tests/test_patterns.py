@@ -7,7 +7,7 @@ import re
 import pytest
 
 from geo import numbers, strikes
-from geo.patterns import compile_skipping, first_characters
+from geo.patterns import compile_skipping, first_characters, required_substrings
 
 TEXTS = [
     "Iran launched missile strikes on Panjgur in Pakistan on January 16, killing 2 children.",
@@ -88,3 +88,38 @@ def test_the_project_patterns_it_speeds_up_find_what_they_found() -> None:
             assert [m.span() for m in skipping.finditer(folded)] == [
                 m.span() for m in plain.finditer(folded)
             ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<![\w-])(?:drills?|oefening\w*|war\s*games?)(?![\w-])", ("drill", "game", "oefening")),
+        (r"(?:\d+\s+)?(?:killed|dead)", ("dead", "killed")),  # the optional part holds none
+        (r"ab(?=cd)", ("ab",)),  # a look-ahead's text is not part of the match
+        (r"x|\d+", None),  # one alternative needs no literal
+        (r"(?:a)?b*", None),
+        (r"(?i)strike", None),  # case rules: not told
+        (r"", None),
+    ],
+)
+def test_required_substrings(pattern: str, expected: tuple[str, ...] | None) -> None:
+    assert required_substrings(pattern) == expected
+
+
+def test_every_match_of_the_gated_patterns_holds_a_required_substring() -> None:
+    """The off-topic gate may only skip a search that would find nothing."""
+    texts = [strikes.fold(t) for t in TEXTS] + [
+        "the gunmen stormed the stadium during the world cup semi-final, 2-1 win",
+        "naval drills with simulated missile launches; de voetbalwedstrijd werd gestaakt",
+        "hackers claimed a ransomware attack; the goalkeeper scored in extra time",
+    ]
+    patterns = [strikes._EXERCISE, strikes._TERROR, strikes._SPORT]
+    for bit, pattern in enumerate(patterns):
+        required = required_substrings(pattern.pattern)
+        assert required is not None
+        for text in texts:
+            for match in pattern.finditer(text):
+                assert any(word in match.group() for word in required), match.group()
+            if pattern.search(text):
+                assert strikes._OFF_TOPIC_GATE.possible(text) & 1 << bit
+    assert strikes._OFF_TOPIC_GATE.possible("de premier sprak met zijn collega") == 0
