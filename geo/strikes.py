@@ -2987,7 +2987,9 @@ def _plausible_targets(
             kept.append(mention)
             continue
         unnamed = (
-            toponym.country_iso3 not in named_countries and (toponym.score or 0) < _MISREAD_SCORE
+            toponym.country_iso3 not in named_countries
+            and (toponym.score or 0) < _MISREAD_SCORE
+            and not _is_big_city(toponym.place_id)  # "Rusland beschoot Charkiv"
         )
         container = next(
             (
@@ -3647,6 +3649,20 @@ def _claimant_ahead(
             if claim.attackers and not claim.targets and _claims(folded, claim, strike):
                 return claim.attackers
     return []
+
+
+_BIG_CITY_POPULATION = 500_000
+
+
+def _is_big_city(place_id: str) -> bool:
+    """Whether the gazetteer's place is a city of half a million or more: so well known that
+    a low resolution score comes from context, not from a misread word."""
+    from geo.gazetteer import load_gazetteer
+
+    place = load_gazetteer().get(place_id)
+    return (
+        place is not None and place.kind == KIND_CITY and place.population >= _BIG_CITY_POPULATION
+    )
 
 
 def _country_named(word: str) -> tuple[str, str] | None:

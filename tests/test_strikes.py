@@ -1727,3 +1727,9 @@ def test_instrument_nouns_and_speaking_capitals() -> None:
     assert _triples(
         "Azerbaijani forces opened fire on Armenian positions near the border, Yerevan said."
     ) == {("AZE", "ARM", "Armenia")}
+
+
+def test_a_big_city_is_a_target_without_its_country_named() -> None:
+    """ "Charkiv" (the Dutch name of Kharkiv) resolves with a lower score than "Kharkiv" does,
+    but a city of a million is no misread word: it stays a target with Ukraine unnamed."""
+    assert _triples("Rusland beschoot opnieuw Charkiv.") == {("RUS", "UKR", "Kharkiv")}
