@@ -3651,11 +3651,11 @@ def _claimant_ahead(
     return []
 
 
-_BIG_CITY_POPULATION = 500_000
+_BIG_CITY_POPULATION = 300_000
 
 
 def _is_big_city(place_id: str) -> bool:
-    """Whether the gazetteer's place is a city of half a million or more: so well known that
+    """Whether the gazetteer's place is a city of 300,000 or more: so well known that
     a low resolution score comes from context, not from a misread word."""
     from geo.gazetteer import load_gazetteer
 

@@ -1733,3 +1733,9 @@ def test_a_big_city_is_a_target_without_its_country_named() -> None:
     """ "Charkiv" (the Dutch name of Kharkiv) resolves with a lower score than "Kharkiv" does,
     but a city of a million is no misread word: it stays a target with Ukraine unnamed."""
     assert _triples("Rusland beschoot opnieuw Charkiv.") == {("RUS", "UKR", "Kharkiv")}
+
+
+def test_gaza_city_is_a_target_with_only_the_attacker_named() -> None:
+    assert all_pairs("An Israeli strike on a school in Gaza City killed 15, medics said.") == {
+        ("ISR", "PSE")
+    }
