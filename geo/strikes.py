@@ -298,6 +298,14 @@ _CUES: tuple[_CueSpec, ...] = (
         noun=True,
         hints=("rocket", "missile", "drone", "shells", "raketten", "granaten", "projecti"),
     ),
+    # "X and Y traded fire", "exchanged artillery fire with": both sides strike each other
+    _CueSpec(
+        r"(?:trad|exchang)(?:ed|es|e|ing)\s+(?:(?:heavy|cross-border|artillery|rocket|mortar|"
+        r"missile|drone|tank|gun)\s+){0,2}(?:fire|strikes|attacks|shelling|barrages|blows)",
+        0.5,
+        "en",
+        hints=("traded", "trading", "trade", "exchang"),
+    ),
     # English verbs (and the nouns that share their form)
     # "troops opened fire on border posts", "het leger opende het vuur op ..."
     _CueSpec(r"(?:opened|opens|opening)\s+fire", 0.6, "en", hints=("opened", "opens", "opening")),
@@ -1133,6 +1141,7 @@ class _Analysis:
     weapons: tuple[str, ...]
     pronoun: bool = False
     background: bool = False  # a strike named as the cause of another ("in retaliation for")
+    reciprocal: bool = False  # "X and Y traded fire": each party strikes the other
 
 
 # --------------------------------------------------------------------------------------------
@@ -2868,6 +2877,21 @@ def _analyse_clause(
         ]
         target_actor = None
         weapons = ()
+    reciprocal = False
+    if not gapped and _RECIPROCAL.search(folded, clause.start, clause.end):
+        # "Russia and Ukraine traded drone attacks", "Israel traded fire with Hezbollah",
+        # "Armenië en Azerbeidzjan bestookten elkaar": each side is the other's target
+        sides = [
+            m
+            for m in clause_mentions
+            if m.is_actorlike
+            and len(m.countries) == 1
+            and (m.role == "attacker" or _WITH_BEFORE.search(folded, clause.start, m.start))
+        ]
+        if len({m.countries[0] for m in sides}) == 2:
+            attackers = [_party_from(m, "explicit", matcher) for m in sides]
+            targets = sides
+            reciprocal = True
     return _Analysis(
         sentence,
         clause,
@@ -2882,7 +2906,15 @@ def _analyse_clause(
         weapons,
         pronoun,
         background,
+        reciprocal,
     )
+
+
+_RECIPROCAL = re.compile(
+    r"(?<![\w-])(?:(?:trad|exchang)(?:ed|es|e|ing)\s+(?:[\w-]+\s+){0,2}?(?:fire|strikes|"
+    r"attacks|shelling|barrages|blows)|elkaar|each\s+other|one\s+another)(?![\w-])"
+)
+_WITH_BEFORE = re.compile(r"(?<![\w-])(?:with|met)\s+(?:the\s+|de\s+|het\s+)?$")
 
 
 # after a strike noun, a phrase its target cannot come after ("samenvalt met", "amid")
@@ -3024,7 +3056,7 @@ def _choose_targets(targets: list[_Mention], country_point: CountryPoint) -> lis
                 mention.text,
                 mention.start,
                 mention.end,
-                iso3,
+                country_name(iso3) or iso3,
                 point[0],
                 point[1],
                 iso3,
@@ -3511,6 +3543,8 @@ def extract_strikes(
                 continue
             for refined in struck(analysis):
                 for party in attackers:
+                    if analysis.reciprocal and refined.country_iso3 in party.countries:
+                        continue  # each side strikes the other, not itself
                     strike = _make_strike(
                         article, sentence, analysis, party, refined, how_override, point_of
                     )

@@ -1739,3 +1739,29 @@ def test_gaza_city_is_a_target_with_only_the_attacker_named() -> None:
     assert all_pairs("An Israeli strike on a school in Gaza City killed 15, medics said.") == {
         ("ISR", "PSE")
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Russia and Ukraine traded drone attacks overnight.",
+            {("RUS", "UKR"), ("UKR", "RUS")},
+        ),
+        (
+            "Israel has traded fire with Hezbollah almost daily since October.",
+            {("ISR", "LBN"), ("LBN", "ISR")},
+        ),
+        (
+            "India and Pakistan exchanged artillery fire along the Line of Control.",
+            {("IND", "PAK"), ("PAK", "IND")},
+        ),
+        (
+            "Armenië en Azerbeidzjan bestookten elkaar met artillerie.",
+            {("ARM", "AZE"), ("AZE", "ARM")},
+        ),
+        ("Russia and Belarus held joint drills near the Polish border.", set()),
+    ],
+)
+def test_exchanges_of_fire_strike_both_ways(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
