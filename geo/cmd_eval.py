@@ -1,7 +1,7 @@
 """``python -m geo eval``: score strike extraction on the labelled corpora.
 
 Without ``--corpus`` it scores, each on its own, the development corpus (``dev``) and the
-held-out sets ``cases``, ``wire`` and ``heldout2`` to ``heldout6`` under
+held-out sets ``cases``, ``wire`` and ``heldout2`` to ``heldout7`` under
 ``tests/data/strike_cases`` (those present), then prints one summary line per corpus. ``--errors`` lists every missed,
 spurious and misplaced ``attacker->target`` pair per article with the sentence it comes from.
 """
@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
         "eval",
         help=(
             "score strike extraction against the labelled corpora "
-            "(dev, cases, wire, heldout2 ... heldout6)"
+            "(dev, cases, wire, heldout2 ... heldout7)"
         ),
         description=(
             "Run the pipeline on every article of each labelled corpus and score the "
@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
             "precision, recall, F1, share of matched targets within 161 km, and false events on "
             "articles that report no strike. By default the development corpus "
             "(data/devcorpus/articles.jsonl) and the held-out sets "
-            "tests/data/strike_cases/cases.jsonl, wire.jsonl and heldout2.jsonl to heldout6.jsonl "
+            "tests/data/strike_cases/cases.jsonl, wire.jsonl and heldout2.jsonl to heldout7.jsonl "
             "are scored separately. "
             "Exits 1 when a --min-* threshold is missed on any corpus scored."
         ),

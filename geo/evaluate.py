@@ -70,8 +70,9 @@ _CASES_DIR = PROJECT_DIR / "tests" / "data" / "strike_cases"
 #: conflicts and years (``heldout2``, scored before the rules it exposed were written), a
 #: third one (``heldout3``: 24 reports, 7 of them look-alikes with no cross-border strike), a
 #: fourth (``heldout4``: 28 reports, 9 of them look-alikes), a fifth (``heldout5``: 24
-#: reports, 8 of them look-alikes) and a sixth (``heldout6``: 30 reports, 11 look-alikes,
-#: written by an engineer who had not read the rules).
+#: reports, 8 of them look-alikes), a sixth (``heldout6``: 30 reports, 11 look-alikes) and a
+#: seventh (``heldout7``: 30 reports, 10 look-alikes), both written by engineers who had not
+#: read the rules.
 CORPORA: dict[str, Path] = {
     "dev": DEFAULT_CORPUS,
     "cases": _CASES_DIR / "cases.jsonl",
@@ -81,6 +82,7 @@ CORPORA: dict[str, Path] = {
     "heldout4": _CASES_DIR / "heldout4.jsonl",
     "heldout5": _CASES_DIR / "heldout5.jsonl",
     "heldout6": _CASES_DIR / "heldout6.jsonl",
+    "heldout7": _CASES_DIR / "heldout7.jsonl",
 }
 LOCATION_TOLERANCE_KM = 161.0  # 100 miles, the usual geoparsing "accuracy@161km"
 LANGUAGES = ("nl", "en")

@@ -31,9 +31,10 @@ HELDOUT3 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout3
 HELDOUT4 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout4.jsonl"
 HELDOUT5 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout5.jsonl"
 HELDOUT6 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout6.jsonl"
+HELDOUT7 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout7.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
     "path",
-    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6],
+    [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7],
     ids=[
         "devcorpus",
         "strike_cases",
@@ -43,6 +44,7 @@ ALL_CORPORA = pytest.mark.parametrize(
         "heldout4",
         "heldout5",
         "heldout6",
+        "heldout7",
     ],
 )
 
@@ -372,11 +374,12 @@ def test_default_corpora_are_scored_separately() -> None:
         "heldout4",
         "heldout5",
         "heldout6",
+        "heldout7",
     ]
     assert corpora["dev"] == DEFAULT_CORPUS and corpora["wire"] == WIRE
     assert corpora["heldout2"] == HELDOUT2 and corpora["heldout3"] == HELDOUT3
     assert corpora["heldout4"] == HELDOUT4 and corpora["heldout5"] == HELDOUT5
-    assert corpora["heldout6"] == HELDOUT6
+    assert corpora["heldout6"] == HELDOUT6 and corpora["heldout7"] == HELDOUT7
 
 
 def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
@@ -401,8 +404,13 @@ def test_heldout2_covers_other_conflicts_and_look_alikes() -> None:
         (HELDOUT4, 28, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3]),
         (HELDOUT5, 24, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4]),
         (HELDOUT6, 30, [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5]),
+        (
+            HELDOUT7,
+            30,
+            [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6],
+        ),
     ],
-    ids=["heldout3", "heldout4", "heldout5", "heldout6"],
+    ids=["heldout3", "heldout4", "heldout5", "heldout6", "heldout7"],
 )
 def test_later_heldout_sets_are_new_balanced_and_have_look_alikes(
     path: Path, size: int, earlier: list[Path]
