@@ -183,7 +183,7 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"aangevallen", 0.7, "nl", participle=True),
     _CueSpec(r"aanvalt|aanvielen|aanviel", 0.7, "nl"),
     _CueSpec(
-        r"(?P<head>valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,8}?\s+aan",
+        r"(?P<head>valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,14}?\s+aan",
         0.7,
         "nl",
         hints=("valt", "vallen", "viel"),
@@ -310,7 +310,7 @@ _CUES: tuple[_CueSpec, ...] = (
     # "troops opened fire on border posts", "het leger opende het vuur op ..."
     _CueSpec(r"(?:opened|opens|opening)\s+fire", 0.6, "en", hints=("opened", "opens", "opening")),
     _CueSpec(
-        r"(?:opende|openden|openen|opent)\s+(?:het\s+)?vuur",
+        r"(?P<head>opende|openden|openen|opent)(?:\s+[\w'’-]+){0,4}?\s+(?:het\s+)?vuur",
         0.6,
         "nl",
         hints=("opende", "openen", "opent"),
@@ -2364,7 +2364,9 @@ _VICTIMS_DIED_AFTER = re.compile(
     r"omgekomen|gesneuveld|sneuvelden|(?<=kwamen\s)om|om\s+het\s+leven)(?![\w-])"
 )
 _OVERFLIGHT_BEFORE = re.compile(
-    r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?(?:[\w-]+['’]s\s+)?$"
+    r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?(?:[\w-]+['’]s\s+)?"
+    # "die over het noorden van Japan vloog", "flew over the north of Japan"
+    r"(?:(?:noorden|zuiden|oosten|westen|north|south|east|west)\s+(?:van|of)\s+)?$"
 )
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
 _SEA_ZONE_BEFORE = re.compile(

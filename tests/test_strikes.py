@@ -1765,3 +1765,30 @@ def test_gaza_city_is_a_target_with_only_the_attacker_named() -> None:
 )
 def test_exchanges_of_fire_strike_both_ways(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Dutch separable verbs with the subject between: "openden ... troepen het vuur",
+        # "vielen ... (a long adverbial) ... aan"
+        (
+            "Volgens de Tadzjiekse autoriteiten openden Kirgizische troepen het vuur op het dorp "
+            "bij de stad Isfara.",
+            {("KGZ", "TJK")},
+        ),
+        (
+            "Eind juli vielen Mauritaanse en Franse commando's in de woestijn van Noord-Mali een "
+            "kamp van AQIM aan.",
+            {("MRT", "MLI"), ("FRA", "MLI")},
+        ),
+        # a missile over the north of a country flies over it
+        (
+            "Noord-Korea heeft dinsdagochtend een ballistische raket afgevuurd die over het "
+            "noorden van Japan vloog.",
+            set(),
+        ),
+    ],
+)
+def test_dutch_separable_fire_verbs_and_overflights(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
