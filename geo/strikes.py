@@ -183,7 +183,7 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"aangevallen", 0.7, "nl", participle=True),
     _CueSpec(r"aanvalt|aanvielen|aanviel", 0.7, "nl"),
     _CueSpec(
-        r"(?P<head>valt|vallen|viel|vielen)(?:\s+[\w'-]+){0,14}?\s+aan",
+        r"(?P<head>valt|vallen|viel|vielen)(?:,?\s+[\w'-]+){0,14}?\s+aan",
         0.7,
         "nl",
         hints=("valt", "vallen", "viel"),
@@ -774,6 +774,12 @@ class _Gate:
 _OFF_TOPIC_GATE = _Gate([_EXERCISE, _TERROR, _SPORT])
 
 
+_RESCUE = re.compile(
+    r"(?<![\w-])(?:te\s+bevrijden|bevrijding\w*|reddingsoperatie\w*|reddingsactie\w*|"
+    r"to\s+(?:free|rescue)|freeing|rescu\w+)(?![\w-])"
+)
+
+
 def _off_topic(folded_sentence: str) -> bool:
     """True for a sentence about sport or military exercises.
 
@@ -787,6 +793,10 @@ def _off_topic(folded_sentence: str) -> bool:
     sport = _SPORT.search(folded_sentence) if possible & 4 else None
     if not terror and not sport:
         return False
+    if terror and _RESCUE.search(folded_sentence):
+        terror = None  # "a raid to free the hostage": a military operation, not a hostage-taking
+        if not sport:
+            return False
     weapons = find_weapons(folded_sentence)
     if terror and not set(weapons) - {"bombs"}:
         return True  # gunmen, hostage takers, car bombs: attacks, but not strikes

@@ -1792,3 +1792,13 @@ def test_exchanges_of_fire_strike_both_ways(text: str, expected: set) -> None:
 )
 def test_dutch_separable_fire_verbs_and_overflights(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+def test_a_raid_to_free_a_hostage_is_a_strike() -> None:
+    """Hostage-taking is terror, not a strike; a commando raid to free the hostage is one."""
+    text = (
+        "Eind juli vielen Mauritaanse en Franse commando's in de woestijn van Noord-Mali een kamp "
+        "van AQIM aan, in een vergeefse poging de Franse gijzelaar te bevrijden."
+    )
+    assert all_pairs(text) == {("MRT", "MLI"), ("FRA", "MLI")}
+    assert all_pairs("Gunmen took 40 hostages at a gas plant in Algeria.") == set()
