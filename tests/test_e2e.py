@@ -317,6 +317,10 @@ def test_click_on_an_arc_shows_the_strike_and_outlines_it(page, app_url):
     frame = _map_frame(page)
     iframe = page.locator(MAP_IFRAME).last
     iframe.scroll_into_view_if_needed()
+    # _map_frame waits for the places; the arcs layer may draw a frame later
+    frame.wait_for_function(
+        "() => (window.map._smLayers || []).some(l => l._data.kind === 'arcs' && l.drawnCount > 0)"
+    )
     spot = frame.evaluate(_ARC_POINT_JS)
     assert spot is not None, "no clickable arc on the map"
     box = iframe.bounding_box()
