@@ -281,7 +281,8 @@ def test_click_on_a_struck_place_in_pakistan_shows_its_excerpts(page, app_url):
     excerpt = frame.locator(".leaflet-popup-content .sm-excerpt").first.inner_text()
     quoted = excerpt.split("”")[0].strip("“ ")[:40]
     page.get_by_text("mention(s) in").wait_for()
-    assert page.locator(".sm-panel-excerpt", has_text=quoted).count() >= 1
+    # the excerpts are drawn after the caption, each as its own element: wait for ours
+    page.locator(".sm-panel-excerpt", has_text=quoted).first.wait_for()
     assert page.outside == [] and page.dialogs == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-click.png"))
@@ -313,15 +314,18 @@ _ARC_POINT_JS = """() => {
 
 
 def test_click_on_an_arc_shows_the_strike_and_outlines_it(page, app_url):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.goto(app_url)
     frame = _map_frame(page)
     iframe = page.locator(MAP_IFRAME).last
     iframe.scroll_into_view_if_needed()
-    # _map_frame waits for the places; the arcs layer may draw a frame later
-    frame.wait_for_function(
-        "() => (window.map._smLayers || []).some(l => l._data.kind === 'arcs' && l.drawnCount > 0)"
-    )
-    spot = frame.evaluate(_ARC_POINT_JS)
+    # _map_frame waits for the places; the arcs layer may draw a frame later and the view may
+    # still be settling: poll until an arc point is the topmost feature
+    try:
+        spot = frame.wait_for_function(_ARC_POINT_JS, timeout=20_000).json_value()
+    except PlaywrightTimeoutError:
+        spot = None
     assert spot is not None, "no clickable arc on the map"
     box = iframe.bounding_box()
     page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
@@ -330,7 +334,7 @@ def test_click_on_an_arc_shows_the_strike_and_outlines_it(page, app_url):
     assert "→" in popup.inner_text()
     # the side panel shows the strike with its sources, and the rerun's map outlines it
     page.get_by_text("source(s)").wait_for()
-    assert page.get_by_text("Confidence").count() >= 1  # a fact of the strike panel only
+    page.get_by_text("Confidence").first.wait_for()  # a fact of the strike panel only
     frame = _map_frame(page)
     frame.wait_for_function(
         "(id) => window.map._smLayers.some(l => l._data.kind === 'arcs'"
