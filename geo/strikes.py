@@ -1631,6 +1631,17 @@ _SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[
 _MODAL_AFTER = re.compile(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)")
 
 
+_ALS_ROLE = re.compile(
+    r"als\s+(?:vergelding|reactie|antwoord|wraak|represaille|waarschuwing|straf|onderdeel|"
+    r"eerste|tweede|derde|laatste)(?![\w-])"
+)
+# a Dutch auxiliary between the subject and a second party: the party is the object
+_AUX_NL_BETWEEN = re.compile(
+    r"\s+(?:[\w'’-]+\s+)?(?:heeft|hebben|had|hadden)\s+(?:[\w'’-]+\s+)?(?:een\s+|de\s+|het\s+)?"
+)
+_STAKEN_OVER = re.compile(r"staken\s+(?:[\w'’-]+\s+){0,3}?over(?![\w-])")
+
+
 def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     """True when a threat, modal, plan, denial or condition governs the cue."""
     before = folded[clause.start : cue.start]
@@ -1641,8 +1652,12 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         word = original[match.start() : match.end()]
         if word in ("May", "Will", "Als", "If") and before[: match.start()].strip(_OPENERS):
             continue  # a month, a name, or capitalised mid-sentence
+        if _ALS_ROLE.match(before, match.start()):
+            continue  # "als vergelding", "als reactie": in that role, not a condition
         last = match
     for match in _NON_EVENT_EXTRA.finditer(before):
+        if _STAKEN_OVER.match(before, match.start()):
+            continue  # "staken de grens over": crossed it, did not stop
         if last is None or match.start() > last.start():
             last = match
     if last is not None:
@@ -2277,6 +2292,14 @@ def _assign_roles(
                         and previous.role == "attacker"
                         and len(_words(folded[previous.end : mention.start])) > 2
                     )
+                    # "Azerbeidzjaanse troepen hebben Armeense grensposten onder vuur
+                    # genomen": after the subject and its auxiliary comes the object
+                    or (
+                        previous is not None
+                        and previous.role == "attacker"
+                        and _AUX_NL_BETWEEN.fullmatch(folded, previous.end, mention.start)
+                        is not None
+                    )
                 )
             ):
                 # Dutch verb-final: "Rusland heeft op zondag Kyiv bestookt", "dat Israël
@@ -2388,7 +2411,7 @@ _SEA_ZONE_BEFORE = re.compile(
     r"(?:[\w-]+['’]s\s+)?$"
 )
 # a Dutch article right before a demonym: the start of an object noun phrase
-_OBJECT_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:de|het|die|deze)\s+$")
+_OBJECT_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:de|het|die|deze|een)\s+$")
 _PRONOUN_BEFORE = re.compile(
     r"(?<![\w-])(?:it|they|het|zij|ze)\s+(?:(?:has|have|had|also|then|later|again|heeft|hebben|"
     r"had|hadden|ook|opnieuw|daarna|reportedly|allegedly)\s+){0,2}$"

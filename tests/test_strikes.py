@@ -1802,3 +1802,33 @@ def test_a_raid_to_free_a_hostage_is_a_strike() -> None:
     )
     assert all_pairs(text) == {("MRT", "MLI"), ("FRA", "MLI")}
     assert all_pairs("Gunmen took 40 hostages at a gas plant in Algeria.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "als vergelding" is a role, not a condition ("als" = "if")
+        (
+            "Israël heeft als vergelding een luchtmachtbasis bij Isfahan in Iran bestookt.",
+            {("ISR", "IRN")},
+        ),
+        # after the subject and its auxiliary, a second demonym is the object
+        (
+            "Azerbeidzjaanse troepen hebben Armeense grensposten onder vuur genomen.",
+            {("AZE", "ARM")},
+        ),
+        (
+            "Hezbollah zegt een Israëlische militaire basis bij Haifa met raketten te hebben "
+            "bestookt.",
+            {("LBN", "ISR")},
+        ),
+        # "staken de grens over" crossed the border; it did not stop anything
+        (
+            "Rwandese troepen staken de grens over en vielen Congolese stellingen bij Goma aan.",
+            {("RWA", "COD")},
+        ),
+        ("Rusland zegt de aanvallen op Kyiv te staken.", set()),
+    ],
+)
+def test_dutch_roles_conditions_and_false_friends(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
