@@ -282,6 +282,21 @@ _CUES: tuple[_CueSpec, ...] = (
     _CueSpec(r"(?:missile|rocket|drone)\s+attacks?", 0.7, "en", noun=True),
     _CueSpec(r"invasion|incursion", 0.5, "en", noun=True),
     _CueSpec(r"(?:air|bombing)\s+offensive", 0.6, "en", noun=True, hints=("offensive",)),
+    # "launched a ground and air operation against ...": the air part strikes
+    _CueSpec(
+        r"(?:air|aerial|(?:ground|land)\s+and\s+air|air\s+and\s+(?:ground|land))\s+operations?",
+        0.55,
+        "en",
+        noun=True,
+        hints=("operation",),
+    ),
+    _CueSpec(
+        r"lucht(?:-\s+en\s+grond)?operaties?|grond-\s+en\s+luchtoperaties?",
+        0.55,
+        "nl",
+        noun=True,
+        hints=("operatie",),
+    ),
     # "returned fire at", "beantwoordde het vuur": fire back at the other side
     _CueSpec(
         r"return(?:ed|s|ing)?\s+fire|beantwoordde(?:n)?\s+het\s+vuur",
@@ -3683,7 +3698,10 @@ _BARE_COALITION = re.compile(
 _LED_COALITION = re.compile(
     r"(?<![\w-])(?:(?:door|by)\s+(?:de\s+|het\s+|the\s+)?(?P<a>[\w-]+(?:\s+[\w-]+)?)\s+"
     r"(?:geleide|led)|(?P<b>[\w-]+?)[\s-](?:led|geleide)|onder\s+leiding\s+van\s+"
-    r"(?P<c>[\w-]+(?:\s+[\w-]+)?))\s+(?:[\w-]+\s+)?(?:coalitie|coalition)(?![\w-])"
+    r"(?P<c>[\w-]+(?:\s+[\w-]+)?))\s+(?:[\w-]+\s+)?(?:coalitie|coalition)(?![\w-])|"
+    # "the coalition led by Saudi Arabia", "de coalitie onder leiding van de VS"
+    r"(?<![\w-])(?:coalitie|coalition)\s+(?:led\s+by|geleid\s+door|onder\s+leiding\s+van)\s+"
+    r"(?:de\s+|het\s+|the\s+)?(?P<d>[\w-]+(?:\s+[\w-]+)?)"
 )
 
 
@@ -3758,7 +3776,7 @@ def _led_coalitions(
             a.start < match.end() and match.start() < a.end and a.kind == "alliance" for a in actors
         ):
             continue
-        group = next(g for g in ("a", "b", "c") if match.group(g))
+        group = next(g for g in ("a", "b", "c", "d") if match.group(g))
         lo, hi = match.span(group)
         leader: tuple[str, str] | None = None
         for toponym in toponyms:

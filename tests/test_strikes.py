@@ -1832,3 +1832,28 @@ def test_a_raid_to_free_a_hostage_is_a_strike() -> None:
 )
 def test_dutch_roles_conditions_and_false_friends(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a coalition led by a state, named after it
+        (
+            "The coalition led by Saudi Arabia bombed a funeral hall in Sanaa, killing 140 people.",
+            {("SAU", "YEM")},
+        ),
+        (
+            "De coalitie onder leiding van de Verenigde Staten bombardeerde Raqqa in Syrië.",
+            {("USA", "SYR")},
+        ),
+        # an air operation strikes; a ground operation alone does not
+        (
+            "Turkey launched a ground and air operation against Kurdish militants in northern Iraq.",
+            {("TUR", "IRQ")},
+        ),
+        ("Turkije begon een lucht- en grondoperatie tegen de PKK in Noord-Irak.", {("TUR", "IRQ")}),
+        ("Turkey launched a ground operation in northern Iraq.", set()),
+    ],
+)
+def test_led_coalitions_after_the_noun_and_air_operations(text: str, expected: set) -> None:
+    assert all_pairs(text) == expected
