@@ -678,7 +678,8 @@ _NEGATION_EXCEPT = re.compile(
 )
 _NON_EVENT = re.compile(
     r"(?<![\w-])(?:dreig\w*|threat\w*|waarschuw\w*|warn(?:s|ed|ing)?|vow(?:s|ed)?|"
-    r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|consider(?:s|ed|ing)?|"
+    r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|overwegen|overwoog|"
+    r"overwogen|consider(?:s|ed|ing)?|"
     r"wil|willen|wilde|wilden|plan(?:s|t|nen|ned)?|van\s+plan|intend\w*|could|would|may|might|"
     r"will|shall|ready\s+to|prepared\s+to|klaar\s+om|bereid|ontken\w*|den(?:y|ies|ied)|"
     r"possibility|prospect|mogelijkheid|kans\s+op|whether|"
@@ -694,7 +695,8 @@ _NON_EVENT_EXTRA = re.compile(
     r"(?<![\w-])(?:gedreigd|gewaarschuwd|overwogen|gepland|ontkend|geeist|beraadt|beraden|"
     r"weighing|weighs|weighed|weegt|wegen|afwegen|options|opties|scenario\w*|deliberat\w*|"
     r"suspend\w*|halt(?:s|ed|ing)?|cease\w*|pause[sd]?|resum\w*|opschort\w*|hervat\w*|"
-    r"gestaakt|staakt|staken|any|elke|iedere|eventuele?|future|toekomstige?|"
+    r"gestaakt|staakt|staken|stop|stops|stopped|stopping|stoppen|stopt|stopte|stopten|any|"
+    r"elke|iedere|eventuele?|future|toekomstige?|"
     r"capable\s+of|in\s+staat\s+om|able\s+to|ability\s+to|vermogen\s+om|"
     # "no indication it was an attack on Poland"
     r"no\s+(?:indication|evidence|sign)s?|geen\s+(?:aanwijzing(?:en)?|bewijs|teken(?:en)?))"
@@ -1638,7 +1640,11 @@ _OPENERS = " \t\n\"'“”‘’«»„(["
 # A judgement of how likely an attack is: the attack has not happened.
 _UNLIKELY = compile_skipping(
     r"(?<![\w-])(?:onwaarschijnlijk|ondenkbaar|denkbaar|uitgesloten|unlikely|improbable|"
-    r"inconceivable|conceivable|ruled\s+out|rules\s+out)(?![\w-])"
+    r"inconceivable|conceivable|ruled\s+out|rules\s+out|"
+    # expected, not yet reported: "an air operation was likely in the coming weeks"
+    r"(?:is|was|seems|seemed|appears|appeared)\s+(?:likely|expected|imminent)|"
+    r"(?:in|within)\s+the\s+(?:coming|next)\s+(?:days|weeks|months)|"
+    r"(?:in\s+de\s+)?komende\s+(?:dagen|weken|maanden)|(?:wordt|werd)\s+verwacht)(?![\w-])"
 )
 _SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
 

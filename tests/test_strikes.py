@@ -1857,3 +1857,17 @@ def test_dutch_roles_conditions_and_false_friends(text: str, expected: set) -> N
 )
 def test_led_coalitions_after_the_noun_and_air_operations(text: str, expected: set) -> None:
     assert all_pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Analysts said a Turkish air operation in northern Iraq was likely in the coming weeks.",
+        "De Verenigde Staten overwegen luchtaanvallen op Iran.",
+        "India and Pakistan agreed to stop exchanging fire along the Line of Control.",
+        "Colombia and Venezuela traded accusations over the border closure.",
+        "Israel and Hamas exchanged hostages and prisoners under the truce.",
+    ],
+)
+def test_expected_considered_and_stopped_attacks_are_no_events(text: str) -> None:
+    assert all_pairs(text) == set()
