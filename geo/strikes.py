@@ -442,7 +442,7 @@ _FLAG_WORDS = {
     "overle slain fatal omgekomen kwamen kostte claimed",
     _FLAG_ANAPHOR: "coalitie coalition alliantie alliance groep group beweging movement militie "
     "militia organisatie organisation organization rebellen rebels militants militanten "
-    "strijdgroep militant militante",
+    "strijdgroep militant militante garde guards",
     _FLAG_LED: "coalit",
     _FLAG_WEAPON: "raket missile rocket kruisvluchtwapen drone uav shahed lucht air "
     "gevechtsvliegtuigen straaljagers warplanes jets bombers bommenwerpers artiller houwitser "
@@ -3400,7 +3400,7 @@ def extract_strikes(
                 a
                 for j in range(index)
                 for a in actors_of(j)
-                if a.kind in ("armed_group", "alliance")
+                if a.kind in ("armed_group", "alliance", "state_organ")
             ]
             anaphors = _resolve_anaphors(folded, sentence, actor_mentions, sentence_topos, seen)
             actor_mentions = sorted(actor_mentions + anaphors, key=lambda a: a.start)
@@ -3691,7 +3691,7 @@ _ANAPHOR = re.compile(
     r"(?<![\w-])(?:de|het|the|this|that|deze|die|dat)\s+(?:([\w-]+)\s+)?"
     r"(coalitie|coalition|alliantie|alliance|groep|group|beweging|movement|militie|militia|"
     r"organisatie|organisation|organization|rebellen|rebels|rebellengroep|militants|militanten|"
-    r"strijdgroep|militant\s+group|militante\s+groep)(?:'s)?(?![\w-])"
+    r"strijdgroep|militant\s+group|militante\s+groep|garde|guards)(?:'s)?(?![\w-])"
 )
 
 # "coalition jets carried out air strikes": a coalition named before, without an article
@@ -3832,9 +3832,12 @@ def _resolve_anaphors(
         if any(a.start < match.end() + 3 and match.start() < a.end for a in actors):
             continue  # "de militie Jaish al-Adl": the name follows
         head = match.group(2)
-        wanted = (
+        wanted: tuple[str, ...] = (
             ("alliance",)
             if head in ("coalitie", "coalition", "alliantie", "alliance")
+            # "de Garde", "the Guards": the Revolutionary Guards named before
+            else ("state_organ",)
+            if head in ("garde", "guards")
             else ("armed_group",)
         )
         country = None

@@ -1871,3 +1871,11 @@ def test_led_coalitions_after_the_noun_and_air_operations(text: str, expected: s
 )
 def test_expected_considered_and_stopped_attacks_are_no_events(text: str) -> None:
     assert all_pairs(text) == set()
+
+
+def test_the_guards_named_before_by_their_short_name() -> None:
+    text = (
+        "De Iraanse Revolutionaire Garde heeft dinsdag doelen in Irak beschoten. In juni vorig "
+        "jaar vuurde de Garde raketten af op stellingen bij Deir ez-Zor in Syrië."
+    )
+    assert all_pairs(text) == {("IRN", "IRQ"), ("IRN", "SYR")}
