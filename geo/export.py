@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import operator
@@ -333,8 +334,8 @@ def _strike_geometries(pairs: list[tuple[LonLat, LonLat]]) -> list[dict[str, Any
 def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
     """Return :func:`_strike_geometries` as JSON text, cached per pair.
 
-    LineStrings are written from one flat list of floats with ``%r`` (what ``json`` writes for
-    a float): no list per vertex, which spares the garbage collector on large exports.
+    LineStrings are written in bulk by :func:`_positions_text` (what ``json`` writes for each
+    float, without a Python float per vertex); MultiLineStrings by the JSON encoder.
     """
     cache = _GEOMETRY_TEXTS
     found: dict[tuple[LonLat, LonLat], str] = {}
@@ -347,20 +348,19 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
             found[pair] = text  # kept here: adding the missing ones may evict it
     if missing:
         lines, simple, rounded, bounds = _lines(missing)
-        flat = rounded.ravel().tolist()
-        k = 0
-        for pair, line, is_simple in zip(missing, lines, simple.tolist(), strict=True):
-            origin, target = pair
-            if is_simple:
-                values = flat[2 * bounds[k] : 2 * bounds[k + 1]]
-                k += 1
-                values[-2:] = _position(*target)
-                values[:2] = _position(*origin)
-                pattern = ", ".join(["[%r, %r]"] * (len(values) // 2))
-                found[pair] = (
-                    '{"type": "LineString", "coordinates": [' + pattern % tuple(values) + "]}"
-                )
+        is_simple = simple.tolist()
+        simple_pairs = [pair for pair, s in zip(missing, is_simple, strict=True) if s]
+        if simple_pairs:
+            # the first position is exactly the rounded origin, the last the rounded target
+            # (targets first: a line's first position wins should the two coincide)
+            rounded[[b - 1 for b in bounds[1:]]] = [_position(*t) for _, t in simple_pairs]
+            rounded[bounds[:-1]] = [_position(*o) for o, _ in simple_pairs]
+        bodies = iter(_positions_text(rounded, bounds))
+        for pair, line, s in zip(missing, lines, is_simple, strict=True):
+            if s:
+                found[pair] = '{"type": "LineString", "coordinates": [' + next(bodies) + "]}"
             else:
+                origin, target = pair
                 parts = _multi_coordinates(line)
                 parts[-1][-1] = _position(*target)
                 parts[0][0] = _position(*origin)
@@ -371,6 +371,76 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
                     del cache[next(iter(cache))]  # the oldest entry
                 cache[pair] = found[pair]
     return [found[p] for p in pairs]
+
+
+def _positions_text(rounded: Any, bounds: list[int]) -> list[str]:
+    """Return ``"[x, y], [x, y], ..."`` of each run ``rounded[bounds[i]:bounds[i + 1]]``.
+
+    Each number is written as ``repr`` (hence ``json``) writes it, all at once with numpy: a
+    double that is the nearest one to a 6-decimal number reprs as that number's shortest
+    decimal digits (6 decimals are far coarser than a double's precision) with at least one
+    digit after the point. A run holding a number that repr writes otherwise (``5e-05``, 1000
+    and up) is written by ``repr``.
+    """
+    import numpy as np
+
+    if len(rounded) == 0:
+        return ["" for _ in bounds[1:]]
+    scaled = np.rint(rounded * 1e6)
+    magnitude = np.abs(scaled)
+    odd = (
+        ~(scaled / 1e6 == rounded)  # not a 6-decimal number (or not finite)
+        | (magnitude >= 1e9)  # 1000 and up
+        | ((magnitude > 0) & (magnitude < 100))  # below 1e-4: repr writes "1e-05"
+    )
+    odd_rows = np.flatnonzero(odd.any(axis=1))
+    if len(odd_rows):
+        magnitude[odd] = 0  # written by repr below
+    micro = magnitude.astype(np.int64).ravel()
+    whole, fraction = np.divmod(micro, 1_000_000)
+    n = len(micro)
+    # one number: sign, 3 digits, point, 6 digits; `keep` drops what repr does not write
+    chars = np.empty((n, _NUMBER_WIDTH), dtype=np.uint8)
+    keep = np.empty((n, _NUMBER_WIDTH), dtype=bool)
+    chars[:, 0] = ord("-")
+    keep[:, 0] = np.signbit(rounded).ravel()  # as repr: "-0.0" too
+    for j, unit in enumerate((100, 10, 1)):
+        chars[:, 1 + j] = 48 + whole // unit % 10
+        keep[:, 1 + j] = whole >= unit
+    keep[:, 3] = True  # the units digit, also for 0
+    chars[:, 4] = ord(".")
+    keep[:, 4] = True
+    digits = 6 - sum((fraction % 10**t == 0).astype(np.int64) for t in range(1, 6))
+    for j in range(6):
+        chars[:, 5 + j] = 48 + fraction // 10 ** (5 - j) % 10
+        keep[:, 5 + j] = digits > j
+    numbers = chars.reshape(-1, 2, _NUMBER_WIDTH)
+    kept = keep.reshape(-1, 2, _NUMBER_WIDTH)
+    rows = len(numbers)
+    # one position: "[" x ", " y "]" and ", " unless it ends its line
+    row_chars = np.empty((rows, 2 * _NUMBER_WIDTH + 6), dtype=np.uint8)
+    row_keep = np.ones((rows, 2 * _NUMBER_WIDTH + 6), dtype=bool)
+    x, y = 1, 3 + _NUMBER_WIDTH
+    row_chars[:, 0] = ord("[")
+    row_chars[:, x : x + _NUMBER_WIDTH] = numbers[:, 0]
+    row_keep[:, x : x + _NUMBER_WIDTH] = kept[:, 0]
+    row_chars[:, x + _NUMBER_WIDTH : y] = (ord(","), ord(" "))
+    row_chars[:, y : y + _NUMBER_WIDTH] = numbers[:, 1]
+    row_keep[:, y : y + _NUMBER_WIDTH] = kept[:, 1]
+    row_chars[:, -3:] = (ord("]"), ord(","), ord(" "))
+    ends = np.asarray(bounds[1:], dtype=np.int64) - 1
+    row_keep[ends[ends >= 0], -2:] = False
+    text = row_chars[row_keep].tobytes().decode("ascii")
+    offsets = np.concatenate(([0], np.cumsum(row_keep.sum(axis=1))))[bounds].tolist()
+    texts = [text[lo:hi] for lo, hi in itertools.pairwise(offsets)]
+    for i in np.unique(np.searchsorted(bounds, odd_rows, side="right") - 1).tolist():
+        lo, hi = bounds[i], bounds[i + 1]
+        flat = rounded[lo:hi].ravel().tolist()
+        texts[i] = ", ".join(["[%r, %r]"] * (hi - lo)) % tuple(flat)
+    return texts
+
+
+_NUMBER_WIDTH = 11  # "-123.456789"
 
 
 def clear_cache() -> None:
