@@ -334,8 +334,8 @@ def _strike_geometries(pairs: list[tuple[LonLat, LonLat]]) -> list[dict[str, Any
 def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
     """Return :func:`_strike_geometries` as JSON text, cached per pair.
 
-    LineStrings are written in bulk by :func:`_positions_text` (what ``json`` writes for each
-    float, without a Python float per vertex); MultiLineStrings by the JSON encoder.
+    The missing ones are written in bulk by :func:`_geometry_texts` (what ``json`` writes, without
+    a Python float per vertex, which spares the garbage collector on large exports).
     """
     cache = _GEOMETRY_TEXTS
     found: dict[tuple[LonLat, LonLat], str] = {}
@@ -347,30 +347,51 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
         else:
             found[pair] = text  # kept here: adding the missing ones may evict it
     if missing:
-        lines, simple, rounded, bounds = _lines(missing)
-        is_simple = simple.tolist()
-        simple_pairs = [pair for pair, s in zip(missing, is_simple, strict=True) if s]
-        if simple_pairs:
-            # the first position is exactly the rounded origin, the last the rounded target
-            # (targets first: a line's first position wins should the two coincide)
-            rounded[[b - 1 for b in bounds[1:]]] = [_position(*t) for _, t in simple_pairs]
-            rounded[bounds[:-1]] = [_position(*o) for o, _ in simple_pairs]
-        bodies = iter(_positions_text(rounded, bounds))
-        for pair, line, s in zip(missing, lines, is_simple, strict=True):
-            if s:
-                found[pair] = '{"type": "LineString", "coordinates": [' + next(bodies) + "]}"
-            else:
-                origin, target = pair
-                parts = _multi_coordinates(line)
-                parts[-1][-1] = _position(*target)
-                parts[0][0] = _position(*origin)
-                found[pair] = _ENCODER.encode({"type": "MultiLineString", "coordinates": parts})
+        found.update(zip(missing, _geometry_texts(missing), strict=True))
         with _CACHE_LOCK:  # the app exports from several threads
             for pair in missing:
                 while len(cache) >= _CACHE_SIZE:
                     del cache[next(iter(cache))]  # the oldest entry
                 cache[pair] = found[pair]
     return [found[p] for p in pairs]
+
+
+def _geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
+    """Return the GeoJSON geometry of each ``(origin, target)`` as JSON text, built in bulk.
+
+    The text is what the JSON encoder writes for :func:`_strike_geometries`.
+    """
+    import numpy as np
+    import shapely
+
+    from geo.arcs import geodesic_lines
+
+    lines = np.empty(len(pairs), dtype=object)
+    lines[:] = geodesic_lines(pairs)
+    simple = (shapely.get_type_id(lines) == 1).tolist()
+    parts, owner = shapely.get_parts(lines, return_index=True)  # a LineString is its one part
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    rounded = np.round(coords, DECIMALS) + 0.0
+    bounds = np.searchsorted(index, np.arange(len(parts) + 1)).tolist()
+    first_part = np.searchsorted(owner, np.arange(len(pairs) + 1)).tolist()
+    # the first position is exactly the rounded origin and the last exactly the rounded target
+    # (targets first: a line's first position wins should the two coincide)
+    rounded[[bounds[k] - 1 for k in first_part[1:]]] = [_position(*t) for _, t in pairs]
+    rounded[[bounds[k] for k in first_part[:-1]]] = [_position(*o) for o, _ in pairs]
+    if not np.isfinite(rounded).all():
+        raise ValueError("Out of range float values are not JSON compliant")
+    bodies = _positions_text(rounded, bounds)
+    texts = []
+    for i, is_simple in enumerate(simple):
+        if is_simple:
+            texts.append('{"type": "LineString", "coordinates": [' + bodies[first_part[i]] + "]}")
+        else:
+            texts.append(
+                '{"type": "MultiLineString", "coordinates": [['
+                + "], [".join(bodies[first_part[i] : first_part[i + 1]])
+                + "]]}"
+            )
+    return texts
 
 
 def _positions_text(rounded: Any, bounds: list[int]) -> list[str]:
