@@ -591,16 +591,14 @@ class _MentionsWriter:
             return "[]"
         strings = self._strings
         quote = _encode_string
+        values = _MENTION_VALUES
         texts = []
         for m in mentions:
             if type(m) is dict:
-                article, text, start, end, excerpt = (
-                    m.get("article"),
-                    m.get("text"),
-                    m.get("start"),
-                    m.get("end"),
-                    m.get("excerpt"),
-                )
+                try:
+                    article, text, start, end, excerpt = values(m)
+                except KeyError:
+                    article = None
                 if (
                     type(article) is str
                     and type(text) is str
@@ -625,6 +623,7 @@ class _MentionsWriter:
         return "[" + ", ".join(texts) + "]"
 
 
+_MENTION_VALUES = operator.itemgetter(*MENTION_KEYS)
 _STRINGS_KEPT = 50_000  # JSON texts of article names and excerpts kept while writing mentions
 
 
