@@ -173,7 +173,31 @@ def _column(frame: GeoDataFrame, name: str, *, deep: bool = True) -> list[Any]:
         return values
     if types <= kept | {float}:  # only NaN and infinities need a change
         return [None if type(v) is float and not math.isfinite(v) else v for v in values]
+    missing = _missing()
+    if types <= kept | {float, list, type(missing)}:
+        # nullable integers (NA → None) and lists of str (weapons): quicker than _plain
+        return [None if v is missing else _plain_value(v, kept) for v in values]
     return [v if type(v) in kept else _plain(v) for v in values]
+
+
+def _missing() -> Any:
+    """``pandas.NA`` (pandas is imported by then: the caller holds a frame)."""
+    import pandas as pd
+
+    return pd.NA
+
+
+def _plain_value(value: Any, kept: frozenset[Any]) -> Any:
+    """``_plain(value)`` (`value` itself when its type is in `kept`), quicker for the common
+    types of a frame's cells."""
+    kind = type(value)
+    if kind in kept:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is list and _SCALARS.issuperset(map(type, value)):
+        return list(value)
+    return _plain(value)
 
 
 class _Picker:
