@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import operator
@@ -172,7 +173,31 @@ def _column(frame: GeoDataFrame, name: str, *, deep: bool = True) -> list[Any]:
         return values
     if types <= kept | {float}:  # only NaN and infinities need a change
         return [None if type(v) is float and not math.isfinite(v) else v for v in values]
+    missing = _missing()
+    if types <= kept | {float, list, type(missing)}:
+        # nullable integers (NA → None) and lists of str (weapons): quicker than _plain
+        return [None if v is missing else _plain_value(v, kept) for v in values]
     return [v if type(v) in kept else _plain(v) for v in values]
+
+
+def _missing() -> Any:
+    """``pandas.NA`` (pandas is imported by then: the caller holds a frame)."""
+    import pandas as pd
+
+    return pd.NA
+
+
+def _plain_value(value: Any, kept: frozenset[Any]) -> Any:
+    """``_plain(value)`` (`value` itself when its type is in `kept`), quicker for the common
+    types of a frame's cells."""
+    kind = type(value)
+    if kind in kept:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is list and _SCALARS.issuperset(map(type, value)):
+        return list(value)
+    return _plain(value)
 
 
 class _Picker:
@@ -238,6 +263,15 @@ def _pick_mention(item: Any) -> dict[str, Any]:
 
 def _place_items(places: GeoDataFrame | None) -> Iterator[tuple[str, list[float], dict[str, Any]]]:
     """Yield ``(feature id, [lon, lat], properties)`` of each place with a finite Point."""
+    for feature_id, position, props, found in _place_rows(places):
+        props["mentions"] = [_pick_mention(m) for m in (found if found is not None else [])]
+        yield feature_id, position, props
+
+
+def _place_rows(
+    places: GeoDataFrame | None,
+) -> Iterator[tuple[str, list[float], dict[str, Any], Any]]:
+    """:func:`_place_items` with the properties before ``mentions`` and the frame's mentions."""
     if places is None or len(places) == 0:
         return
     import numpy as np
@@ -259,10 +293,8 @@ def _place_items(places: GeoDataFrame | None) -> Iterator[tuple[str, list[float]
             continue
         props: dict[str, Any] = {"feature_type": "place"}
         props.update(zip(PLACE_PROPERTIES, values, strict=True))
-        found = mentions[i]
-        props["mentions"] = [_pick_mention(m) for m in (found if found is not None else [])]
         feature_id = props.get("place_id") or f"place-{i}"
-        yield str(feature_id), _position(xs_list[i], ys_list[i]), props
+        yield str(feature_id), _position(xs_list[i], ys_list[i]), props, mentions[i]
 
 
 def _place_feature(feature_id: str, position: list[float], props: dict[str, Any]) -> dict[str, Any]:
@@ -333,8 +365,8 @@ def _strike_geometries(pairs: list[tuple[LonLat, LonLat]]) -> list[dict[str, Any
 def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
     """Return :func:`_strike_geometries` as JSON text, cached per pair.
 
-    LineStrings are written from one flat list of floats with ``%r`` (what ``json`` writes for
-    a float): no list per vertex, which spares the garbage collector on large exports.
+    The missing ones are written in bulk by :func:`_geometry_texts` (what ``json`` writes, without
+    a Python float per vertex, which spares the garbage collector on large exports).
     """
     cache = _GEOMETRY_TEXTS
     found: dict[tuple[LonLat, LonLat], str] = {}
@@ -346,31 +378,121 @@ def _strike_geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
         else:
             found[pair] = text  # kept here: adding the missing ones may evict it
     if missing:
-        lines, simple, rounded, bounds = _lines(missing)
-        flat = rounded.ravel().tolist()
-        k = 0
-        for pair, line, is_simple in zip(missing, lines, simple.tolist(), strict=True):
-            origin, target = pair
-            if is_simple:
-                values = flat[2 * bounds[k] : 2 * bounds[k + 1]]
-                k += 1
-                values[-2:] = _position(*target)
-                values[:2] = _position(*origin)
-                pattern = ", ".join(["[%r, %r]"] * (len(values) // 2))
-                found[pair] = (
-                    '{"type": "LineString", "coordinates": [' + pattern % tuple(values) + "]}"
-                )
-            else:
-                parts = _multi_coordinates(line)
-                parts[-1][-1] = _position(*target)
-                parts[0][0] = _position(*origin)
-                found[pair] = _ENCODER.encode({"type": "MultiLineString", "coordinates": parts})
+        found.update(zip(missing, _geometry_texts(missing), strict=True))
         with _CACHE_LOCK:  # the app exports from several threads
             for pair in missing:
                 while len(cache) >= _CACHE_SIZE:
                     del cache[next(iter(cache))]  # the oldest entry
                 cache[pair] = found[pair]
     return [found[p] for p in pairs]
+
+
+def _geometry_texts(pairs: list[tuple[LonLat, LonLat]]) -> list[str]:
+    """Return the GeoJSON geometry of each ``(origin, target)`` as JSON text, built in bulk.
+
+    The text is what the JSON encoder writes for :func:`_strike_geometries`.
+    """
+    import numpy as np
+    import shapely
+
+    from geo.arcs import geodesic_lines
+
+    lines = np.empty(len(pairs), dtype=object)
+    lines[:] = geodesic_lines(pairs)
+    simple = (shapely.get_type_id(lines) == 1).tolist()
+    parts, owner = shapely.get_parts(lines, return_index=True)  # a LineString is its one part
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    rounded = np.round(coords, DECIMALS) + 0.0
+    bounds = np.searchsorted(index, np.arange(len(parts) + 1)).tolist()
+    first_part = np.searchsorted(owner, np.arange(len(pairs) + 1)).tolist()
+    # the first position is exactly the rounded origin and the last exactly the rounded target
+    # (targets first: a line's first position wins should the two coincide)
+    rounded[[bounds[k] - 1 for k in first_part[1:]]] = [_position(*t) for _, t in pairs]
+    rounded[[bounds[k] for k in first_part[:-1]]] = [_position(*o) for o, _ in pairs]
+    if not np.isfinite(rounded).all():
+        raise ValueError("Out of range float values are not JSON compliant")
+    bodies = _positions_text(rounded, bounds)
+    texts = []
+    for i, is_simple in enumerate(simple):
+        if is_simple:
+            texts.append('{"type": "LineString", "coordinates": [' + bodies[first_part[i]] + "]}")
+        else:
+            texts.append(
+                '{"type": "MultiLineString", "coordinates": [['
+                + "], [".join(bodies[first_part[i] : first_part[i + 1]])
+                + "]]}"
+            )
+    return texts
+
+
+def _positions_text(rounded: Any, bounds: list[int]) -> list[str]:
+    """Return ``"[x, y], [x, y], ..."`` of each run ``rounded[bounds[i]:bounds[i + 1]]``.
+
+    Each number is written as ``repr`` (hence ``json``) writes it, all at once with numpy: a
+    double that is the nearest one to a 6-decimal number reprs as that number's shortest
+    decimal digits (6 decimals are far coarser than a double's precision) with at least one
+    digit after the point. A run holding a number that repr writes otherwise (``5e-05``, 1000
+    and up) is written by ``repr``.
+    """
+    import numpy as np
+
+    if len(rounded) == 0:
+        return ["" for _ in bounds[1:]]
+    scaled = np.rint(rounded * 1e6)
+    magnitude = np.abs(scaled)
+    odd = (
+        ~(scaled / 1e6 == rounded)  # not a 6-decimal number (or not finite)
+        | (magnitude >= 1e9)  # 1000 and up
+        | ((magnitude > 0) & (magnitude < 100))  # below 1e-4: repr writes "1e-05"
+    )
+    odd_rows = np.flatnonzero(odd.any(axis=1))
+    if len(odd_rows):
+        magnitude[odd] = 0  # written by repr below
+    micro = magnitude.astype(np.int64).ravel()
+    whole, fraction = np.divmod(micro, 1_000_000)
+    n = len(micro)
+    # one number: sign, 3 digits, point, 6 digits; `keep` drops what repr does not write
+    chars = np.empty((n, _NUMBER_WIDTH), dtype=np.uint8)
+    keep = np.empty((n, _NUMBER_WIDTH), dtype=bool)
+    chars[:, 0] = ord("-")
+    keep[:, 0] = np.signbit(rounded).ravel()  # as repr: "-0.0" too
+    for j, unit in enumerate((100, 10, 1)):
+        chars[:, 1 + j] = 48 + whole // unit % 10
+        keep[:, 1 + j] = whole >= unit
+    keep[:, 3] = True  # the units digit, also for 0
+    chars[:, 4] = ord(".")
+    keep[:, 4] = True
+    digits = 6 - sum((fraction % 10**t == 0).astype(np.int64) for t in range(1, 6))
+    for j in range(6):
+        chars[:, 5 + j] = 48 + fraction // 10 ** (5 - j) % 10
+        keep[:, 5 + j] = digits > j
+    numbers = chars.reshape(-1, 2, _NUMBER_WIDTH)
+    kept = keep.reshape(-1, 2, _NUMBER_WIDTH)
+    rows = len(numbers)
+    # one position: "[" x ", " y "]" and ", " unless it ends its line
+    row_chars = np.empty((rows, 2 * _NUMBER_WIDTH + 6), dtype=np.uint8)
+    row_keep = np.ones((rows, 2 * _NUMBER_WIDTH + 6), dtype=bool)
+    x, y = 1, 3 + _NUMBER_WIDTH
+    row_chars[:, 0] = ord("[")
+    row_chars[:, x : x + _NUMBER_WIDTH] = numbers[:, 0]
+    row_keep[:, x : x + _NUMBER_WIDTH] = kept[:, 0]
+    row_chars[:, x + _NUMBER_WIDTH : y] = (ord(","), ord(" "))
+    row_chars[:, y : y + _NUMBER_WIDTH] = numbers[:, 1]
+    row_keep[:, y : y + _NUMBER_WIDTH] = kept[:, 1]
+    row_chars[:, -3:] = (ord("]"), ord(","), ord(" "))
+    ends = np.asarray(bounds[1:], dtype=np.int64) - 1
+    row_keep[ends[ends >= 0], -2:] = False
+    text = row_chars[row_keep].tobytes().decode("ascii")
+    offsets = np.concatenate(([0], np.cumsum(row_keep.sum(axis=1))))[bounds].tolist()
+    texts = [text[lo:hi] for lo, hi in itertools.pairwise(offsets)]
+    for i in np.unique(np.searchsorted(bounds, odd_rows, side="right") - 1).tolist():
+        lo, hi = bounds[i], bounds[i + 1]
+        flat = rounded[lo:hi].ravel().tolist()
+        texts[i] = ", ".join(["[%r, %r]"] * (hi - lo)) % tuple(flat)
+    return texts
+
+
+_NUMBER_WIDTH = 11  # "-123.456789"
 
 
 def clear_cache() -> None:
@@ -477,9 +599,63 @@ def iter_features(
             yield {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": props}
 
 
+class _MentionsWriter:
+    """``write(mentions)``: the JSON text of ``[_pick_mention(m) for m in mentions]``.
+
+    A mention of plain str and int values is written by a template, with the JSON text of its
+    article name and excerpt kept (an article's mentions share them); others go through the
+    encoder. A place has many mentions: this is several times quicker than encoding dicts.
+    """
+
+    def __init__(self) -> None:
+        self._strings: dict[str, str] = {}
+
+    def __call__(self, mentions: Any) -> str:
+        if mentions is None:
+            return "[]"
+        strings = self._strings
+        quote = _encode_string
+        values = _MENTION_VALUES
+        texts = []
+        for m in mentions:
+            if type(m) is dict:
+                try:
+                    article, text, start, end, excerpt = values(m)
+                except KeyError:
+                    article = None
+                if (
+                    type(article) is str
+                    and type(text) is str
+                    and type(start) is int
+                    and type(end) is int
+                    and type(excerpt) is str
+                ):
+                    a = strings.get(article)
+                    if a is None:
+                        a = strings[article] = quote(article)
+                    e = strings.get(excerpt)
+                    if e is None:
+                        if len(strings) >= _STRINGS_KEPT:
+                            strings.clear()
+                        e = strings[excerpt] = quote(excerpt)
+                    texts.append(
+                        f'{{"article": {a}, "text": {quote(text)}, "start": {start}, '
+                        f'"end": {end}, "excerpt": {e}}}'
+                    )
+                    continue
+            texts.append(_ENCODER.encode(_pick_mention(m)))
+        return "[" + ", ".join(texts) + "]"
+
+
+_MENTION_VALUES = operator.itemgetter(*MENTION_KEYS)
+_STRINGS_KEPT = 50_000  # JSON texts of article names and excerpts kept while writing mentions
+
+
 # One encoder for every feature (json.dumps with options builds a new one per call); features
 # are trees of plain values, never circular, so the circularity bookkeeping is skipped.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False)
+# What it writes for a str (the C implementation, when there is one).
+_encode_string = json.encoder.encode_basestring
 
 
 def iter_geojson_text(places: GeoDataFrame | None, strikes: GeoDataFrame | None) -> Iterator[str]:
@@ -492,11 +668,13 @@ def iter_geojson_text(places: GeoDataFrame | None, strikes: GeoDataFrame | None)
     encode = _ENCODER.encode
     separator = ""
     yield '{"type": "FeatureCollection", "features": ['
-    for feature_id, position, props in _place_items(places):
+    mentions_text = _MentionsWriter()
+    for feature_id, position, props, found in _place_rows(places):
+        # the properties end with the mentions: '{..., "mentions": [...]}'
         yield (
             f'{separator}{{"type": "Feature", "id": {encode(feature_id)}, "geometry": '
             f'{{"type": "Point", "coordinates": {encode(position)}}}, '
-            f'"properties": {encode(props)}}}'
+            f'"properties": {encode(props)[:-1]}, "mentions": {mentions_text(found)}}}}}'
         )
         separator = ", "
     for chunk in _chunks(_strike_items(strikes)):

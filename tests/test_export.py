@@ -307,3 +307,25 @@ def test_a_full_geometry_cache_keeps_the_export_whole(
         to_geojson(None, pd.concat([strikes, strikes[::-1]])), ensure_ascii=False
     )
     assert len(geo.export._GEOMETRY_TEXTS) == 1 and len(geo.arcs._LINES) == 1
+
+
+def test_streamed_numbers_are_written_as_json_writes_them(extraction: Extraction) -> None:
+    # end points at 0.0 and -0.0, at whole degrees (12.0), with every number of decimals and
+    # with numbers that json writes in exponent notation (1e-05): the bulk writer of
+    # LineStrings agrees with json.dumps, with and without such odd numbers among them
+    ends = [
+        (0.0, 0.0, 12.0, 0.0001),
+        (-0.0, -12.0, -0.0001, 0.5),
+        (12.5, -33.25, 100.123456, -0.000123),
+        (1.1, 2.22, 3.333, 4.4444),
+        (5.55555, -6.666666, -179.9999994, 89.9999996),
+        (-45.0000004, 0.0000005, 45.1, -45.1),
+        (10.0, 1e-05, 20.0, -2e-05),
+    ]
+    for rows in (ends[:-1], ends):
+        strikes = extraction.strikes_frame().iloc[[0] * len(rows)].reset_index(drop=True)
+        strikes["id"] = [f"s{i}" for i in range(len(rows))]
+        strikes[["origin_lon", "origin_lat", "target_lon", "target_lat"]] = rows
+        expected = json.dumps(to_geojson(None, strikes), ensure_ascii=False)
+        assert to_geojson_text(None, strikes) == expected
+        assert "e-05" in expected or len(rows) < len(ends)
