@@ -133,7 +133,7 @@ from geo.models import (
     Toponym,
 )
 from geo.numbers import find_numbers
-from geo.patterns import compile_skipping, required_substrings
+from geo.patterns import PatternGate, compile_skipping, required_substrings
 from geo.wordscan import WordScanner
 
 CountryPoint = Callable[[str], "tuple[float, float] | None"]
@@ -147,6 +147,12 @@ __all__ = [
     "find_weapons",
     "sentence_date",
 ]
+
+# Patterns compiled by _GATE run only where one of the strings every match holds occurs:
+# extract_strikes finds those strings in the article once (geo.patterns.PatternGate), and each
+# search of the article's folded text looks there first. Worth it only for patterns whose
+# strings are rare ("en", "de" occur everywhere).
+_GATE = PatternGate()
 
 # --------------------------------------------------------------------------------------------
 # Lexicons (matched on accent-folded, lower-cased text; offsets are preserved by `fold`).
@@ -536,11 +542,13 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
 )
 # One alternation, earlier entries first: at each place the first entry that matches wins, so
 # "ballistic missiles" is not also "missiles"; ``match.lastindex`` names the entry.
-_WEAPON_RE = compile_skipping(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)")
+_WEAPON_RE = _GATE.compile_skipping(
+    r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)"
+)
 # The head of a Dutch compound ("middellangeafstandsraketten", "aanvalsdrones", "clusterbommen",
 # "artilleriegranaten"), each with the _WEAPONS entry it stands for. A separate scan: a letter
 # prefix in _WEAPON_RE would make its every position a possible start.
-_COMPOUND_HEAD_RE = re.compile(r"(raket(?:ten)?)|(drones?)|(granaten)|(bommen)")
+_COMPOUND_HEAD_RE = _GATE.compile(r"(raket(?:ten)?)|(drones?)|(granaten)|(bommen)")
 _COMPOUND_ENTRY = {
     group: next(i for i, (_, name) in enumerate(_WEAPONS, 1) if name == entry)
     for group, entry in enumerate(("missiles", "drones", "shells", "bombs"), 1)
@@ -806,7 +814,7 @@ def _off_topic(folded_sentence: str) -> bool:
 _REPORTATIVE = compile_skipping(
     r"(?<!\w)(?:zou|zouden)(?:\s+[\w'-]+){0,8}?\s+(?:zijn\s+geweest|hebben|zijn|geweest)(?!\w)"
 )
-_HEDGE = re.compile(
+_HEDGE = _GATE.compile(
     r"(?<!\w)(?:reportedly|allegedly|naar\s+verluidt|vermoedelijk|waarschijnlijk|"
     r"hoogstwaarschijnlijk|claim\w*|beweer\w*|stelt|stellen|suspected|apparent(?:ly)?|"
     r"onbevestigd\w*|unconfirmed|niet\s+te\s+verifi\w*|could\s+not\s+be\s+verified)(?!\w)"
@@ -815,7 +823,7 @@ _SUBORDINATOR = re.compile(
     r"(?<!\w)(?:nadat|na|toen|after|when|since|sinds|because|omdat|doordat|following|"
     r"terwijl|while|waarbij|whereupon|waarna)(?!\w)"
 )
-_TEMPORAL_SUB = compile_skipping(
+_TEMPORAL_SUB = _GATE.compile_skipping(
     r"(?<![\w-])(?:nadat|after|toen|when|terwijl|while|voordat|before|until|totdat|zodra|"
     r"as\s+soon\s+as)(?![\w-])"
 )
@@ -825,23 +833,23 @@ _CONTINUATION = re.compile(
     r"^\s*(?:and|en|as\s+well\s+as|evenals|alsook)\s+(?:also\s+|ook\s+)?"
     r"(?:at|on|against|into|op|tegen|naar)\s"
 )
-_CAUSE = re.compile(
+_CAUSE = _GATE.compile(
     r"(?<!\w)(?:(?:als|in)\s+)?(?:reactie|antwoord|vergelding|wraak|represaille)\s+(?:op|voor)"
     r"|(?:in\s+)?(?:response|retaliation|revenge|reprisal|retribution)\s+(?:to|for)"
     r"|(?:revancheren|wreken)\s+voor|to\s+avenge|(?:followed|follows|following|came\s+after|"
     r"comes\s+after|in\s+the\s+wake\s+of)(?=\s+(?:a|an|the|last|an?\s+\w+)\s)|volgde\s+op|volgen\s+op"
 )
-_ATTRIBUTION_NP = re.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
+_ATTRIBUTION_NP = _GATE.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
 _FINITE_STOP = re.compile(
     r"(?<![\w-])(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden|wordt|worden|zal|"
     r"zullen|zou|zouden|has|have|were|will|would|begon|begonnen|ging|gingen)(?![\w-])"
 )
-_ATTRIBUTION_VERB = compile_skipping(
+_ATTRIBUTION_VERB = _GATE.compile_skipping(
     r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
     r"aldus|zegt|zeggen|zei|verklaarde|verklaart|said|says|reported|claimed|claims|told|"
     r"announced|wrote|writes|according)(?!\w)"
 )
-_SAID_THAT = compile_skipping(
+_SAID_THAT = _GATE.compile_skipping(
     r"(?<![\w-])(?:zegt|zeggen|zei|zeiden|meldt|melden|meldde|meldden|stelt|stellen|stelde|"
     r"verklaart|verklaren|verklaarde|beweert|beweren|beweerde|said|says|say|claimed|claims|"
     r"reported|reports|stated|told\s+\w+)\s+"
@@ -850,12 +858,12 @@ _SAID_THAT = compile_skipping(
     r"\w+day|\w+dag|\w+ochtend|\w+avond|morning|evening|night)\s+){0,3}(?:dat|that)(?![\w-])"
 )
 # a reporting verb that ends its segment: ", the U.S. military said."
-_SAID_AT_END = compile_skipping(
+_SAID_AT_END = _GATE.compile_skipping(
     r"(?<![\w-])(?:said|says|reported|zei|zegt|meldde|meldt)"
     r"(?=(?:\s+(?:on|op|late|early)\s+[\w-]+|\s+in\s+a\s+statement)?\s*(?:[.;]|$))"
 )
 # "X blamed/accused Y for/of ...", "X beschuldigde Y van ...": X makes the claim about Y
-_ACCUSES = compile_skipping(
+_ACCUSES = _GATE.compile_skipping(
     r"(?<![\w-])(?:blam(?:es|ed)|accus(?:es|ed)|beschuldigt|beschuldigde|beschuldigden)"
     r"(?=\s+(?:the\s+|de\s+|het\s+)?[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:for|of|van|ervan)\s)"
 )
@@ -942,7 +950,7 @@ _DEFINITE_BEFORE = re.compile(
     r"(?<!\w)(?:de|het|deze|die|dit|dat|the|this|that|these|those|such|zo'n|dergelijke|zulke)"
     r"(?:\s+[\w'-]+){0,2}\s*$"
 )
-_STRIKE_REFERENCE = re.compile(
+_STRIKE_REFERENCE = _GATE.compile(
     r"(?<!\w)(?:de|het|deze|die|dit|the|this|that|these|those)\s+(?:[\w'-]+\s+){0,2}?"
     r"(?:(?:lucht|raket|drone|tegen|raket-\s+en\s+drone-|[\w-]+-)?aanval(?:len)?|"
     r"(?:lucht)?bombardement(?:en)?|beschieting(?:en)?|(?:air|drone|missile|rocket)?\s?strikes?|"
@@ -1410,7 +1418,7 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return answer
 
 
-_PLACE_ANAPHOR = re.compile(
+_PLACE_ANAPHOR = _GATE.compile(
     r"(?<![\w-])(?:in|on|at|across|throughout|op|bij|rond|overal\s+in)\s+"
     r"(?:the|that|this|de|het|die|deze|dat)\s+(?:whole\s+|hele\s+)?"
     r"(?:(province|region|governorate|provincie|regio)|(city|town|village|stad|dorp))(?![\w-])"
@@ -1621,7 +1629,7 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
 _OPENERS = " \t\n\"'“”‘’«»„(["
 # A strike noun after "since" dates something else ("since Hamas' attack on Israel"): background.
 # A judgement of how likely an attack is: the attack has not happened.
-_UNLIKELY = compile_skipping(
+_UNLIKELY = _GATE.compile_skipping(
     r"(?<![\w-])(?:onwaarschijnlijk|ondenkbaar|denkbaar|uitgesloten|unlikely|improbable|"
     r"inconceivable|conceivable|ruled\s+out|rules\s+out)(?![\w-])"
 )
@@ -1818,7 +1826,7 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
 _INSTRUMENT_BEFORE = re.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
 
 
-_GROUP_NOUN_BEFORE = re.compile(
+_GROUP_NOUN_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:militants?|militias?|rebels?|groups?|fighters?|gunmen|insurgents?|forces|"
     r"troops|units|strijders|militanten|milities|rebellen|groepen|groeperingen|opstandelingen|"
     r"troepen|strijdkrachten|eenheden)"
@@ -1850,7 +1858,7 @@ _FACILITY_AFTER = re.compile(
     r"soldaten|ambassade|consulaat|schepen|oorlogsschepen|tankers|faciliteiten|belangen|"
     r"burgers|onderdanen|doelen|targets)(?!\w)"
 )
-_BEARING_BEFORE = compile_skipping(
+_BEARING_BEFORE = _GATE.compile_skipping(
     r"(?:(?<![\w-])ten\s+(?:noord|zuid)?(?:noorden|zuiden|oosten|westen)\s+van|"
     r"(?<![\w-])(?<!the\s)(?:north|south|east|west|northeast|northwest|southeast|southwest|"
     r"north-east|north-west|south-east|south-west)\s+of)\s+(?:(?:de|het|the)\s+)?$"
@@ -1862,7 +1870,7 @@ _OWNED_AFTER = re.compile(
     r"consulaat|oorlogsschepen|faciliteiten|belangen|luchtmachtbasis|legerbasis)(?!\w)"
 )
 # Verbs of reaction: "X condemned the strike" does not make X the attacker of "the strike".
-_REACTION_BETWEEN = re.compile(
+_REACTION_BETWEEN = _GATE.compile(
     r"(?<!\w)(?:condemn\w*|criticis\w*|criticiz\w*|denounc\w*|veroordeel\w*|veroordeeld\w*|"
     r"bekritiseer\w*|protest\w*|mourn\w*|investigat\w*|onderzoek\w*|confirm\w*|"
     r"bevestig\w*|welcom\w*|prais\w*|called|noemde|noemt|described|beschreef|survived|"
@@ -1870,7 +1878,7 @@ _REACTION_BETWEEN = re.compile(
 )
 
 
-_AFTERMATH = re.compile(
+_AFTERMATH = _GATE.compile(
     r"(?<![\w-])(?:fires?|blazes?|explosions?|blasts?|damage[ds]?|destroyed|ablaze|outages?|"
     r"killed|dead|injured|wounded|brand|branden|explosies?|ontploffing\w*|schade|beschadigd|"
     r"vernield|verwoest|stroomstoring\w*|gedood|doden|omgekomen|gewond\w*)(?![\w-])"
@@ -2417,7 +2425,7 @@ def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
 
 # "Turkey, for its part, launched ...", "Iran, meanwhile, fired ...": a short aside
 _PARENTHETICAL = re.compile(r"\s*,[^,.;:]{1,40},\s*")
-_RELATIVE_START = re.compile(r"[\s,]*(?:who|which|die|dat)(?![\w-])")
+_RELATIVE_START = _GATE.compile(r"[\s,]*(?:who|which|die|dat)(?![\w-])")
 _RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that|die|dat|wat)(?![\w-])")
 
 
@@ -2922,7 +2930,7 @@ def _analyse_clause(
     )
 
 
-_RECIPROCAL = re.compile(
+_RECIPROCAL = _GATE.compile(
     r"(?<![\w-])(?:(?:trad|exchang)(?:ed|es|e|ing)\s+(?:[\w-]+\s+){0,2}?(?:fire|strikes|"
     r"attacks|shelling|barrages|blows)|elkaar|each\s+other|one\s+another)(?![\w-])"
 )
@@ -2930,7 +2938,7 @@ _WITH_BEFORE = re.compile(r"(?<![\w-])(?:with|met)\s+(?:the\s+|de\s+|het\s+)?$")
 
 
 # after a strike noun, a phrase its target cannot come after ("samenvalt met", "amid")
-_ACCOMPANIMENT = re.compile(
+_ACCOMPANIMENT = _GATE.compile(
     r"(?<![\w-])(?:met|with|amid|te\s+midden\s+van|tijdens|during|volgt\s+op|volgde\s+op|"
     r"follows|comes\s+after|came\s+after)(?![\w-])"
 )
@@ -3315,6 +3323,7 @@ def extract_strikes(
     if not all_cues:
         return []  # every strike comes from a sentence with a cue
     cue_starts = [c.start for c in all_cues]
+    _GATE.index(folded)
     all_actors = matcher.find(text, folded)
     actor_starts = [a.start for a in all_actors]
     weapon_scan = _Weapons(folded, sentences, sentence_starts, flags)
@@ -3643,7 +3652,7 @@ def extract_strikes(
     return _refine_to_towns(strikes, topos, article.id, text)
 
 
-_ANAPHOR = re.compile(
+_ANAPHOR = _GATE.compile(
     r"(?<![\w-])(?:de|het|the|this|that|deze|die|dat)\s+(?:([\w-]+)\s+)?"
     r"(coalitie|coalition|alliantie|alliance|groep|group|beweging|movement|militie|militia|"
     r"organisatie|organisation|organization|rebellen|rebels|rebellengroep|militants|militanten|"
@@ -3815,7 +3824,7 @@ def _resolve_anaphors(
     return found
 
 
-_RESPONSIBLE_SUBJECT = re.compile(
+_RESPONSIBLE_SUBJECT = _GATE.compile(
     r"(?<![\w-])(?:eist(?:e|en)?\s+(?:[\w'-]+\s+){0,6}?op|opgeeist|"
     r"claim(?:ed|s)?\s+(?:responsibility|the\s+(?:[\w-]+\s+)?(?:attacks?|strikes?))|"
     r"took\s+responsibility|nam\s+de\s+verantwoordelijkheid|"
