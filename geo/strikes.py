@@ -663,13 +663,13 @@ _COORD_GAP = compile_skipping(
 )
 
 _DEMONYM_HEAD_GAP = re.compile(r"^\s*[\w'-]+\s+(?:en|and|&)\s+(?:de|het|the)?\s*$")
-_NEGATION = re.compile(
+_NEGATION = _GATE.compile(
     r"(?<!\w)(?:niet|geen|nooit|niemand|not|no|never|nobody|none|didn't|did\s+not|n't|noch|nor|neither)(?!\w)"
 )
 _NEGATION_EXCEPT = re.compile(
     r"^(?:nooit\s+eerder|never\s+before|not\s+only|niet\s+alleen|no\s+longer|niet\s+meer|geen\s+van)"
 )
-_NON_EVENT = re.compile(
+_NON_EVENT = _GATE.compile(
     r"(?<![\w-])(?:dreig\w*|threat\w*|waarschuw\w*|warn(?:s|ed|ing)?|vow(?:s|ed)?|"
     r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|consider(?:s|ed|ing)?|"
     r"wil|willen|wilde|wilden|plan(?:s|t|nen|ned)?|van\s+plan|intend\w*|could|would|may|might|"
@@ -683,7 +683,7 @@ _NON_EVENT = re.compile(
     r"zouden|zou|going\s+to|gaat|gaan)(?![\w-])"
 )
 # Participles and nouns of threat, plan and deliberation the list above misses.
-_NON_EVENT_EXTRA = re.compile(
+_NON_EVENT_EXTRA = _GATE.compile(
     r"(?<![\w-])(?:gedreigd|gewaarschuwd|overwogen|gepland|ontkend|geeist|beraadt|beraden|"
     r"weighing|weighs|weighed|weegt|wegen|afwegen|options|opties|scenario\w*|deliberat\w*|"
     r"suspend\w*|halt(?:s|ed|ing)?|cease\w*|pause[sd]?|resum\w*|opschort\w*|hervat\w*|"
@@ -883,22 +883,22 @@ _PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
 _LED_AFTER = re.compile(r"^-?\s*(?:led|geleide)(?![\w-])")
 # The party an attack is attributed to: "a strike attributed to Israel", "blamed on Russia",
 # "een aanval die aan Israël wordt toegeschreven".
-_ATTRIBUTED_BEFORE = compile_skipping(
+_ATTRIBUTED_BEFORE = _GATE.compile_skipping(
     r"(?<![\w-])(?:attributed|ascribed)\s+to\s+(?:the\s+)?$|(?<![\w-])blamed\s+on\s+(?:the\s+)?$"
 )
-_ATTRIBUTED_AFTER = re.compile(
+_ATTRIBUTED_AFTER = _GATE.compile(
     r"^\s+(?:(?:wordt|werd|worden|werden|is|zijn|was|waren)\s+)?(?:toegeschreven|toegedicht)"
     r"(?![\w-])"
 )
 # A person as the subject right before a verb cue attacks with words.
-_PERSON_SUBJECT = re.compile(
+_PERSON_SUBJECT = _GATE.compile(
     r"(?<![\w-])(?:ministers?|premier|president|leaders?|spokes(?:man|woman|person)|chancellor|"
     r"kanselier|politicians?|politicus|politici|critics|opposition|oppositie|lawmakers|"
     r"senators?|mps?|kamerlid|kamerleden|woordvoerder|leider|ambassador|ambassadeur|"
     r"columnist|candidate|kandidaat|coach|trainer|chairman|voorzitter)\s+$"
 )
 # A party naming a person's affiliation: "Hamas-leider Haniyeh", "a Hezbollah commander".
-_PERSON_AFTER = re.compile(
+_PERSON_AFTER = _GATE.compile(
     r"^[\s-]*(?:(?:senior|top|former|ex-|militaire|military|hoge|oud-|political|politieke|"
     r"politiek|exiled|deputy|plaatsvervangend)\s*)?"
     r"(?:leaders?|leider\w*|commanders?|commandant\w*|chiefs?|kopstuk\w*|officials?|"
@@ -911,19 +911,19 @@ _PERSON_AFTER = re.compile(
 )
 # An air defence fires at the attack, it does not strike: "fired by Ukraine's air defences",
 # "de Oekraïense luchtafweer"
-_AIR_DEFENCE_AFTER = re.compile(
+_AIR_DEFENCE_AFTER = _GATE.compile(
     r"^(?:['’]s)?[\s-]+(?:air[\s-]+defen[cs]es?|air[\s-]+defen[cs]e\s+(?:systems?|units?|forces)|"
     r"anti-aircraft|luchtafweer\w*|luchtverdediging\w*)(?![\w-])"
 )
 # A place naming a war, talks or a deal, not a target: "the Gaza war", "de Oekraïne-oorlog",
 # "the Doha agreement"; "talks on a truce in Gaza", "gesprekken over een bestand in Gaza".
-_TOPIC_AFTER = re.compile(
+_TOPIC_AFTER = _GATE.compile(
     r"^[\s-]*(?:war|wars|conflict|crisis|talks|ceasefire|truce|deal|agreement|accords?|"
     r"peace|process|policy|summit|conference|negotiations|oorlog\w*|conflict\w*|crisis|"
     r"gesprekken|bestand|wapenstilstand|akkoord\w*|overeenkomst|vrede\w*|beleid|top|"
     r"conferentie|onderhandelingen)(?![\w-])"
 )
-_TOPIC_BEFORE = compile_skipping(
+_TOPIC_BEFORE = _GATE.compile_skipping(
     r"(?<![\w-])(?:ceasefire|truce|peace|talks|negotiations|deal|agreement|bestand|"
     r"wapenstilstand|vrede|gesprekken|onderhandelingen|akkoord)\s+(?:in|for|over|voor|"
     r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$|"
@@ -932,7 +932,7 @@ _TOPIC_BEFORE = compile_skipping(
 )
 # A party related to a place in an apposition: "an ally of the United States", "de aartsrivaal
 # van Pakistan", "a neighbour of Iran"; a country's policy ("the declared policy of the US").
-_RELATION_BEFORE = re.compile(
+_RELATION_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:ally|allies|bondgeno\w*|partners?|rival\w*|aartsrivaal|vijand\w*|enem(?:y|ies)|"
     r"neighbou?rs?|buurland\w*|vriend\w*|friends?|sponsors?|backers?|proxy|proxies|"
     r"beschermheer|bondgenootschap|policy|policies|beleid|doctrine)['\"”’]?\s+(?:van|of)\s+"
@@ -940,7 +940,7 @@ _RELATION_BEFORE = re.compile(
 )
 # A place visited or met in: "on a visit to India", "meeting at the Ramstein air base in
 # Germany", "op bezoek in India", "bracht een bezoek aan Kyiv".
-_VISIT_BEFORE = re.compile(
+_VISIT_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:visit\w*|bezoek\w*|meeting|met(?=\s+(?:in|at)\s)|meets|summit|conference|top|conferentie|"
     r"trip|reis|reisde|travel\w*|arrived|arriveerde|aangekomen|ontmoeting|ontmoette|"
     r"vergader\w*|gathered|bijeen)\s+(?:[\w'’-]+\s+){0,4}?(?:in|at|to|naar|aan|bij)\s+"
@@ -968,12 +968,12 @@ _DEFINITE_STRUCK = re.compile(
     r"village|haven|port|fabriek|factory|raffinaderij|refinery|flat|complex|konvooi|convoy|"
     r"depot|airport|vliegveld|luchthaven)(?!\w)"
 )
-_UNKNOWN_AGENT = re.compile(
+_UNKNOWN_AGENT = _GATE.compile(
     r"^\s*(?:door|by|van|of|from)\s+(?:\w+\s+)?(?:militanten|militants|rebellen|rebels|gunmen|"
     r"strijders|fighters|onbekenden|unknown|separatisten|separatists|terroristen|terrorists|"
     r"milities|militias|jihadisten|jihadists|insurgents|opstandelingen)(?!\w)"
 )
-_OTHER_EVENT = re.compile(
+_OTHER_EVENT = _GATE.compile(
     r"(?<!\w)(?:\w*aanslag\w*|explosie\w*|ontploffing\w*|aardbeving\w*|ongeluk\w*|ramp\w*|"
     r"bombings?|explosions?|blasts?|earthquakes?|accidents?|crash\w*|shooting|schietpartij\w*)(?!\w)"
 )
@@ -1614,13 +1614,14 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
     words_before = list(_WORD.finditer(folded[window_start : cue.start]))
     if len(words_before) > 4:
         window_start += words_before[-4].start()
-    window = folded[window_start : cue.end]
+    window_end = cue.end
     if cue.spec.lang == "nl" and not cue.spec.noun:
         # "Iran viel Pakistan niet aan", "vuurde geen raketten af": negation after the verb.
         after = list(_WORD.finditer(folded[cue.end : clause.end]))[:3]
         if after:
-            window = folded[window_start : cue.end + after[-1].end()]
-    for match in _NEGATION.finditer(window):
+            window_end = cue.end + after[-1].end()
+    window = folded[window_start:window_end]
+    for match in _NEGATION.finditer_in(folded, window_start, window_end):
         if not _NEGATION_EXCEPT.match(window[match.start() :]):
             return True
     return False
@@ -1633,7 +1634,9 @@ _UNLIKELY = _GATE.compile_skipping(
     r"(?<![\w-])(?:onwaarschijnlijk|ondenkbaar|denkbaar|uitgesloten|unlikely|improbable|"
     r"inconceivable|conceivable|ruled\s+out|rules\s+out)(?![\w-])"
 )
-_SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
+_SINCE_BEFORE = _GATE.compile(
+    r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$"
+)
 
 
 _MODAL_AFTER = re.compile(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)")
@@ -1645,12 +1648,12 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     original = text[clause.start : cue.start]
     after = folded[cue.end : min(clause.end, cue.end + 40)]
     last: re.Match[str] | None = None
-    for match in _NON_EVENT.finditer(before):
+    for match in _NON_EVENT.finditer_in(folded, clause.start, cue.start):
         word = original[match.start() : match.end()]
         if word in ("May", "Will", "Als", "If") and before[: match.start()].strip(_OPENERS):
             continue  # a month, a name, or capitalised mid-sentence
         last = match
-    for match in _NON_EVENT_EXTRA.finditer(before):
+    for match in _NON_EVENT_EXTRA.finditer_in(folded, clause.start, cue.start):
         if last is None or match.start() > last.start():
             last = match
     if last is not None:
@@ -1669,7 +1672,7 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         tail = " ".join(folded[cue.end : segment_end].split()[:8])
         if _INFINITIVE_AFTER.search(tail):
             return True
-    if _SINCE_BEFORE.search(before) and _used_as_noun(folded, cue):
+    if _SINCE_BEFORE.search_in(folded, clause.start, cue.start) and _used_as_noun(folded, cue):
         return True  # "since Hamas' October 7 attack on Israel": a date, not a report
     if _used_as_noun(folded, cue) and _UNLIKELY.search(folded, cue.end, clause.end):
         return True  # "Analisten achten een aanval op Guyana onwaarschijnlijk"
@@ -1766,11 +1769,11 @@ _PLACE_NOUNS = frozenset(
     "province region district neighbourhood neighborhood suburb voorstad"
     "".split()
 )
-_PLACE_NOUN_AFTER = re.compile(
+_PLACE_NOUN_AFTER = _GATE.compile(
     r"^[\s-]+(?:[\w-]+\s+)?(?:" + "|".join(sorted(_PLACE_NOUNS)) + r")(?![\w-])"
 )
 # A demonym or country naming a border area, not the country: "near the Iraqi border".
-_BORDER_AFTER = re.compile(
+_BORDER_AFTER = _GATE.compile(
     r"^[\s-]+(?:border|frontier|grens|grensgebied)(?![\w-])(?!\s+(?:forces|guards?|police|"
     r"troops|units|posts?|outposts?|personnel|politie|bewaking\w*|troepen|eenheden|posten|"
     r"wachten|militairen|soldaten|soldiers))"
@@ -1814,7 +1817,7 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     if cue.spec.lang != "en":
         return False
     before = folded[max(0, cue.start - 40) : cue.start]
-    if _INSTRUMENT_BEFORE.search(before):
+    if _INSTRUMENT_BEFORE.search_in(folded, max(0, cue.start - 40), cue.start):
         return True  # "pounded Kharkiv with glide bombs": the instrument, not a verb
     if not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
         return False
@@ -1823,7 +1826,7 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     return bool(_NOUN_PREP_AFTER.match(folded[cue.end : cue.end + 12]))
 
 
-_INSTRUMENT_BEFORE = re.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
+_INSTRUMENT_BEFORE = _GATE.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
 
 
 _GROUP_NOUN_BEFORE = _GATE.compile(
@@ -1977,10 +1980,13 @@ def _assign_roles(
             if not mention.proxy:  # "by the Iran-backed Houthis": "by" still governs
                 previous = mention
             continue
-        window_before = folded[max(clause.start, mention.start - 60) : mention.start]
+        before_at = max(clause.start, mention.start - 60)
+        window_before = folded[before_at : mention.start]
         window_after = folded[mention.end : mention.end + 60]
+        after_end = mention.end + 60
         if mention.is_actorlike and (
-            _ATTRIBUTED_BEFORE.search(window_before) or _ATTRIBUTED_AFTER.match(window_after)
+            _ATTRIBUTED_BEFORE.search_in(folded, before_at, mention.start)
+            or _ATTRIBUTED_AFTER.match_in(folded, mention.end, after_end)
         ):
             # "a strike attributed to Israel", "een aanval die aan Israël wordt toegeschreven"
             mention.role = "attacker"
@@ -1992,7 +1998,7 @@ def _assign_roles(
         if (
             mention.is_place
             and mention.toponym is not None
-            and _PLACE_NOUN_AFTER.match(window_after)
+            and _PLACE_NOUN_AFTER.match_in(folded, mention.end, after_end)
             and _OF_PHRASE_AFTER.match(window_after)
             and following is not None
             and following.toponym is not None
@@ -2004,29 +2010,29 @@ def _assign_roles(
             mention.role = "ignore"
             previous = mention
             continue
-        if mention.is_demonym and _PLACE_NOUN_AFTER.match(window_after):
+        if mention.is_demonym and _PLACE_NOUN_AFTER.match_in(folded, mention.end, after_end):
             # "de Israëlische kuststad Ashkelon", "the Lebanese city of Tyre": the country of
             # the place named next, never an attacker
             mention.role = "target"
             previous = mention
             continue
         if (
-            (mention.toponym is not None and _BORDER_AFTER.match(window_after))
+            (mention.toponym is not None and _BORDER_AFTER.match_in(folded, mention.end, after_end))
             or (
                 mention.toponym is not None
                 and mention.toponym.kind == KIND_CITY
                 and _METONYM_AFTER.match(window_after)
             )
-            or _PERSON_AFTER.match(window_after)
+            or _PERSON_AFTER.match_in(folded, mention.end, after_end)
             or (
                 # the air defence that fires, not the one struck ("fired at Libyan air defences")
-                _AIR_DEFENCE_AFTER.match(window_after)
+                _AIR_DEFENCE_AFTER.match_in(folded, mention.end, after_end)
                 and (mention.end <= cue.start or _AGENT_BEFORE.search(window_before))
             )
-            or _TOPIC_AFTER.match(window_after)
-            or _TOPIC_BEFORE.search(window_before)
-            or _VISIT_BEFORE.search(window_before)
-            or _RELATION_BEFORE.search(window_before)
+            or _TOPIC_AFTER.match_in(folded, mention.end, after_end)
+            or _TOPIC_BEFORE.search_in(folded, before_at, mention.start)
+            or _VISIT_BEFORE.search_in(folded, before_at, mention.start)
+            or _RELATION_BEFORE.search_in(folded, before_at, mention.start)
         ):
             # a person's affiliation ("Hamas-leider", "a Hezbollah commander"), a place naming
             # a war, talks or a deal ("the Gaza war", "the Doha agreement", "een bestand in
@@ -2037,9 +2043,12 @@ def _assign_roles(
             continue
         if (
             mention.start > cue.end
-            and _VICTIM_BEFORE.search(window_before)
+            and _VICTIM_BEFORE.search_in(folded, before_at, mention.start)
             and _VICTIM_AFTER.match(window_after)
-        ) or (mention.end <= cue.start and _VICTIMS_DIED_AFTER.match(window_after)):
+        ) or (
+            mention.end <= cue.start
+            and _VICTIMS_DIED_AFTER.match_in(folded, mention.end, after_end)
+        ):
             # "killing one U.S. soldier", "doodde twee Amerikaanse militairen": the victims'
             # country, not a place struck; "Turkish soldiers were killed in an air strike by
             # ...", "Turkse militairen kwamen om bij ...": nor the attacker
@@ -2049,7 +2058,7 @@ def _assign_roles(
         if (
             (mention.is_place or mention.actor is not None)
             and (
-                _DESTINATION_BEFORE.search(window_before)
+                _DESTINATION_BEFORE.search_in(folded, before_at, mention.start)
                 or (  # "door naar N'Djamena in Tsjaad", "bestemd voor Hezbollah in Libanon"
                     previous is not None
                     and previous in destinations
@@ -2078,7 +2087,7 @@ def _assign_roles(
         if (
             mention.is_demonym
             and mention.start > cue.end
-            and _WEAPON_MAKER_AFTER.match(window_after)
+            and _WEAPON_MAKER_AFTER.match_in(folded, mention.end, after_end)
             and not _AGENT_BEFORE.search(window_before)  # "an attack by Ukrainian drones"
         ):
             # "vuurde ... dertig Iraanse Shahed-drones af op Kyiv", "fired Iranian-made drones":
@@ -2087,9 +2096,9 @@ def _assign_roles(
             previous = mention
             continue
         if mention.is_place and (
-            _SEA_ZONE_BEFORE.search(window_before)
+            _SEA_ZONE_BEFORE.search_in(folded, before_at, mention.start)
             or (
-                _OVERFLIGHT_BEFORE.search(window_before)
+                _OVERFLIGHT_BEFORE.search_in(folded, before_at, mention.start)
                 and _LAUNCH_CUE.match(folded, cue.start)
                 and cue.start < mention.start
             )
@@ -2331,7 +2340,7 @@ def _assign_roles(
         previous = mention
 
 
-_VICTIM_BEFORE = re.compile(
+_VICTIM_BEFORE = _GATE.compile(
     rf"(?<![\w-])(?:{_KILLING_VERBS}|{_INJURING_VERBS}|gedood|verwond)\s+(?:[\w'’-]+\s+){{0,3}}$"
 )
 _VICTIM_AFTER = re.compile(
@@ -2339,7 +2348,7 @@ _VICTIM_AFTER = re.compile(
     r"civilians?|nationals?|sailors?|marines?|militairen|soldaten|burgers|staatsburgers|"
     r"mariniers|burgerslachtoffers)(?![\w-])"
 )
-_DESTINATION_BEFORE = re.compile(
+_DESTINATION_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:op\s+weg|onderweg|door|bestemd(?:\s+was|\s+waren)?|en\s+route|bound|"
     r"destined|on\s+(?:its|their|the|his|her)\s+way|heading|headed)\s+(?:naar|voor|to|for)\s+"
     r"(?:(?!in\s|bij\s|near\s|at\s)[\w'’-]+\s+){0,3}?$"
@@ -2355,7 +2364,7 @@ _OWNED_TARGET_COMPOUND = re.compile(
 _AGENT_BEFORE = re.compile(
     r"(?<![\w-])(?:by|door|van|from|uit)\s+(?:the\s+|de\s+|het\s+|een\s+|an?\s+)?$"
 )
-_WEAPON_MAKER_AFTER = re.compile(
+_WEAPON_MAKER_AFTER = _GATE.compile(
     r"^(?:-made|[\s-]+made|[\s-]+gemaakte)?[\s-]+(?:[\w-]+[\s-]+)?(?:[\w-]*drones?|"
     r"[\w-]*raket(?:ten)?|missiles?|rockets?|[\w-]*granaten)(?![\w-])"
 )
@@ -2375,19 +2384,19 @@ _OWN_GOVERNMENT_AFTER = re.compile(
 _ACROSS_BORDER = re.compile(
     r"across\s+the\s+border|cross-border|over\s+de\s+grens|grensoverschrijd"
 )
-_VICTIMS_DIED_AFTER = re.compile(
+_VICTIMS_DIED_AFTER = _GATE.compile(
     _VICTIM_AFTER.pattern
     + r"\s+(?:(?:were|was|have\s+been|had\s+been|zijn|werden|waren|raakten|kwamen)\s+)?"
     r"(?:(?:reportedly|also|ook)\s+)?(?:killed|wounded|injured|died|gedood|gewond|verwond|"
     r"omgekomen|gesneuveld|sneuvelden|(?<=kwamen\s)om|om\s+het\s+leven)(?![\w-])"
 )
-_OVERFLIGHT_BEFORE = re.compile(
+_OVERFLIGHT_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?(?:[\w-]+['’]s\s+)?"
     # "die over het noorden van Japan vloog", "flew over the north of Japan"
     r"(?:(?:noorden|zuiden|oosten|westen|north|south|east|west)\s+(?:van|of)\s+)?$"
 )
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
-_SEA_ZONE_BEFORE = re.compile(
+_SEA_ZONE_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:economic\s+zone|economische\s+zone|eez|territorial\s+waters|"
     r"territoriale\s+wateren|wateren|waters)\s+(?:of|van|off)\s+(?:the\s+|de\s+|het\s+)?$|"
     # "landed in the sea off Japan's Hokkaido island", "in zee voor de kust van Japan"
@@ -2608,7 +2617,7 @@ def _analyse_clause(
     if any(
         m.role == "ignore"
         and _AGENT_BEFORE.search(folded, max(clause.start, m.start - 12), m.start)
-        and _AIR_DEFENCE_AFTER.match(folded[m.end : min(clause.end, m.end + 40)])
+        and _AIR_DEFENCE_AFTER.match_in(folded, m.end, min(clause.end, m.end + 40))
         for m in clause_mentions
     ):
         return None  # "fired by Ukraine's air defences": interception, not a strike
@@ -2852,7 +2861,7 @@ def _analyse_clause(
     unknown_agent = (
         needs_reference
         and not agents
-        and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
+        and bool(_UNKNOWN_AGENT.match_in(folded, cue.end, cue.end + 40))
     )
     clause_start_words = _words(folded[clause.start : cue.start]) if needs_reference else []
     may_corefer = (
@@ -3473,7 +3482,11 @@ def extract_strikes(
         folded_sentence = folded[sentence.start : sentence.end]
         if not _CASUALTY_HINT.search(folded_sentence):
             return None, None
-        cause = _CAUSE.search(folded_sentence) if flags[index] & _FLAG_CAUSE else None
+        cause = (
+            _CAUSE.search_in(folded, sentence.start, sentence.end)
+            if flags[index] & _FLAG_CAUSE
+            else None
+        )
         end = sentence.start + cause.start() if cause else sentence.end
         return find_casualties(text[sentence.start : end])
 
@@ -3633,9 +3646,8 @@ def extract_strikes(
             killed, injured = counts(index)
             if not has_cue and not weapons and killed is None and injured is None:
                 continue  # nothing to add, and no cue to keep the strike recent
-            folded_sentence = folded[sentence.start : sentence.end]
-            refers = bool(_STRIKE_REFERENCE.search(folded_sentence))
-            other_event = bool(_OTHER_EVENT.search(folded_sentence))
+            refers = bool(_STRIKE_REFERENCE.search_in(folded, sentence.start, sentence.end))
+            other_event = bool(_OTHER_EVENT.search_in(folded, sentence.start, sentence.end))
             recent = index - last_cue_index <= 2
             # an impact verb that made no strike of its own tells more of the recent one
             # ("Twee vrouwen kwamen om toen een raket insloeg op een woonflat")
@@ -3844,7 +3856,7 @@ _RESPONSIBLE_OBJECT = re.compile(
     r"(?:schrijft|schrijven|schreef|schreven)(?=(?:\s+[\w'’-]+){1,6}\s+toe\s+aan\s)|"
     r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
 )
-_DENIAL = compile_skipping(
+_DENIAL = _GATE.compile_skipping(
     r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])"
 )
 
@@ -3876,11 +3888,11 @@ def _responsible_parties(
     text = folded[sentence.start : sentence.end]
     # the accused party's denial in a trailing comment leaves the attribution standing
     comment = _COMMENT_CLAUSE.search(text)
-    claim = text[: comment.start()] if comment else text
+    claim_end = sentence.start + comment.start() if comment else sentence.end
     if (
-        _DENIAL.search(claim)
-        or _NEGATION.search(claim)
-        or not _STRIKE_OR_RESPONSIBILITY.search(claim)
+        _DENIAL.search_in(folded, sentence.start, claim_end)
+        or _NEGATION.search_in(folded, sentence.start, claim_end)
+        or not _STRIKE_OR_RESPONSIBILITY.search_in(folded, sentence.start, claim_end)
     ):
         return []
     actorlike = [m for m in mentions if m.is_actorlike and not m.proxy]
@@ -3914,7 +3926,7 @@ def _responsible_mention(
             m
             for m in actorlike
             if _ATTRIBUTED_BEFORE.search(folded, max(sentence.start, m.start - 40), m.start)
-            or _ATTRIBUTED_AFTER.match(folded[m.end : m.end + 40])
+            or _ATTRIBUTED_AFTER.match_in(folded, m.end, m.end + 40)
         ]
         match = _RESPONSIBLE_OBJECT.search(folded, sentence.start, sentence.end)
         if attributed:
@@ -3927,7 +3939,7 @@ def _responsible_mention(
     return chosen
 
 
-_STRIKE_OR_RESPONSIBILITY = re.compile(
+_STRIKE_OR_RESPONSIBILITY = _GATE.compile(
     r"(?<![\w-])(?:[\w-]*aanval\w*|attacks?|strikes?|[\w-]*strikes?|bombardement\w*|"
     r"bombing|responsibility|verantwoordelijk\w*|raids?|schuld|blam\w*|toegeschreven|"
     r"attributed|part|participated|deel|deelgenomen)(?![\w-])"
