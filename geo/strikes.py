@@ -742,7 +742,11 @@ _TERROR = compile_skipping(
     r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed|"
     r"hackers?|hacked|hackergroep\w*|cyber\w*|ransomware|malware|phishing)(?![\w-])"
 )
-_OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
+_OFF_TOPIC_NEAR = _GATE.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
+# _non_event searches words of the clause joined anew: its strings, single words, can be in them
+# only when they are in the clause
+if not all(w.isalpha() for w in required_substrings(_OFF_TOPIC_NEAR.pattern) or ("",)):
+    raise AssertionError("_OFF_TOPIC_NEAR may only require single words")
 
 
 class _Gate:
@@ -811,7 +815,7 @@ def _off_topic(folded_sentence: str) -> bool:
     return bool(sport) and not weapons
 
 
-_REPORTATIVE = compile_skipping(
+_REPORTATIVE = _GATE.compile_skipping(
     r"(?<!\w)(?:zou|zouden)(?:\s+[\w'-]+){0,8}?\s+(?:zijn\s+geweest|hebben|zijn|geweest)(?!\w)"
 )
 _HEDGE = _GATE.compile(
@@ -1687,7 +1691,9 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
             and (after_words[i - 1] in _DETERMINERS or after_words[i - 1] in ("and", "en", "or"))
         )
     ]
-    if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
+    if _OFF_TOPIC_NEAR.possible(
+        folded, clause.start, max(cue.end, min(clause.end, cue.end + 40))
+    ) and _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
     return bool(_MODAL_AFTER.match(after))
@@ -2888,7 +2894,7 @@ def _analyse_clause(
     )
     hedged = (
         bool(sentence_flags & _FLAG_HEDGE and _HEDGE.search(folded, sentence.start, sentence.end))
-        or bool(_REPORTATIVE.search(folded[clause.start : clause.end]))
+        or bool(_REPORTATIVE.search_in(folded, clause.start, clause.end))
         or any(m.role == "claimant" for m in clause_mentions)
     )
     weapons = weapon_scan.between(clause.start, min(clause.end, cause_at))
