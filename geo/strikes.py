@@ -94,7 +94,10 @@ Speed: per article, one prefix-tree regex scan finds every cue hint and the word
 the costlier searches (casualties, anaphors, coalitions, weapons, causes, attribution, hedges),
 per sentence; cue patterns then run only on the sentences holding their hints, actors come from
 one prefix-tree regex (:mod:`geo.actors`), and a sentence without a cue costs a few list
-slices. A test checks that every gated pattern's matches hold one of its gate words.
+slices. A test checks that every gated pattern's matches hold one of its gate words. The
+clause checks' patterns whose every match holds a rare word are compiled by ``_GATE``
+(:class:`geo.patterns.PatternGate`): those words are found in the article in one pass, and a
+check runs its regex only when one of them lies in the span it looks at.
 
 Confidence (documented in :func:`_confidence`) grows with cue strength, attacker explicitness
 (named actor > country/demonym > claimant > coreference) and target precision, and shrinks for
