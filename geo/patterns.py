@@ -10,11 +10,22 @@ which makes such searches 2-3x faster with exactly the same matches.
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_left
+from collections.abc import Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["compile_skipping", "first_characters", "required_substrings"]
+import ahocorasick
+
+__all__ = [
+    "GatedPattern",
+    "PatternGate",
+    "compile_skipping",
+    "first_characters",
+    "required_substrings",
+]
 
 _CATEGORY_CLASS = {
     sre.CATEGORY_DIGIT: r"\d",
@@ -184,3 +195,160 @@ def required_substrings(pattern: str) -> tuple[str, ...] | None:
         return None
     found = _required(list(parsed.data))
     return tuple(sorted(found)) if found else None
+
+
+class PatternGate:
+    """Where the required strings of some patterns occur in one text, found in one pass.
+
+    Each pattern added (:meth:`gate`) comes back as a :class:`GatedPattern`. After
+    ``gate.index(text)``, a gated pattern asked to search that very text object (by identity)
+    between ``pos`` and ``endpos`` first looks up whether one of its
+    :func:`required_substrings` lies inside that span (a bisection over the places found) and
+    runs the regex only then: the answer is the same, since every match holds one of them.
+    Searches of any other text run the regex as usual.
+
+    The index is a cache of one text: ``index`` of another text replaces it (another thread's
+    text included, which then simply runs its regexes ungated).
+
+    Examples
+    --------
+    >>> gate = PatternGate()
+    >>> war = gate.gate(re.compile(r"(?<!\\w)(?:war|oorlog)(?!\\w)"))
+    >>> text = "the war in the north; peace in the south"
+    >>> gate.index(text)
+    >>> war.possible(text, 0, 20), war.possible(text, 20)
+    (True, False)
+    >>> war.search(text, 20) is None, war.search(text).span()
+    (True, (4, 7))
+    """
+
+    def __init__(self) -> None:
+        self._words: dict[str, list[int]] = {}
+        self._count = 0
+        self._automaton: Any = None
+        self._indexed: tuple[str | None, list[list[int]]] = (None, [])
+
+    def gate(self, regex: re.Pattern[str]) -> GatedPattern:
+        """`regex` gated by its required strings (ValueError when none can be told)."""
+        required = None if regex.flags & re.IGNORECASE else required_substrings(regex.pattern)
+        if required is None:
+            raise ValueError(f"no string is required by every match of {regex.pattern!r}")
+        for word in required:
+            self._words.setdefault(word, []).append(self._count)
+        self._count += 1
+        self._automaton = None
+        self._indexed = (None, [])
+        return GatedPattern(regex, self, self._count - 1, min(map(len, required)))
+
+    def compile(self, pattern: str, flags: int = 0) -> GatedPattern:
+        """``re.compile(pattern, flags)``, gated."""
+        return self.gate(re.compile(pattern, flags))
+
+    def compile_skipping(self, pattern: str, flags: int = 0) -> GatedPattern:
+        """:func:`compile_skipping`, gated."""
+        return self.gate(compile_skipping(pattern, flags))
+
+    def index(self, text: str) -> None:
+        """Find the required strings of every gated pattern in `text` (Aho–Corasick, one pass),
+        for the searches of `text` that follow."""
+        automaton = self._automaton
+        if automaton is None:
+            automaton = ahocorasick.Automaton()
+            for word, members in self._words.items():
+                automaton.add_word(word, (len(word), tuple(members)))
+            automaton.make_automaton()
+            self._automaton = automaton
+        starts: list[list[int]] = [[] for _ in range(self._count)]
+        for last, (length, members) in automaton.iter(text):
+            for member in members:
+                starts[member].append(last + 1 - length)
+        for found in starts:
+            if len(found) > 1:
+                found.sort()  # reported by end: a longer word may start before a shorter one
+        self._indexed = (text, starts)
+
+    def _possible(self, member: int, shortest: int, text: str, pos: int, endpos: int) -> bool:
+        indexed, starts = self._indexed
+        if text is not indexed:
+            return True
+        found = starts[member]
+        at = bisect_left(found, pos)
+        return at < len(found) and found[at] + shortest <= endpos
+
+
+class GatedPattern:
+    """A compiled pattern that runs only where one of its required strings occurs.
+
+    The methods take the arguments of ``re.Pattern``'s and give the same answers (see
+    :class:`PatternGate`); the ``*_in`` methods search the slice ``text[start:end]`` as a string
+    of its own (as ``regex.search(text[start:end])``: look-arounds and anchors see only the
+    slice), gated by the place of that slice in the indexed text.
+    """
+
+    __slots__ = (
+        "_gate",
+        "_member",
+        "_shortest",
+        "flags",
+        "groupindex",
+        "groups",
+        "pattern",
+        "regex",
+    )
+
+    def __init__(self, regex: re.Pattern[str], gate: PatternGate, member: int, shortest: int):
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.groups = regex.groups
+        self.groupindex = regex.groupindex
+        self._gate = gate
+        self._member = member
+        self._shortest = shortest
+
+    def possible(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+        """False when no match can lie in ``text[pos:endpos]`` (told only for the indexed text)."""
+        return self._gate._possible(self._member, self._shortest, text, max(pos, 0), endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if not self._gate._possible(self._member, self._shortest, text, max(pos, 0), endpos):
+            return None
+        return self.regex.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if not self._gate._possible(self._member, self._shortest, text, max(pos, 0), endpos):
+            return None
+        return self.regex.match(text, pos, endpos)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        if not self._gate._possible(self._member, self._shortest, text, max(pos, 0), endpos):
+            return iter(())
+        return self.regex.finditer(text, pos, endpos)
+
+    def _slice_possible(self, text: str, start: int, end: int) -> bool:
+        # a negative bound counts from the end of the text: not gated
+        return (
+            start < 0
+            or end < 0
+            or self._gate._possible(self._member, self._shortest, text, start, end)
+        )
+
+    def search_in(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """``regex.search(text[start:end])``."""
+        if not self._slice_possible(text, start, end):
+            return None
+        return self.regex.search(text[start:end])
+
+    def match_in(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """``regex.match(text[start:end])``."""
+        if not self._slice_possible(text, start, end):
+            return None
+        return self.regex.match(text[start:end])
+
+    def finditer_in(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text[start:end])``."""
+        if not self._slice_possible(text, start, end):
+            return iter(())
+        return self.regex.finditer(text[start:end])

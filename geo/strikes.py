@@ -94,7 +94,10 @@ Speed: per article, one prefix-tree regex scan finds every cue hint and the word
 the costlier searches (casualties, anaphors, coalitions, weapons, causes, attribution, hedges),
 per sentence; cue patterns then run only on the sentences holding their hints, actors come from
 one prefix-tree regex (:mod:`geo.actors`), and a sentence without a cue costs a few list
-slices. A test checks that every gated pattern's matches hold one of its gate words.
+slices. A test checks that every gated pattern's matches hold one of its gate words. The
+clause checks' patterns whose every match holds a rare word are compiled by ``_GATE``
+(:class:`geo.patterns.PatternGate`): those words are found in the article in one pass, and a
+check runs its regex only when one of them lies in the span it looks at.
 
 Confidence (documented in :func:`_confidence`) grows with cue strength, attacker explicitness
 (named actor > country/demonym > claimant > coreference) and target precision, and shrinks for
@@ -133,7 +136,7 @@ from geo.models import (
     Toponym,
 )
 from geo.numbers import find_numbers
-from geo.patterns import compile_skipping, required_substrings
+from geo.patterns import PatternGate, compile_skipping, required_substrings
 from geo.wordscan import WordScanner
 
 CountryPoint = Callable[[str], "tuple[float, float] | None"]
@@ -147,6 +150,12 @@ __all__ = [
     "find_weapons",
     "sentence_date",
 ]
+
+# Patterns compiled by _GATE run only where one of the strings every match holds occurs:
+# extract_strikes finds those strings in the article once (geo.patterns.PatternGate), and each
+# search of the article's folded text looks there first. Worth it only for patterns whose
+# strings are rare ("en", "de" occur everywhere).
+_GATE = PatternGate()
 
 # --------------------------------------------------------------------------------------------
 # Lexicons (matched on accent-folded, lower-cased text; offsets are preserved by `fold`).
@@ -551,11 +560,13 @@ _WEAPONS: tuple[tuple[str, str], ...] = (
 )
 # One alternation, earlier entries first: at each place the first entry that matches wins, so
 # "ballistic missiles" is not also "missiles"; ``match.lastindex`` names the entry.
-_WEAPON_RE = compile_skipping(r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)")
+_WEAPON_RE = _GATE.compile_skipping(
+    r"(?<!\w)(?:" + "|".join(f"({p})" for p, _ in _WEAPONS) + r")(?!\w)"
+)
 # The head of a Dutch compound ("middellangeafstandsraketten", "aanvalsdrones", "clusterbommen",
 # "artilleriegranaten"), each with the _WEAPONS entry it stands for. A separate scan: a letter
 # prefix in _WEAPON_RE would make its every position a possible start.
-_COMPOUND_HEAD_RE = re.compile(r"(raket(?:ten)?)|(drones?)|(granaten)|(bommen)")
+_COMPOUND_HEAD_RE = _GATE.compile(r"(raket(?:ten)?)|(drones?)|(granaten)|(bommen)")
 _COMPOUND_ENTRY = {
     group: next(i for i, (_, name) in enumerate(_WEAPONS, 1) if name == entry)
     for group, entry in enumerate(("missiles", "drones", "shells", "bombs"), 1)
@@ -670,13 +681,13 @@ _COORD_GAP = compile_skipping(
 )
 
 _DEMONYM_HEAD_GAP = re.compile(r"^\s*[\w'-]+\s+(?:en|and|&)\s+(?:de|het|the)?\s*$")
-_NEGATION = re.compile(
+_NEGATION = _GATE.compile(
     r"(?<!\w)(?:niet|geen|nooit|niemand|not|no|never|nobody|none|didn't|did\s+not|n't|noch|nor|neither)(?!\w)"
 )
 _NEGATION_EXCEPT = re.compile(
     r"^(?:nooit\s+eerder|never\s+before|not\s+only|niet\s+alleen|no\s+longer|niet\s+meer|geen\s+van)"
 )
-_NON_EVENT = re.compile(
+_NON_EVENT = _GATE.compile(
     r"(?<![\w-])(?:dreig\w*|threat\w*|waarschuw\w*|warn(?:s|ed|ing)?|vow(?:s|ed)?|"
     r"zou\s+kunnen|zouden\s+kunnen|kan|kunnen|zal|zullen|overweeg\w*|overwegen|overwoog|"
     r"overwogen|consider(?:s|ed|ing)?|"
@@ -691,7 +702,7 @@ _NON_EVENT = re.compile(
     r"zouden|zou|going\s+to|gaat|gaan)(?![\w-])"
 )
 # Participles and nouns of threat, plan and deliberation the list above misses.
-_NON_EVENT_EXTRA = re.compile(
+_NON_EVENT_EXTRA = _GATE.compile(
     r"(?<![\w-])(?:gedreigd|gewaarschuwd|overwogen|gepland|ontkend|geeist|beraadt|beraden|"
     r"weighing|weighs|weighed|weegt|wegen|afwegen|options|opties|scenario\w*|deliberat\w*|"
     r"suspend\w*|halt(?:s|ed|ing)?|cease\w*|pause[sd]?|resum\w*|opschort\w*|hervat\w*|"
@@ -751,7 +762,11 @@ _TERROR = compile_skipping(
     r"zelfmoord\w*|car\s+bomb\w*|autobom\w*|aanslagpleger\w*|attackers?\s+stormed|"
     r"hackers?|hacked|hackergroep\w*|cyber\w*|ransomware|malware|phishing)(?![\w-])"
 )
-_OFF_TOPIC_NEAR = re.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
+_OFF_TOPIC_NEAR = _GATE.compile(rf"{_ECONOMY.pattern}|{_ELECTION.pattern}")
+# _non_event searches words of the clause joined anew: its strings, single words, can be in them
+# only when they are in the clause
+if not all(w.isalpha() for w in required_substrings(_OFF_TOPIC_NEAR.pattern) or ("",)):
+    raise AssertionError("_OFF_TOPIC_NEAR may only require single words")
 
 
 class _Gate:
@@ -820,10 +835,10 @@ def _off_topic(folded_sentence: str) -> bool:
     return bool(sport) and not weapons
 
 
-_REPORTATIVE = compile_skipping(
+_REPORTATIVE = _GATE.compile_skipping(
     r"(?<!\w)(?:zou|zouden)(?:\s+[\w'-]+){0,8}?\s+(?:zijn\s+geweest|hebben|zijn|geweest)(?!\w)"
 )
-_HEDGE = re.compile(
+_HEDGE = _GATE.compile(
     r"(?<!\w)(?:reportedly|allegedly|naar\s+verluidt|vermoedelijk|waarschijnlijk|"
     r"hoogstwaarschijnlijk|claim\w*|beweer\w*|stelt|stellen|suspected|apparent(?:ly)?|"
     r"onbevestigd\w*|unconfirmed|niet\s+te\s+verifi\w*|could\s+not\s+be\s+verified)(?!\w)"
@@ -832,7 +847,7 @@ _SUBORDINATOR = re.compile(
     r"(?<!\w)(?:nadat|na|toen|after|when|since|sinds|because|omdat|doordat|following|"
     r"terwijl|while|waarbij|whereupon|waarna)(?!\w)"
 )
-_TEMPORAL_SUB = compile_skipping(
+_TEMPORAL_SUB = _GATE.compile_skipping(
     r"(?<![\w-])(?:nadat|after|toen|when|terwijl|while|voordat|before|until|totdat|zodra|"
     r"as\s+soon\s+as)(?![\w-])"
 )
@@ -842,23 +857,23 @@ _CONTINUATION = re.compile(
     r"^\s*(?:and|en|as\s+well\s+as|evenals|alsook)\s+(?:also\s+|ook\s+)?"
     r"(?:at|on|against|into|op|tegen|naar)\s"
 )
-_CAUSE = re.compile(
+_CAUSE = _GATE.compile(
     r"(?<!\w)(?:(?:als|in)\s+)?(?:reactie|antwoord|vergelding|wraak|represaille)\s+(?:op|voor)"
     r"|(?:in\s+)?(?:response|retaliation|revenge|reprisal|retribution)\s+(?:to|for)"
     r"|(?:revancheren|wreken)\s+voor|to\s+avenge|(?:followed|follows|following|came\s+after|"
     r"comes\s+after|in\s+the\s+wake\s+of)(?=\s+(?:a|an|the|last|an?\s+\w+)\s)|volgde\s+op|volgen\s+op"
 )
-_ATTRIBUTION_NP = re.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
+_ATTRIBUTION_NP = _GATE.compile(r"(?<!\w)(?:volgens|according\s+to|afgaand\s+op|citing|per)(?!\w)")
 _FINITE_STOP = re.compile(
     r"(?<![\w-])(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden|wordt|worden|zal|"
     r"zullen|zou|zouden|has|have|were|will|would|begon|begonnen|ging|gingen)(?![\w-])"
 )
-_ATTRIBUTION_VERB = compile_skipping(
+_ATTRIBUTION_VERB = _GATE.compile_skipping(
     r"(?:[,\"'“”‘’]|^)\s*(?:stelt|stellen|stelde|schrijft|schrijven|schreef|meldt|melden|meldde|"
     r"aldus|zegt|zeggen|zei|verklaarde|verklaart|said|says|reported|claimed|claims|told|"
     r"announced|wrote|writes|according)(?!\w)"
 )
-_SAID_THAT = compile_skipping(
+_SAID_THAT = _GATE.compile_skipping(
     r"(?<![\w-])(?:zegt|zeggen|zei|zeiden|meldt|melden|meldde|meldden|stelt|stellen|stelde|"
     r"verklaart|verklaren|verklaarde|beweert|beweren|beweerde|said|says|say|claimed|claims|"
     r"reported|reports|stated|told\s+\w+)\s+"
@@ -867,12 +882,12 @@ _SAID_THAT = compile_skipping(
     r"\w+day|\w+dag|\w+ochtend|\w+avond|morning|evening|night)\s+){0,3}(?:dat|that)(?![\w-])"
 )
 # a reporting verb that ends its segment: ", the U.S. military said."
-_SAID_AT_END = compile_skipping(
+_SAID_AT_END = _GATE.compile_skipping(
     r"(?<![\w-])(?:said|says|reported|zei|zegt|meldde|meldt)"
     r"(?=(?:\s+(?:on|op|late|early)\s+[\w-]+|\s+in\s+a\s+statement)?\s*(?:[.;]|$))"
 )
 # "X blamed/accused Y for/of ...", "X beschuldigde Y van ...": X makes the claim about Y
-_ACCUSES = compile_skipping(
+_ACCUSES = _GATE.compile_skipping(
     r"(?<![\w-])(?:blam(?:es|ed)|accus(?:es|ed)|beschuldigt|beschuldigde|beschuldigden)"
     r"(?=\s+(?:the\s+|de\s+|het\s+)?[\w'’.-]+(?:\s+[\w'’.-]+)?\s+(?:for|of|van|ervan)\s)"
 )
@@ -892,22 +907,22 @@ _PROXY_BEFORE = re.compile(r"(?:pro-|anti-)$")
 _LED_AFTER = re.compile(r"^-?\s*(?:led|geleide)(?![\w-])")
 # The party an attack is attributed to: "a strike attributed to Israel", "blamed on Russia",
 # "een aanval die aan Israël wordt toegeschreven".
-_ATTRIBUTED_BEFORE = compile_skipping(
+_ATTRIBUTED_BEFORE = _GATE.compile_skipping(
     r"(?<![\w-])(?:attributed|ascribed)\s+to\s+(?:the\s+)?$|(?<![\w-])blamed\s+on\s+(?:the\s+)?$"
 )
-_ATTRIBUTED_AFTER = re.compile(
+_ATTRIBUTED_AFTER = _GATE.compile(
     r"^\s+(?:(?:wordt|werd|worden|werden|is|zijn|was|waren)\s+)?(?:toegeschreven|toegedicht)"
     r"(?![\w-])"
 )
 # A person as the subject right before a verb cue attacks with words.
-_PERSON_SUBJECT = re.compile(
+_PERSON_SUBJECT = _GATE.compile(
     r"(?<![\w-])(?:ministers?|premier|president|leaders?|spokes(?:man|woman|person)|chancellor|"
     r"kanselier|politicians?|politicus|politici|critics|opposition|oppositie|lawmakers|"
     r"senators?|mps?|kamerlid|kamerleden|woordvoerder|leider|ambassador|ambassadeur|"
     r"columnist|candidate|kandidaat|coach|trainer|chairman|voorzitter)\s+$"
 )
 # A party naming a person's affiliation: "Hamas-leider Haniyeh", "a Hezbollah commander".
-_PERSON_AFTER = re.compile(
+_PERSON_AFTER = _GATE.compile(
     r"^[\s-]*(?:(?:senior|top|former|ex-|militaire|military|hoge|oud-|political|politieke|"
     r"politiek|exiled|deputy|plaatsvervangend)\s*)?"
     r"(?:leaders?|leider\w*|commanders?|commandant\w*|chiefs?|kopstuk\w*|officials?|"
@@ -920,19 +935,19 @@ _PERSON_AFTER = re.compile(
 )
 # An air defence fires at the attack, it does not strike: "fired by Ukraine's air defences",
 # "de Oekraïense luchtafweer"
-_AIR_DEFENCE_AFTER = re.compile(
+_AIR_DEFENCE_AFTER = _GATE.compile(
     r"^(?:['’]s)?[\s-]+(?:air[\s-]+defen[cs]es?|air[\s-]+defen[cs]e\s+(?:systems?|units?|forces)|"
     r"anti-aircraft|luchtafweer\w*|luchtverdediging\w*)(?![\w-])"
 )
 # A place naming a war, talks or a deal, not a target: "the Gaza war", "de Oekraïne-oorlog",
 # "the Doha agreement"; "talks on a truce in Gaza", "gesprekken over een bestand in Gaza".
-_TOPIC_AFTER = re.compile(
+_TOPIC_AFTER = _GATE.compile(
     r"^[\s-]*(?:war|wars|conflict|crisis|talks|ceasefire|truce|deal|agreement|accords?|"
     r"peace|process|policy|summit|conference|negotiations|oorlog\w*|conflict\w*|crisis|"
     r"gesprekken|bestand|wapenstilstand|akkoord\w*|overeenkomst|vrede\w*|beleid|top|"
     r"conferentie|onderhandelingen)(?![\w-])"
 )
-_TOPIC_BEFORE = compile_skipping(
+_TOPIC_BEFORE = _GATE.compile_skipping(
     r"(?<![\w-])(?:ceasefire|truce|peace|talks|negotiations|deal|agreement|bestand|"
     r"wapenstilstand|vrede|gesprekken|onderhandelingen|akkoord)\s+(?:in|for|over|voor|"
     r"on|op|with|met)\s+(?:(?:the|de|het)\s+)?$|"
@@ -941,7 +956,7 @@ _TOPIC_BEFORE = compile_skipping(
 )
 # A party related to a place in an apposition: "an ally of the United States", "de aartsrivaal
 # van Pakistan", "a neighbour of Iran"; a country's policy ("the declared policy of the US").
-_RELATION_BEFORE = re.compile(
+_RELATION_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:ally|allies|bondgeno\w*|partners?|rival\w*|aartsrivaal|vijand\w*|enem(?:y|ies)|"
     r"neighbou?rs?|buurland\w*|vriend\w*|friends?|sponsors?|backers?|proxy|proxies|"
     r"beschermheer|bondgenootschap|policy|policies|beleid|doctrine)['\"”’]?\s+(?:van|of)\s+"
@@ -949,7 +964,7 @@ _RELATION_BEFORE = re.compile(
 )
 # A place visited or met in: "on a visit to India", "meeting at the Ramstein air base in
 # Germany", "op bezoek in India", "bracht een bezoek aan Kyiv".
-_VISIT_BEFORE = re.compile(
+_VISIT_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:visit\w*|bezoek\w*|meeting|met(?=\s+(?:in|at)\s)|meets|summit|conference|top|conferentie|"
     r"trip|reis|reisde|travel\w*|arrived|arriveerde|aangekomen|ontmoeting|ontmoette|"
     r"vergader\w*|gathered|bijeen)\s+(?:[\w'’-]+\s+){0,4}?(?:in|at|to|naar|aan|bij)\s+"
@@ -959,7 +974,7 @@ _DEFINITE_BEFORE = re.compile(
     r"(?<!\w)(?:de|het|deze|die|dit|dat|the|this|that|these|those|such|zo'n|dergelijke|zulke)"
     r"(?:\s+[\w'-]+){0,2}\s*$"
 )
-_STRIKE_REFERENCE = re.compile(
+_STRIKE_REFERENCE = _GATE.compile(
     r"(?<!\w)(?:de|het|deze|die|dit|the|this|that|these|those)\s+(?:[\w'-]+\s+){0,2}?"
     r"(?:(?:lucht|raket|drone|tegen|raket-\s+en\s+drone-|[\w-]+-)?aanval(?:len)?|"
     r"(?:lucht)?bombardement(?:en)?|beschieting(?:en)?|(?:air|drone|missile|rocket)?\s?strikes?|"
@@ -977,12 +992,12 @@ _DEFINITE_STRUCK = re.compile(
     r"village|haven|port|fabriek|factory|raffinaderij|refinery|flat|complex|konvooi|convoy|"
     r"depot|airport|vliegveld|luchthaven)(?!\w)"
 )
-_UNKNOWN_AGENT = re.compile(
+_UNKNOWN_AGENT = _GATE.compile(
     r"^\s*(?:door|by|van|of|from)\s+(?:\w+\s+)?(?:militanten|militants|rebellen|rebels|gunmen|"
     r"strijders|fighters|onbekenden|unknown|separatisten|separatists|terroristen|terrorists|"
     r"milities|militias|jihadisten|jihadists|insurgents|opstandelingen)(?!\w)"
 )
-_OTHER_EVENT = re.compile(
+_OTHER_EVENT = _GATE.compile(
     r"(?<!\w)(?:\w*aanslag\w*|explosie\w*|ontploffing\w*|aardbeving\w*|ongeluk\w*|ramp\w*|"
     r"bombings?|explosions?|blasts?|earthquakes?|accidents?|crash\w*|shooting|schietpartij\w*)(?!\w)"
 )
@@ -1427,7 +1442,7 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return answer
 
 
-_PLACE_ANAPHOR = re.compile(
+_PLACE_ANAPHOR = _GATE.compile(
     r"(?<![\w-])(?:in|on|at|across|throughout|op|bij|rond|overal\s+in)\s+"
     r"(?:the|that|this|de|het|die|deze|dat)\s+(?:whole\s+|hele\s+)?"
     r"(?:(province|region|governorate|provincie|regio)|(city|town|village|stad|dorp))(?![\w-])"
@@ -1623,13 +1638,14 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
     words_before = list(_WORD.finditer(folded[window_start : cue.start]))
     if len(words_before) > 4:
         window_start += words_before[-4].start()
-    window = folded[window_start : cue.end]
+    window_end = cue.end
     if cue.spec.lang == "nl" and not cue.spec.noun:
         # "Iran viel Pakistan niet aan", "vuurde geen raketten af": negation after the verb.
         after = list(_WORD.finditer(folded[cue.end : clause.end]))[:3]
         if after:
-            window = folded[window_start : cue.end + after[-1].end()]
-    for match in _NEGATION.finditer(window):
+            window_end = cue.end + after[-1].end()
+    window = folded[window_start:window_end]
+    for match in _NEGATION.finditer_in(folded, window_start, window_end):
         if not _NEGATION_EXCEPT.match(window[match.start() :]):
             return True
     return False
@@ -1638,7 +1654,7 @@ def _is_negated(folded: str, clause: _Clause, cue: _Cue) -> bool:
 _OPENERS = " \t\n\"'“”‘’«»„(["
 # A strike noun after "since" dates something else ("since Hamas' attack on Israel"): background.
 # A judgement of how likely an attack is: the attack has not happened.
-_UNLIKELY = compile_skipping(
+_UNLIKELY = _GATE.compile_skipping(
     r"(?<![\w-])(?:onwaarschijnlijk|ondenkbaar|denkbaar|uitgesloten|unlikely|improbable|"
     r"inconceivable|conceivable|ruled\s+out|rules\s+out|"
     # expected, not yet reported: "an air operation was likely in the coming weeks"
@@ -1646,7 +1662,9 @@ _UNLIKELY = compile_skipping(
     r"(?:in|within)\s+the\s+(?:coming|next)\s+(?:days|weeks|months)|"
     r"(?:in\s+de\s+)?komende\s+(?:dagen|weken|maanden)|(?:wordt|werd)\s+verwacht)(?![\w-])"
 )
-_SINCE_BEFORE = re.compile(r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$")
+_SINCE_BEFORE = _GATE.compile(
+    r"(?<![\w-])(?:ever\s+)?(?:since|sinds|sedert)\s+(?:[\w'’.-]+\s+){0,4}$"
+)
 
 
 _MODAL_AFTER = re.compile(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)")
@@ -1669,14 +1687,14 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
     original = text[clause.start : cue.start]
     after = folded[cue.end : min(clause.end, cue.end + 40)]
     last: re.Match[str] | None = None
-    for match in _NON_EVENT.finditer(before):
+    for match in _NON_EVENT.finditer_in(folded, clause.start, cue.start):
         word = original[match.start() : match.end()]
         if word in ("May", "Will", "Als", "If") and before[: match.start()].strip(_OPENERS):
             continue  # a month, a name, or capitalised mid-sentence
         if _ALS_ROLE.match(before, match.start()):
             continue  # "als vergelding", "als reactie": in that role, not a condition
         last = match
-    for match in _NON_EVENT_EXTRA.finditer(before):
+    for match in _NON_EVENT_EXTRA.finditer_in(folded, clause.start, cue.start):
         if _STAKEN_OVER.match(before, match.start()):
             continue  # "staken de grens over": crossed it, did not stop
         if last is None or match.start() > last.start():
@@ -1697,7 +1715,7 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         tail = " ".join(folded[cue.end : segment_end].split()[:8])
         if _INFINITIVE_AFTER.search(tail):
             return True
-    if _SINCE_BEFORE.search(before) and _used_as_noun(folded, cue):
+    if _SINCE_BEFORE.search_in(folded, clause.start, cue.start) and _used_as_noun(folded, cue):
         return True  # "since Hamas' October 7 attack on Israel": a date, not a report
     if _used_as_noun(folded, cue) and _UNLIKELY.search(folded, cue.end, clause.end):
         return True  # "Analisten achten een aanval op Guyana onwaarschijnlijk"
@@ -1712,7 +1730,9 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
             and (after_words[i - 1] in _DETERMINERS or after_words[i - 1] in ("and", "en", "or"))
         )
     ]
-    if _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
+    if _OFF_TOPIC_NEAR.possible(
+        folded, clause.start, max(cue.end, min(clause.end, cue.end + 40))
+    ) and _OFF_TOPIC_NEAR.search(" ".join(_words(before)[-3:] + ["#"] + after_words)):
         return True  # "oil prices hit a record", "he attacked his rival's policy"
     # Dutch verb-final modals: "... Pakistan aanvallen kan/zal/wil".
     return bool(_MODAL_AFTER.match(after))
@@ -1794,11 +1814,11 @@ _PLACE_NOUNS = frozenset(
     "province region district neighbourhood neighborhood suburb voorstad"
     "".split()
 )
-_PLACE_NOUN_AFTER = re.compile(
+_PLACE_NOUN_AFTER = _GATE.compile(
     r"^[\s-]+(?:[\w-]+\s+)?(?:" + "|".join(sorted(_PLACE_NOUNS)) + r")(?![\w-])"
 )
 # A demonym or country naming a border area, not the country: "near the Iraqi border".
-_BORDER_AFTER = re.compile(
+_BORDER_AFTER = _GATE.compile(
     r"^[\s-]+(?:border|frontier|grens|grensgebied)(?![\w-])(?!\s+(?:forces|guards?|police|"
     r"troops|units|posts?|outposts?|personnel|politie|bewaking\w*|troepen|eenheden|posten|"
     r"wachten|militairen|soldaten|soldiers))"
@@ -1842,7 +1862,7 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     if cue.spec.lang != "en":
         return False
     before = folded[max(0, cue.start - 40) : cue.start]
-    if _INSTRUMENT_BEFORE.search(before):
+    if _INSTRUMENT_BEFORE.search_in(folded, max(0, cue.start - 40), cue.start):
         return True  # "pounded Kharkiv with glide bombs": the instrument, not a verb
     if not _NOUNISH.fullmatch(folded[cue.start : cue.end]):
         return False
@@ -1851,10 +1871,10 @@ def _used_as_noun(folded: str, cue: _Cue) -> bool:
     return bool(_NOUN_PREP_AFTER.match(folded[cue.end : cue.end + 12]))
 
 
-_INSTRUMENT_BEFORE = re.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
+_INSTRUMENT_BEFORE = _GATE.compile(r"(?<![\w-])(?:with|using)\s+(?:[\w-]+\s+){0,2}$")
 
 
-_GROUP_NOUN_BEFORE = re.compile(
+_GROUP_NOUN_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:militants?|militias?|rebels?|groups?|fighters?|gunmen|insurgents?|forces|"
     r"troops|units|strijders|militanten|milities|rebellen|groepen|groeperingen|opstandelingen|"
     r"troepen|strijdkrachten|eenheden)"
@@ -1886,7 +1906,7 @@ _FACILITY_AFTER = re.compile(
     r"soldaten|ambassade|consulaat|schepen|oorlogsschepen|tankers|faciliteiten|belangen|"
     r"burgers|onderdanen|doelen|targets)(?!\w)"
 )
-_BEARING_BEFORE = compile_skipping(
+_BEARING_BEFORE = _GATE.compile_skipping(
     r"(?:(?<![\w-])ten\s+(?:noord|zuid)?(?:noorden|zuiden|oosten|westen)\s+van|"
     r"(?<![\w-])(?<!the\s)(?:north|south|east|west|northeast|northwest|southeast|southwest|"
     r"north-east|north-west|south-east|south-west)\s+of)\s+(?:(?:de|het|the)\s+)?$"
@@ -1898,7 +1918,7 @@ _OWNED_AFTER = re.compile(
     r"consulaat|oorlogsschepen|faciliteiten|belangen|luchtmachtbasis|legerbasis)(?!\w)"
 )
 # Verbs of reaction: "X condemned the strike" does not make X the attacker of "the strike".
-_REACTION_BETWEEN = re.compile(
+_REACTION_BETWEEN = _GATE.compile(
     r"(?<!\w)(?:condemn\w*|criticis\w*|criticiz\w*|denounc\w*|veroordeel\w*|veroordeeld\w*|"
     r"bekritiseer\w*|protest\w*|mourn\w*|investigat\w*|onderzoek\w*|confirm\w*|"
     r"bevestig\w*|welcom\w*|prais\w*|called|noemde|noemt|described|beschreef|survived|"
@@ -1906,7 +1926,7 @@ _REACTION_BETWEEN = re.compile(
 )
 
 
-_AFTERMATH = re.compile(
+_AFTERMATH = _GATE.compile(
     r"(?<![\w-])(?:fires?|blazes?|explosions?|blasts?|damage[ds]?|destroyed|ablaze|outages?|"
     r"killed|dead|injured|wounded|brand|branden|explosies?|ontploffing\w*|schade|beschadigd|"
     r"vernield|verwoest|stroomstoring\w*|gedood|doden|omgekomen|gewond\w*)(?![\w-])"
@@ -2005,10 +2025,13 @@ def _assign_roles(
             if not mention.proxy:  # "by the Iran-backed Houthis": "by" still governs
                 previous = mention
             continue
-        window_before = folded[max(clause.start, mention.start - 60) : mention.start]
+        before_at = max(clause.start, mention.start - 60)
+        window_before = folded[before_at : mention.start]
         window_after = folded[mention.end : mention.end + 60]
+        after_end = mention.end + 60
         if mention.is_actorlike and (
-            _ATTRIBUTED_BEFORE.search(window_before) or _ATTRIBUTED_AFTER.match(window_after)
+            _ATTRIBUTED_BEFORE.search_in(folded, before_at, mention.start)
+            or _ATTRIBUTED_AFTER.match_in(folded, mention.end, after_end)
         ):
             # "a strike attributed to Israel", "een aanval die aan Israël wordt toegeschreven"
             mention.role = "attacker"
@@ -2020,7 +2043,7 @@ def _assign_roles(
         if (
             mention.is_place
             and mention.toponym is not None
-            and _PLACE_NOUN_AFTER.match(window_after)
+            and _PLACE_NOUN_AFTER.match_in(folded, mention.end, after_end)
             and _OF_PHRASE_AFTER.match(window_after)
             and following is not None
             and following.toponym is not None
@@ -2032,29 +2055,29 @@ def _assign_roles(
             mention.role = "ignore"
             previous = mention
             continue
-        if mention.is_demonym and _PLACE_NOUN_AFTER.match(window_after):
+        if mention.is_demonym and _PLACE_NOUN_AFTER.match_in(folded, mention.end, after_end):
             # "de Israëlische kuststad Ashkelon", "the Lebanese city of Tyre": the country of
             # the place named next, never an attacker
             mention.role = "target"
             previous = mention
             continue
         if (
-            (mention.toponym is not None and _BORDER_AFTER.match(window_after))
+            (mention.toponym is not None and _BORDER_AFTER.match_in(folded, mention.end, after_end))
             or (
                 mention.toponym is not None
                 and mention.toponym.kind == KIND_CITY
                 and _METONYM_AFTER.match(window_after)
             )
-            or _PERSON_AFTER.match(window_after)
+            or _PERSON_AFTER.match_in(folded, mention.end, after_end)
             or (
                 # the air defence that fires, not the one struck ("fired at Libyan air defences")
-                _AIR_DEFENCE_AFTER.match(window_after)
+                _AIR_DEFENCE_AFTER.match_in(folded, mention.end, after_end)
                 and (mention.end <= cue.start or _AGENT_BEFORE.search(window_before))
             )
-            or _TOPIC_AFTER.match(window_after)
-            or _TOPIC_BEFORE.search(window_before)
-            or _VISIT_BEFORE.search(window_before)
-            or _RELATION_BEFORE.search(window_before)
+            or _TOPIC_AFTER.match_in(folded, mention.end, after_end)
+            or _TOPIC_BEFORE.search_in(folded, before_at, mention.start)
+            or _VISIT_BEFORE.search_in(folded, before_at, mention.start)
+            or _RELATION_BEFORE.search_in(folded, before_at, mention.start)
         ):
             # a person's affiliation ("Hamas-leider", "a Hezbollah commander"), a place naming
             # a war, talks or a deal ("the Gaza war", "the Doha agreement", "een bestand in
@@ -2065,9 +2088,12 @@ def _assign_roles(
             continue
         if (
             mention.start > cue.end
-            and _VICTIM_BEFORE.search(window_before)
+            and _VICTIM_BEFORE.search_in(folded, before_at, mention.start)
             and _VICTIM_AFTER.match(window_after)
-        ) or (mention.end <= cue.start and _VICTIMS_DIED_AFTER.match(window_after)):
+        ) or (
+            mention.end <= cue.start
+            and _VICTIMS_DIED_AFTER.match_in(folded, mention.end, after_end)
+        ):
             # "killing one U.S. soldier", "doodde twee Amerikaanse militairen": the victims'
             # country, not a place struck; "Turkish soldiers were killed in an air strike by
             # ...", "Turkse militairen kwamen om bij ...": nor the attacker
@@ -2077,7 +2103,7 @@ def _assign_roles(
         if (
             (mention.is_place or mention.actor is not None)
             and (
-                _DESTINATION_BEFORE.search(window_before)
+                _DESTINATION_BEFORE.search_in(folded, before_at, mention.start)
                 or (  # "door naar N'Djamena in Tsjaad", "bestemd voor Hezbollah in Libanon"
                     previous is not None
                     and previous in destinations
@@ -2106,7 +2132,7 @@ def _assign_roles(
         if (
             mention.is_demonym
             and mention.start > cue.end
-            and _WEAPON_MAKER_AFTER.match(window_after)
+            and _WEAPON_MAKER_AFTER.match_in(folded, mention.end, after_end)
             and not _AGENT_BEFORE.search(window_before)  # "an attack by Ukrainian drones"
         ):
             # "vuurde ... dertig Iraanse Shahed-drones af op Kyiv", "fired Iranian-made drones":
@@ -2115,9 +2141,9 @@ def _assign_roles(
             previous = mention
             continue
         if mention.is_place and (
-            _SEA_ZONE_BEFORE.search(window_before)
+            _SEA_ZONE_BEFORE.search_in(folded, before_at, mention.start)
             or (
-                _OVERFLIGHT_BEFORE.search(window_before)
+                _OVERFLIGHT_BEFORE.search_in(folded, before_at, mention.start)
                 and _LAUNCH_CUE.match(folded, cue.start)
                 and cue.start < mention.start
             )
@@ -2367,7 +2393,7 @@ def _assign_roles(
         previous = mention
 
 
-_VICTIM_BEFORE = re.compile(
+_VICTIM_BEFORE = _GATE.compile(
     rf"(?<![\w-])(?:{_KILLING_VERBS}|{_INJURING_VERBS}|gedood|verwond)\s+(?:[\w'’-]+\s+){{0,3}}$"
 )
 _VICTIM_AFTER = re.compile(
@@ -2375,7 +2401,7 @@ _VICTIM_AFTER = re.compile(
     r"civilians?|nationals?|sailors?|marines?|militairen|soldaten|burgers|staatsburgers|"
     r"mariniers|burgerslachtoffers)(?![\w-])"
 )
-_DESTINATION_BEFORE = re.compile(
+_DESTINATION_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:op\s+weg|onderweg|door|bestemd(?:\s+was|\s+waren)?|en\s+route|bound|"
     r"destined|on\s+(?:its|their|the|his|her)\s+way|heading|headed)\s+(?:naar|voor|to|for)\s+"
     r"(?:(?!in\s|bij\s|near\s|at\s)[\w'’-]+\s+){0,3}?$"
@@ -2391,7 +2417,7 @@ _OWNED_TARGET_COMPOUND = re.compile(
 _AGENT_BEFORE = re.compile(
     r"(?<![\w-])(?:by|door|van|from|uit)\s+(?:the\s+|de\s+|het\s+|een\s+|an?\s+)?$"
 )
-_WEAPON_MAKER_AFTER = re.compile(
+_WEAPON_MAKER_AFTER = _GATE.compile(
     r"^(?:-made|[\s-]+made|[\s-]+gemaakte)?[\s-]+(?:[\w-]+[\s-]+)?(?:[\w-]*drones?|"
     r"[\w-]*raket(?:ten)?|missiles?|rockets?|[\w-]*granaten)(?![\w-])"
 )
@@ -2411,19 +2437,19 @@ _OWN_GOVERNMENT_AFTER = re.compile(
 _ACROSS_BORDER = re.compile(
     r"across\s+the\s+border|cross-border|over\s+de\s+grens|grensoverschrijd"
 )
-_VICTIMS_DIED_AFTER = re.compile(
+_VICTIMS_DIED_AFTER = _GATE.compile(
     _VICTIM_AFTER.pattern
     + r"\s+(?:(?:were|was|have\s+been|had\s+been|zijn|werden|waren|raakten|kwamen)\s+)?"
     r"(?:(?:reportedly|also|ook)\s+)?(?:killed|wounded|injured|died|gedood|gewond|verwond|"
     r"omgekomen|gesneuveld|sneuvelden|(?<=kwamen\s)om|om\s+het\s+leven)(?![\w-])"
 )
-_OVERFLIGHT_BEFORE = re.compile(
+_OVERFLIGHT_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:over|boven)\s+(?:de\s+|het\s+|the\s+)?(?:[\w-]+['’]s\s+)?"
     # "die over het noorden van Japan vloog", "flew over the north of Japan"
     r"(?:(?:noorden|zuiden|oosten|westen|north|south|east|west)\s+(?:van|of)\s+)?$"
 )
 _LAUNCH_CUE = re.compile(r"vuur|afgevuurd|fire|firing|launch|lanceer|gelanceerd")
-_SEA_ZONE_BEFORE = re.compile(
+_SEA_ZONE_BEFORE = _GATE.compile(
     r"(?<![\w-])(?:economic\s+zone|economische\s+zone|eez|territorial\s+waters|"
     r"territoriale\s+wateren|wateren|waters)\s+(?:of|van|off)\s+(?:the\s+|de\s+|het\s+)?$|"
     # "landed in the sea off Japan's Hokkaido island", "in zee voor de kust van Japan"
@@ -2461,7 +2487,7 @@ def _pronoun_subject(folded: str, clause: _Clause, cue: _Cue) -> bool:
 
 # "Turkey, for its part, launched ...", "Iran, meanwhile, fired ...": a short aside
 _PARENTHETICAL = re.compile(r"\s*,[^,.;:]{1,40},\s*")
-_RELATIVE_START = re.compile(r"[\s,]*(?:who|which|die|dat)(?![\w-])")
+_RELATIVE_START = _GATE.compile(r"[\s,]*(?:who|which|die|dat)(?![\w-])")
 _RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that|die|dat|wat)(?![\w-])")
 
 
@@ -2644,7 +2670,7 @@ def _analyse_clause(
     if any(
         m.role == "ignore"
         and _AGENT_BEFORE.search(folded, max(clause.start, m.start - 12), m.start)
-        and _AIR_DEFENCE_AFTER.match(folded[m.end : min(clause.end, m.end + 40)])
+        and _AIR_DEFENCE_AFTER.match_in(folded, m.end, min(clause.end, m.end + 40))
         for m in clause_mentions
     ):
         return None  # "fired by Ukraine's air defences": interception, not a strike
@@ -2888,7 +2914,7 @@ def _analyse_clause(
     unknown_agent = (
         needs_reference
         and not agents
-        and bool(_UNKNOWN_AGENT.match(folded[cue.end : cue.end + 40]))
+        and bool(_UNKNOWN_AGENT.match_in(folded, cue.end, cue.end + 40))
     )
     clause_start_words = _words(folded[clause.start : cue.start]) if needs_reference else []
     may_corefer = (
@@ -2915,7 +2941,7 @@ def _analyse_clause(
     )
     hedged = (
         bool(sentence_flags & _FLAG_HEDGE and _HEDGE.search(folded, sentence.start, sentence.end))
-        or bool(_REPORTATIVE.search(folded[clause.start : clause.end]))
+        or bool(_REPORTATIVE.search_in(folded, clause.start, clause.end))
         or any(m.role == "claimant" for m in clause_mentions)
     )
     weapons = weapon_scan.between(clause.start, min(clause.end, cause_at))
@@ -2966,7 +2992,7 @@ def _analyse_clause(
     )
 
 
-_RECIPROCAL = re.compile(
+_RECIPROCAL = _GATE.compile(
     r"(?<![\w-])(?:(?:trad|exchang)(?:ed|es|e|ing)\s+(?:[\w-]+\s+){0,2}?(?:fire|strikes|"
     r"attacks|shelling|barrages|blows)|elkaar|each\s+other|one\s+another)(?![\w-])"
 )
@@ -2974,7 +3000,7 @@ _WITH_BEFORE = re.compile(r"(?<![\w-])(?:with|met)\s+(?:the\s+|de\s+|het\s+)?$")
 
 
 # after a strike noun, a phrase its target cannot come after ("samenvalt met", "amid")
-_ACCOMPANIMENT = re.compile(
+_ACCOMPANIMENT = _GATE.compile(
     r"(?<![\w-])(?:met|with|amid|te\s+midden\s+van|tijdens|during|volgt\s+op|volgde\s+op|"
     r"follows|comes\s+after|came\s+after)(?![\w-])"
 )
@@ -3359,6 +3385,7 @@ def extract_strikes(
     if not all_cues:
         return []  # every strike comes from a sentence with a cue
     cue_starts = [c.start for c in all_cues]
+    _GATE.index(folded)
     all_actors = matcher.find(text, folded)
     actor_starts = [a.start for a in all_actors]
     weapon_scan = _Weapons(folded, sentences, sentence_starts, flags)
@@ -3508,7 +3535,11 @@ def extract_strikes(
         folded_sentence = folded[sentence.start : sentence.end]
         if not _CASUALTY_HINT.search(folded_sentence):
             return None, None
-        cause = _CAUSE.search(folded_sentence) if flags[index] & _FLAG_CAUSE else None
+        cause = (
+            _CAUSE.search_in(folded, sentence.start, sentence.end)
+            if flags[index] & _FLAG_CAUSE
+            else None
+        )
         end = sentence.start + cause.start() if cause else sentence.end
         return find_casualties(text[sentence.start : end])
 
@@ -3668,9 +3699,8 @@ def extract_strikes(
             killed, injured = counts(index)
             if not has_cue and not weapons and killed is None and injured is None:
                 continue  # nothing to add, and no cue to keep the strike recent
-            folded_sentence = folded[sentence.start : sentence.end]
-            refers = bool(_STRIKE_REFERENCE.search(folded_sentence))
-            other_event = bool(_OTHER_EVENT.search(folded_sentence))
+            refers = bool(_STRIKE_REFERENCE.search_in(folded, sentence.start, sentence.end))
+            other_event = bool(_OTHER_EVENT.search_in(folded, sentence.start, sentence.end))
             recent = index - last_cue_index <= 2
             # an impact verb that made no strike of its own tells more of the recent one
             # ("Twee vrouwen kwamen om toen een raket insloeg op een woonflat")
@@ -3687,7 +3717,7 @@ def extract_strikes(
     return _refine_to_towns(strikes, topos, article.id, text)
 
 
-_ANAPHOR = re.compile(
+_ANAPHOR = _GATE.compile(
     r"(?<![\w-])(?:de|het|the|this|that|deze|die|dat)\s+(?:([\w-]+)\s+)?"
     r"(coalitie|coalition|alliantie|alliance|groep|group|beweging|movement|militie|militia|"
     r"organisatie|organisation|organization|rebellen|rebels|rebellengroep|militants|militanten|"
@@ -3865,7 +3895,7 @@ def _resolve_anaphors(
     return found
 
 
-_RESPONSIBLE_SUBJECT = re.compile(
+_RESPONSIBLE_SUBJECT = _GATE.compile(
     r"(?<![\w-])(?:eist(?:e|en)?\s+(?:[\w'-]+\s+){0,6}?op|opgeeist|"
     r"claim(?:ed|s)?\s+(?:responsibility|the\s+(?:[\w-]+\s+)?(?:attacks?|strikes?))|"
     r"took\s+responsibility|nam\s+de\s+verantwoordelijkheid|"
@@ -3885,7 +3915,7 @@ _RESPONSIBLE_OBJECT = re.compile(
     r"(?:schrijft|schrijven|schreef|schreven)(?=(?:\s+[\w'’-]+){1,6}\s+toe\s+aan\s)|"
     r"(?:geven|geeft|gaf|gaven)(?=(?:\s+[\w'’-]+){1,8}\s+de\s+schuld(?![\w-])))(?![\w-])"
 )
-_DENIAL = compile_skipping(
+_DENIAL = _GATE.compile_skipping(
     r"(?<![\w-])(?:ontken\w*|den(?:y|ies|ied)|reject\w*|verwerp\w*)(?![\w-])"
 )
 
@@ -3917,11 +3947,11 @@ def _responsible_parties(
     text = folded[sentence.start : sentence.end]
     # the accused party's denial in a trailing comment leaves the attribution standing
     comment = _COMMENT_CLAUSE.search(text)
-    claim = text[: comment.start()] if comment else text
+    claim_end = sentence.start + comment.start() if comment else sentence.end
     if (
-        _DENIAL.search(claim)
-        or _NEGATION.search(claim)
-        or not _STRIKE_OR_RESPONSIBILITY.search(claim)
+        _DENIAL.search_in(folded, sentence.start, claim_end)
+        or _NEGATION.search_in(folded, sentence.start, claim_end)
+        or not _STRIKE_OR_RESPONSIBILITY.search_in(folded, sentence.start, claim_end)
     ):
         return []
     actorlike = [m for m in mentions if m.is_actorlike and not m.proxy]
@@ -3955,7 +3985,7 @@ def _responsible_mention(
             m
             for m in actorlike
             if _ATTRIBUTED_BEFORE.search(folded, max(sentence.start, m.start - 40), m.start)
-            or _ATTRIBUTED_AFTER.match(folded[m.end : m.end + 40])
+            or _ATTRIBUTED_AFTER.match_in(folded, m.end, m.end + 40)
         ]
         match = _RESPONSIBLE_OBJECT.search(folded, sentence.start, sentence.end)
         if attributed:
@@ -3968,7 +3998,7 @@ def _responsible_mention(
     return chosen
 
 
-_STRIKE_OR_RESPONSIBILITY = re.compile(
+_STRIKE_OR_RESPONSIBILITY = _GATE.compile(
     r"(?<![\w-])(?:[\w-]*aanval\w*|attacks?|strikes?|[\w-]*strikes?|bombardement\w*|"
     r"bombing|responsibility|verantwoordelijk\w*|raids?|schuld|blam\w*|toegeschreven|"
     r"attributed|part|participated|deel|deelgenomen)(?![\w-])"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from geo import numbers, strikes
-from geo.patterns import compile_skipping, first_characters, required_substrings
+from geo.patterns import PatternGate, compile_skipping, first_characters, required_substrings
 
 TEXTS = [
     "Iran launched missile strikes on Panjgur in Pakistan on January 16, killing 2 children.",
@@ -123,3 +123,63 @@ def test_every_match_of_the_gated_patterns_holds_a_required_substring() -> None:
             if pattern.search(text):
                 assert strikes._OFF_TOPIC_GATE.possible(text) & 1 << bit
     assert strikes._OFF_TOPIC_GATE.possible("de premier sprak met zijn collega") == 0
+
+
+GATED = [
+    r"(?<![\w-])(?:war|oorlog|strikes?)(?![\w-])",
+    r"(?:\d+\s+)?(?:killed|dead)",
+    r"^\s*(?:said|zei)(?!\w)",
+    r"(?:de|het)\s+\w+$",
+    r"(?<!\w)(?:ten\s+(?:noorden|zuiden)\s+van|north\s+of)\s+(?:the\s+)?$",
+]
+
+
+def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
+    return match.span() if match else None
+
+
+@pytest.mark.parametrize("pattern", GATED)
+def test_gated_patterns_find_what_the_regex_finds(pattern: str) -> None:
+    gate = PatternGate()
+    gated, plain = gate.compile(pattern), re.compile(pattern)
+    for text in [strikes.fold(t) for t in TEXTS] + [
+        "said the war, 3 killed north of the dead; zei de oorlog het strikes",
+        " said: de oorlog",
+    ]:
+        gate.index(text)
+        # every span, bounds past either end and negative ones included
+        for a in range(-2, len(text) + 2):
+            for b in range(a - 1, len(text) + 3):
+                assert _span(gated.search(text, a, b)) == _span(plain.search(text, a, b))
+                assert _span(gated.match(text, a, b)) == _span(plain.match(text, a, b))
+                assert [m.span() for m in gated.finditer(text, a, b)] == [
+                    m.span() for m in plain.finditer(text, a, b)
+                ]
+                part = text[a:b]
+                assert _span(gated.search_in(text, a, b)) == _span(plain.search(part))
+                assert _span(gated.match_in(text, a, b)) == _span(plain.match(part))
+                assert [m.span() for m in gated.finditer_in(text, a, b)] == [
+                    m.span() for m in plain.finditer(part)
+                ]
+        # another text, even an equal one, is searched ungated
+        other = "".join(list(text))
+        assert other is not text or not text
+        assert gated.possible(other) or not text
+        assert [m.span() for m in gated.finditer(other)] == [
+            m.span() for m in plain.finditer(other)
+        ]
+
+
+def test_the_gate_skips_spans_without_a_required_string() -> None:
+    gate = PatternGate()
+    war = gate.compile(r"(?<![\w-])(?:war|oorlog)(?![\w-])")
+    text = "de oorlog in het noorden; vrede in het zuiden"
+    gate.index(text)
+    assert war.possible(text, 0, 9) and not war.possible(text, 0, 5)  # "oor" cannot hold "war"
+    assert not war.possible(text, 4)  # "oorlog" starts before 4
+    assert war.possible(text[:9])  # not the indexed text: always run
+
+
+def test_a_pattern_without_required_strings_cannot_be_gated() -> None:
+    with pytest.raises(ValueError, match="no string is required"):
+        PatternGate().compile(r"\d+")
