@@ -694,7 +694,10 @@ _NON_EVENT = _GATE.compile(
     r"wil|willen|wilde|wilden|plan(?:s|t|nen|ned)?|van\s+plan|intend\w*|could|would|may|might|"
     r"will|shall|ready\s+to|prepared\s+to|klaar\s+om|bereid|ontken\w*|den(?:y|ies|ied)|"
     r"possibility|prospect|mogelijkheid|kans\s+op|whether|"
-    r"tegenspre\w*|reject(?:s|ed)?|if|als|indien|mocht|unless|tenzij|possible|mogelijk\w*|"
+    r"tegenspre\w*|reject(?:s|ed)?|if|indien|mocht|unless|tenzij|possible|mogelijk\w*|"
+    # "als" = "if", not "als vergelding", "als reactie": in that role
+    r"als(?!\s+(?:vergelding|reactie|antwoord|wraak|represaille|waarschuwing|straf|onderdeel|"
+    r"eerste|tweede|derde|laatste)(?![\w-]))|"
     r"potential|eventuele|hypothetical\w*|vrees\w*|fears?|feared|"
     r"zegt\s+uit\s+te\s+zijn\s+op|uit\s+op|dreiging|preparing|bereidt?|call(?:s|ed)?\s+for|"
     # "eisen" demands, but "eiste de verantwoordelijkheid op" claims a strike that happened
@@ -706,7 +709,9 @@ _NON_EVENT_EXTRA = _GATE.compile(
     r"(?<![\w-])(?:gedreigd|gewaarschuwd|overwogen|gepland|ontkend|geeist|beraadt|beraden|"
     r"weighing|weighs|weighed|weegt|wegen|afwegen|options|opties|scenario\w*|deliberat\w*|"
     r"suspend\w*|halt(?:s|ed|ing)?|cease\w*|pause[sd]?|resum\w*|opschort\w*|hervat\w*|"
-    r"gestaakt|staakt|staken|stop|stops|stopped|stopping|stoppen|stopt|stopte|stopten|any|"
+    # "staken" = stop, not "staken de grens over" (crossed it)
+    r"gestaakt|staakt|staken(?!\s+(?:[\w'’-]+\s+){0,3}?over(?![\w-]))|"
+    r"stop|stops|stopped|stopping|stoppen|stopt|stopte|stopten|any|"
     r"elke|iedere|eventuele?|future|toekomstige?|"
     r"capable\s+of|in\s+staat\s+om|able\s+to|ability\s+to|vermogen\s+om|"
     # "no indication it was an attack on Poland"
@@ -1670,15 +1675,10 @@ _SINCE_BEFORE = _GATE.compile(
 _MODAL_AFTER = re.compile(r"^\s*(?:zou|zal|zullen|kan|kunnen|wil|willen|gaat|gaan)(?!\w)")
 
 
-_ALS_ROLE = re.compile(
-    r"als\s+(?:vergelding|reactie|antwoord|wraak|represaille|waarschuwing|straf|onderdeel|"
-    r"eerste|tweede|derde|laatste)(?![\w-])"
-)
 # a Dutch auxiliary between the subject and a second party: the party is the object
 _AUX_NL_BETWEEN = re.compile(
     r"\s+(?:[\w'’-]+\s+)?(?:heeft|hebben|had|hadden)\s+(?:[\w'’-]+\s+)?(?:een\s+|de\s+|het\s+)?"
 )
-_STAKEN_OVER = re.compile(r"staken\s+(?:[\w'’-]+\s+){0,3}?over(?![\w-])")
 
 
 def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
@@ -1691,12 +1691,8 @@ def _non_event(text: str, folded: str, clause: _Clause, cue: _Cue) -> bool:
         word = original[match.start() : match.end()]
         if word in ("May", "Will", "Als", "If") and before[: match.start()].strip(_OPENERS):
             continue  # a month, a name, or capitalised mid-sentence
-        if _ALS_ROLE.match(before, match.start()):
-            continue  # "als vergelding", "als reactie": in that role, not a condition
         last = match
     for match in _NON_EVENT_EXTRA.finditer_in(folded, clause.start, cue.start):
-        if _STAKEN_OVER.match(before, match.start()):
-            continue  # "staken de grens over": crossed it, did not stop
         if last is None or match.start() > last.start():
             last = match
     if last is not None:
