@@ -24,14 +24,15 @@ from geo.evaluate import (
 )
 from geo.paths import BOUNDARIES_DIR
 
-CASES = Path(__file__).resolve().parent / "data" / "strike_cases" / "cases.jsonl"
-WIRE = Path(__file__).resolve().parent / "data" / "strike_cases" / "wire.jsonl"
-HELDOUT2 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout2.jsonl"
-HELDOUT3 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout3.jsonl"
-HELDOUT4 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout4.jsonl"
-HELDOUT5 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout5.jsonl"
-HELDOUT6 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout6.jsonl"
-HELDOUT7 = Path(__file__).resolve().parent / "data" / "strike_cases" / "heldout7.jsonl"
+STRIKE_CASES = Path(__file__).resolve().parent / "data" / "strike_cases"
+CASES = STRIKE_CASES / "cases.jsonl"
+WIRE = STRIKE_CASES / "wire.jsonl"
+HELDOUT2 = STRIKE_CASES / "heldout2.jsonl"
+HELDOUT3 = STRIKE_CASES / "heldout3.jsonl"
+HELDOUT4 = STRIKE_CASES / "heldout4.jsonl"
+HELDOUT5 = STRIKE_CASES / "heldout5.jsonl"
+HELDOUT6 = STRIKE_CASES / "heldout6.jsonl"
+HELDOUT7 = STRIKE_CASES / "heldout7.jsonl"
 ALL_CORPORA = pytest.mark.parametrize(
     "path",
     [DEFAULT_CORPUS, CASES, WIRE, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7],

@@ -680,13 +680,17 @@ def test_country_target_placed_at_the_one_town_named() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def real_pairs(text: str) -> set[tuple[str | None, str | None]]:
-    """Cross-border (attacker, target) country pairs with toponyms from the real gazetteer."""
+def real_strikes(text: str) -> list:
+    """The strikes of ``text`` as one article, with toponyms from the real gazetteer."""
     from geo.toponyms import find_toponyms
 
     article = article_from_text(text, title="t", date="2024-05-01")
-    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
-    return {(s.attacker_iso3, s.target_iso3) for s in strikes if s.cross_border}
+    return extract_strikes(article, find_toponyms(article.text, language=article.language))
+
+
+def real_pairs(text: str) -> set[tuple[str | None, str | None]]:
+    """Cross-border (attacker, target) country pairs with toponyms from the real gazetteer."""
+    return {(s.attacker_iso3, s.target_iso3) for s in real_strikes(text) if s.cross_border}
 
 
 @pytest.mark.parametrize(
@@ -1250,11 +1254,7 @@ def test_accusations_and_responsibility(text: str, expected: set[tuple[str, str]
 
 def all_pairs(text: str) -> set[tuple[str | None, str | None]]:
     """(attacker, target) country pairs, domestic strikes included, real gazetteer."""
-    from geo.toponyms import find_toponyms
-
-    article = article_from_text(text, title="t", date="2024-05-01")
-    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
-    return {(s.attacker_iso3, s.target_iso3) for s in strikes}
+    return {(s.attacker_iso3, s.target_iso3) for s in real_strikes(text)}
 
 
 @pytest.mark.parametrize(
@@ -1469,11 +1469,7 @@ def test_every_weapon_word_flags_its_sentence() -> None:
 
 def _triples(text: str) -> set[tuple[str | None, str | None, str]]:
     """(attacker, target country, target name), real gazetteer."""
-    from geo.toponyms import find_toponyms
-
-    article = article_from_text(text, title="t", date="2024-05-01")
-    strikes = extract_strikes(article, find_toponyms(article.text, language=article.language))
-    return {(s.attacker_iso3, s.target_iso3, s.target_name) for s in strikes}
+    return {(s.attacker_iso3, s.target_iso3, s.target_name) for s in real_strikes(text)}
 
 
 @pytest.mark.parametrize(
